@@ -1,0 +1,27 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+from . import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("masuk/", views.login_view, name="login"),
+    path("keluar/", views.logout_view, name="logout"),
+    path("akun/sandi/", views.password_change_view, name="password_change"),
+    path("akun/sandi/selesai/", views.password_change_done_view, name="password_change_done"),
+    path("healthz", views.healthz, name="healthz"),
+    path("wilayah/", include("pkk.urls_wilayah")),
+    path("data/", include("dasawisma.urls")),
+    path("laporan/", include("reporting.urls")),
+    path("admin/", admin.site.urls),
+]
+
+handler403 = "pkk.errors.forbidden"
+handler404 = "pkk.errors.not_found"
+handler500 = "pkk.errors.server_error"
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

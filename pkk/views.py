@@ -1,0 +1,31 @@
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET
+
+from .models import Role
+from .scope import assignments, home_unit, scope_exempt, scoped
+
+
+@require_GET
+@scoped()
+def home(request: HttpRequest) -> HttpResponse:
+    """Each user lands on the page of their own role."""
+    roles = {a.role for a in assignments(request.user)}
+    if roles == {Role.KADER}:
+        return redirect("dasawisma:kader_home")
+    unit = home_unit(request.user)
+    return render(request, "pkk/home.html", {"unit": unit, "assignments": assignments(request.user)})
+
+
+login_view = login_not_required(scope_exempt(auth_views.LoginView.as_view(redirect_authenticated_user=True)))
+logout_view = scope_exempt(auth_views.LogoutView.as_view())
+password_change_view = scope_exempt(auth_views.PasswordChangeView.as_view())
+password_change_done_view = scope_exempt(auth_views.PasswordChangeDoneView.as_view())
+
+
+@login_not_required
+@scope_exempt
+def healthz(request: HttpRequest) -> HttpResponse:
+    return HttpResponse("ok", content_type="text/plain")

@@ -1,0 +1,147 @@
+"""Stored roll-ups (one row per unit and period), the reporting cycle, and export jobs."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from pkk.models import TimeStamped, Unit
+
+from .measures import BULANAN_NAMES, TAHUNAN_NAMES, UNIT_COUNT_NAMES
+
+
+class JenisLaporan(models.TextChoices):
+    BUKU_II = "buku2", "Buku II (tahunan)"
+    BUKU_III = "buku3", "Buku III (bulanan)"
+
+
+class RekapTahunan(models.Model):
+    """Buku II measures of one unit for one year (every tier, dasawisma up)."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    tahun = models.PositiveSmallIntegerField()
+    computed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["unit", "tahun"], name="rekap_tahunan_unique")]
+
+    def __str__(self) -> str:
+        return f"Rekap {self.unit_id} {self.tahun}"
+
+
+class RekapBulanan(models.Model):
+    """Buku III measures of one unit for one month (``bulan`` is the first day of the month)."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    bulan = models.DateField()
+    computed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["unit", "bulan"], name="rekap_bulanan_unique")]
+        indexes = [models.Index(fields=["bulan", "unit"])]
+
+    def __str__(self) -> str:
+        return f"Rekap {self.unit_id} {self.bulan:%Y-%m}"
+
+
+for _name in UNIT_COUNT_NAMES + TAHUNAN_NAMES:
+    RekapTahunan.add_to_class(_name, models.IntegerField(default=0))
+for _name in UNIT_COUNT_NAMES + BULANAN_NAMES:
+    RekapBulanan.add_to_class(_name, models.IntegerField(default=0))
+
+
+class Laporan(TimeStamped):
+    """A dasawisma's submission of Buku III for a month or Buku II for a year, and its review."""
+
+    class Status(models.TextChoices):
+        DIAJUKAN = "diajukan", "Diajukan"
+        DITERIMA = "diterima", "Diterima"
+        DIKEMBALIKAN = "dikembalikan", "Dikembalikan"
+
+    dasawisma = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="laporan")
+    jenis = models.CharField(max_length=6, choices=JenisLaporan.choices)
+    periode = models.DateField()  # first day of the month (Buku III) or 1 January (Buku II)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.DIAJUKAN)
+    submitted_at = models.DateTimeField()
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    terlambat = models.BooleanField(default=False)
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    alasan = models.TextField(blank=True, default="")
+
+    class Meta:
+        verbose_name_plural = "laporan"
+        constraints = [models.UniqueConstraint(fields=["dasawisma", "jenis", "periode"], name="laporan_unique")]
+        indexes = [models.Index(fields=["jenis", "periode", "dasawisma"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_jenis_display()} {self.dasawisma} {self.periode}"
+
+
+class KunciPeriode(models.Model):
+    """A locked period of a desa: its stored numbers (and those below it) no longer change."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    jenis = models.CharField(max_length=6, choices=JenisLaporan.choices)
+    periode = models.DateField()
+    locked_at = models.DateTimeField(auto_now_add=True)
+    locked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["unit", "jenis", "periode"], name="kunci_unique")]
+
+    def __str__(self) -> str:
+        return f"Kunci {self.unit} {self.jenis} {self.periode}"
+
+
+class KunciRiwayat(models.Model):
+    """Every lock and unlock, recorded."""
+
+    class Aksi(models.TextChoices):
+        KUNCI = "kunci", "Dikunci"
+        BUKA = "buka", "Dibuka"
+
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    jenis = models.CharField(max_length=6, choices=JenisLaporan.choices)
+    periode = models.DateField()
+    aksi = models.CharField(max_length=6, choices=Aksi.choices)
+    alasan = models.TextField(blank=True, default="")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.aksi} {self.unit} {self.periode}"
+
+
+class ExportJob(TimeStamped):
+    """A persisted Excel export run by Celery; the page polls its progress."""
+
+    class Status(models.TextChoices):
+        ANTRI = "antri", "Menunggu"
+        PROSES = "proses", "Sedang dibuat"
+        SELESAI = "selesai", "Selesai"
+        GAGAL = "gagal", "Gagal"
+
+    requester = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=40)  # e.g. "rekap_subtree" or "workbook"
+    params = models.JSONField(default=dict)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.ANTRI)
+    progress = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+    file = models.FileField(upload_to="exports/", blank=True)
+    error = models.TextField(blank=True, default="")
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Ekspor #{self.pk} {self.kind} {self.status}"

@@ -1,0 +1,1 @@
+// Shared behaviour. Drafts and offline handling live in static/js/draft.js (data-entry forms).
