@@ -1,5 +1,7 @@
 import pytest
 
+from pkk.celery import app as celery_app
+
 from tests.builders import build_tree
 
 
@@ -12,3 +14,15 @@ def tree(db):
 @pytest.fixture(autouse=True)
 def _fast_password_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _celery_eager_unless_worker(request):
+    """Tests run Celery tasks in-process, except those marked ``celery_worker`` (a real worker + Redis)."""
+    if request.node.get_closest_marker("celery_worker"):
+        yield
+        return
+    old = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = old

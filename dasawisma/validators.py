@@ -1,0 +1,76 @@
+"""Checks shared by forms, services and the workbook import. Messages are in Bahasa Indonesia and
+name the field. NIK mismatches are warnings (returned), format errors are ValidationErrors (raised)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from django.core.exceptions import ValidationError
+
+_DIGITS16 = re.compile(r"^\d{16}$")
+
+
+def normalise_number(value: str | None) -> str:
+    return re.sub(r"[\s.\-]", "", value or "")
+
+
+def validate_nik(value: str | None) -> str | None:
+    """Optional; when given, exactly 16 digits. Returns the normalised value or None."""
+    value = normalise_number(value)
+    if not value:
+        return None
+    if not _DIGITS16.match(value):
+        raise ValidationError(f"NIK harus 16 angka (tertulis {len(value)} karakter).", code="nik_format")
+    return value
+
+
+def validate_no_kk(value: str | None) -> str:
+    value = normalise_number(value)
+    if not value:
+        raise ValidationError("No. KK wajib diisi.", code="kk_required")
+    if not _DIGITS16.match(value):
+        raise ValidationError(f"No. KK harus 16 angka (tertulis {len(value)} karakter).", code="kk_format")
+    return value
+
+
+def nik_encoded(nik: str) -> tuple[int, int, int, str] | None:
+    """(day, month, yy, sex) encoded in digits 7-12 of a NIK (day + 40 for women), or None if unreadable."""
+    if not nik or not _DIGITS16.match(nik):
+        return None
+    day, month, yy = int(nik[6:8]), int(nik[8:10]), int(nik[10:12])
+    sex = "P" if day > 40 else "L"
+    if day > 40:
+        day -= 40
+    return day, month, yy, sex
+
+
+def nik_warnings(nik: str | None, tanggal_lahir: dt.date | None, jenis_kelamin: str | None) -> list[str]:
+    """Warnings (not refusals) where the NIK disagrees with the entered birth date or sex."""
+    if not nik:
+        return []
+    decoded = nik_encoded(nik)
+    if decoded is None:
+        return []
+    day, month, yy, sex = decoded
+    out = []
+    if tanggal_lahir is not None and (day, month, yy) != (tanggal_lahir.day, tanggal_lahir.month, tanggal_lahir.year % 100):
+        out.append(
+            f"NIK menunjukkan tanggal lahir {day:02d}-{month:02d}-..{yy:02d}, "
+            f"berbeda dengan tanggal lahir yang diisi ({tanggal_lahir:%d-%m-%Y})."
+        )
+    if jenis_kelamin and sex != jenis_kelamin:
+        label = "perempuan" if sex == "P" else "laki-laki"
+        out.append(f"NIK menunjukkan jenis kelamin {label}, berbeda dengan jenis kelamin yang diisi.")
+    return out
+
+
+def validate_not_future(value: dt.date | None, field_label: str, today: dt.date | None = None) -> None:
+    today = today or dt.date.today()
+    if value is not None and value > today:
+        raise ValidationError(f"{field_label} tidak boleh di masa depan.", code="future_date")
+
+
+def age_on(born: dt.date, on: dt.date) -> int:
+    """Age in completed years on a date (DOMAIN.md section 4)."""
+    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
