@@ -54,7 +54,8 @@ def nik_warnings(nik: str | None, tanggal_lahir: dt.date | None, jenis_kelamin: 
         return []
     day, month, yy, sex = decoded
     out = []
-    if tanggal_lahir is not None and (day, month, yy) != (tanggal_lahir.day, tanggal_lahir.month, tanggal_lahir.year % 100):
+    entered = (tanggal_lahir.day, tanggal_lahir.month, tanggal_lahir.year % 100) if tanggal_lahir else None
+    if entered is not None and (day, month, yy) != entered:
         out.append(
             f"NIK menunjukkan tanggal lahir {day:02d}-{month:02d}-..{yy:02d}, "
             f"berbeda dengan tanggal lahir yang diisi ({tanggal_lahir:%d-%m-%Y})."
@@ -74,3 +75,36 @@ def validate_not_future(value: dt.date | None, field_label: str, today: dt.date 
 def age_on(born: dt.date, on: dt.date) -> int:
     """Age in completed years on a date (DOMAIN.md section 4)."""
     return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+
+# Child-bearing age for recording a pregnancy. Wider than WUS (15-49, a report measure) on purpose:
+# a pregnancy at 14 or 52 is rare but real and must be recordable; outside 10-55 it is a typing error.
+USIA_SUBUR_MIN = 10
+USIA_SUBUR_MAX = 55
+TIGA_BUTA_MIN_AGE = 13
+
+
+def validate_after_birth(value: dt.date | None, tanggal_lahir: dt.date | None, field_label: str) -> None:
+    if value is not None and tanggal_lahir is not None and value < tanggal_lahir:
+        raise ValidationError(
+            f"{field_label} tidak boleh sebelum tanggal lahir ({tanggal_lahir:%d-%m-%Y}).", code="before_birth"
+        )
+
+
+def validate_tiga_buta(tiga_buta: bool, tanggal_lahir: dt.date | None, today: dt.date | None = None) -> None:
+    """Tiga buta (buta aksara/baca-tulis-hitung) is only recorded from age 13."""
+    today = today or dt.date.today()
+    if tiga_buta and tanggal_lahir is not None and age_on(tanggal_lahir, today) < TIGA_BUTA_MIN_AGE:
+        raise ValidationError(
+            f"Tiga buta hanya untuk warga berumur {TIGA_BUTA_MIN_AGE} tahun ke atas.", code="tiga_buta_age"
+        )
+
+
+def validate_usia_subur(tanggal_lahir: dt.date, on: dt.date) -> None:
+    age = age_on(tanggal_lahir, on)
+    if not USIA_SUBUR_MIN <= age <= USIA_SUBUR_MAX:
+        raise ValidationError(
+            f"Tanggal mulai: umur ibu pada tanggal itu {age} tahun, di luar usia subur "
+            f"({USIA_SUBUR_MIN}-{USIA_SUBUR_MAX} tahun).",
+            code="usia_subur",
+        )

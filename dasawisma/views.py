@@ -1,12 +1,625 @@
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+"""Kader data entry pages (issue 3). All under ``/data/`` (namespace ``dasawisma``).
 
-from pkk.models import Role
+Main URLs (GET shows, POST saves; every object id is fetched from the user's scope, else 404):
+
+    /data/                                          kader_home: one dasawisma -> redirect to its page,
+                                                    several (TP PKK desa) -> pick list
+    /data/dasawisma/<unit_id>/                      dasawisma_home: rumah tangga list, what is due
+    /data/dasawisma/<unit_id>/rumah-tangga/baru/    rumah_tangga_create
+    /data/rumah-tangga/<rumah_tangga_id>/           rumah_tangga_detail: warga, keluarga, kehamilan, riwayat
+    /data/rumah-tangga/<rumah_tangga_id>/ubah/      rumah_tangga_update
+    /data/rumah-tangga/<rumah_tangga_id>/keluarga/baru/   keluarga_create (No. KK)
+    /data/rumah-tangga/<rumah_tangga_id>/kepala/    kepala_set (radio list of active warga)
+    /data/rumah-tangga/<rumah_tangga_id>/warga/baru/      warga_create (GET ?keluarga=&ibu=&tanggal_lahir=
+                                                    prefill; used after a live birth)
+    /data/rumah-tangga/<rumah_tangga_id>/buku-1/    buku1: Catatan Keluarga (lampiran 4.15), printable
+    /data/keluarga/<keluarga_id>/warga/baru/        warga_create with that No. KK preselected
+    /data/warga/<warga_id>/                         warga_detail (full NIK and riwayat for writers only)
+    /data/warga/<warga_id>/ubah/                    warga_update
+    /data/warga/<warga_id>/meninggal/               warga_meninggal (tanggal, sebab)
+    /data/warga/<warga_id>/pindah/                  warga_pindah (tanggal)
+    /data/warga/<warga_id>/kehamilan/baru/          kehamilan_create
+    /data/kehamilan/<kehamilan_id>/ubah/            kehamilan_update
+    /data/kehamilan/<kehamilan_id>/selesai/         kehamilan_selesai; hasil lahir_hidup redirects to
+                                                    warga_create prefilled with ibu, No. KK, tanggal lahir
+    /data/kualitas/                                 data_quality (TP PKK desa, pembina kecamatan, admin)
+
+Flows for the browser tests: kader logs in -> /data/ -> "Tambah rumah tangga" (button id
+``btn-tambah-rumah-tangga``) -> rumah tangga page -> "Tambah warga" (``btn-tambah-warga``); the first warga
+form asks a new No. KK (``id_no_kk_baru``) and "Jadikan kepala rumah tangga" (``id_kepala_rumah_tangga``).
+On a warga page: "Catat kehamilan" (``btn-kehamilan``), "Meninggal" / "Pindah"; on the rumah tangga page
+each open kehamilan has "Selesai" (``btn-selesai-<kehamilan_id>``). Every data form is
+``<form id="form-data" data-draft="...">`` with submit button ``btn-simpan``; field ids are ``id_<field>``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from pkk.models import Level, Role
 from pkk.scope import scoped
+
+from . import selectors, services
+from .forms import (
+    LABELS,
+    KehamilanForm,
+    KehamilanSelesaiForm,
+    KeluargaForm,
+    KepalaForm,
+    MeninggalForm,
+    PindahForm,
+    RumahTanggaForm,
+    WargaForm,
+    add_service_errors,
+)
+from .models import HasilKehamilan, Kehamilan, RumahTangga, Warga, mask_number
+from .validators import age_on, nik_warnings
+
+WRITERS = (Role.KADER, Role.TP_PKK_DESA)
+READERS = (Role.KADER, Role.KETUA_KELOMPOK, Role.TP_PKK_DESA, Role.PEMBINA_KECAMATAN, Role.ADMIN_KABUPATEN)
+QUALITY_ROLES = (Role.TP_PKK_DESA, Role.PEMBINA_KECAMATAN, Role.ADMIN_KABUPATEN)
+PAGE_SIZE = 50
+
+
+# ---------------------------------------------------------------------------------------------------------
+# helpers
+
+
+def _require_writer(request: HttpRequest, dasawisma) -> None:
+    if not selectors.may_write(request.user, dasawisma):
+        raise PermissionDenied
+
+
+def _done(request: HttpRequest, url: str) -> HttpResponse:
+    """Redirect after a save. draft.js submits with ``X-Draft-Submit`` and follows ``X-Draft-Location``
+    itself, so the success message stays for the next page and the draft is cleared only on success."""
+    if request.headers.get("X-Draft-Submit"):
+        response = HttpResponse(status=204)
+        response["X-Draft-Location"] = url
+        return response
+    return redirect(url)
+
+
+def _form_page(request: HttpRequest, form, *, title: str, draft_key: str, back_url: str, context: dict | None = None,
+               status: int = 200) -> HttpResponse:
+    ctx = {"form": form, "title": title, "draft_key": draft_key, "back_url": back_url, "submit_label": "Simpan"}
+    ctx.update(context or {})
+    return render(request, "dasawisma/form_page.html", ctx, status=status)
+
+
+def _display(value: Any) -> str:
+    if value is None or value == "":
+        return "—"
+    if value is True:
+        return "Ya"
+    if value is False:
+        return "Tidak"
+    if isinstance(value, dt.date):
+        return value.strftime("%d-%m-%Y")
+    return str(value)
+
+
+def _conflict(request: HttpRequest, form_factory, exc: services.ConflictError, fields: list[str]):
+    """Rebuild the form from the user's own input, now carrying the current version, plus the stored
+    values that differ from that input: the next save is a deliberate overwrite, never a silent one."""
+    data = request.POST.copy()
+    data["version"] = str(exc.current.version)
+    form = form_factory(data, exc.current)
+    form.is_valid()
+    form.add_error(None, exc.message)
+    differences = []
+    for name in fields:
+        if name not in form.fields:
+            continue
+        stored = getattr(exc.current, name, None)
+        mine = form.cleaned_data.get(name) if hasattr(form, "cleaned_data") else None
+        if hasattr(mine, "pk"):
+            mine = mine.pk
+            stored = getattr(exc.current, f"{name}_id", stored)
+        if _display(stored) != _display(mine):
+            shown = _display(getattr(exc.current, name, None))
+            differences.append({"label": LABELS.get(name, name), "tersimpan": shown})
+    return form, differences
+
+
+def _version(form) -> int:
+    return form.cleaned_data["version"]
+
+
+# ---------------------------------------------------------------------------------------------------------
+# home and lists
 
 
 @require_GET
-@scoped(Role.KADER, Role.TP_PKK_DESA)
+@scoped(*WRITERS)
 def kader_home(request: HttpRequest) -> HttpResponse:
-    return render(request, "pkk/home.html", {})
+    units = selectors.dasawisma_for_user(request.user).order_by("path")
+    first_two = list(units[:2])
+    if len(first_two) == 1:
+        return redirect("dasawisma:dasawisma_home", unit_id=first_two[0].pk)
+    page = Paginator(units, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "dasawisma/pilih_dasawisma.html", {"page": page})
+
+
+@require_GET
+@scoped(*READERS)
+def dasawisma_home(request: HttpRequest, unit_id: int) -> HttpResponse:
+    dasawisma = selectors.get_dasawisma_for_user(request.user, unit_id)
+    today = timezone.localdate()
+    page = Paginator(selectors.rumah_tangga_list(dasawisma, today=today), PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [
+        {"rt": rt, "lengkap": selectors.is_complete(rt), "diubah": selectors.last_update(rt)} for rt in page.object_list
+    ]
+    return render(request, "dasawisma/dasawisma_home.html", {
+        "dasawisma": dasawisma,
+        "ancestors": dasawisma.ancestors(),
+        "page": page,
+        "rows": rows,
+        "due": selectors.due_items(dasawisma, today=today),
+        "may_write": selectors.may_write(request.user, dasawisma),
+    })
+
+
+# ---------------------------------------------------------------------------------------------------------
+# rumah tangga
+
+
+@require_http_methods(["GET", "POST"])
+@scoped(*WRITERS)
+def rumah_tangga_create(request: HttpRequest, unit_id: int) -> HttpResponse:
+    dasawisma = selectors.get_dasawisma_for_user(request.user, unit_id)
+    _require_writer(request, dasawisma)
+    back = reverse("dasawisma:dasawisma_home", kwargs={"unit_id": dasawisma.pk})
+    form = RumahTanggaForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            rt = services.rumah_tangga_create(dasawisma=dasawisma, data=form.service_data(), actor=request.user)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "Rumah tangga tersimpan. Tambahkan warganya.")
+            return _done(request, reverse("dasawisma:rumah_tangga_detail", kwargs={"rumah_tangga_id": rt.pk}))
+    return _form_page(request, form, title=f"Tambah rumah tangga – {dasawisma.label}",
+                      draft_key=f"rumah-tangga-baru-{dasawisma.pk}", back_url=back)
+
+
+@require_GET
+@scoped(*READERS)
+def rumah_tangga_detail(request: HttpRequest, rumah_tangga_id: int) -> HttpResponse:
+    rt = selectors.get_rumah_tangga_for_user(request.user, rumah_tangga_id)
+    may_write = selectors.may_write(request.user, rt.dasawisma)
+    today = timezone.localdate()
+    warga = list(selectors.warga_of_rumah_tangga(rt))
+    kehamilan = list(
+        Kehamilan.objects.filter(warga__rumah_tangga=rt).select_related("warga").order_by("-tanggal_mulai")
+    )
+    keluarga = list(rt.keluarga.order_by("id"))
+    kepala_aktif = rt.kepala is not None and rt.kepala.tanggal_meninggal is None and rt.kepala.tanggal_pindah is None
+    return render(request, "dasawisma/rumah_tangga_detail.html", {
+        "rt": rt,
+        "warga": [{"w": w, "umur": age_on(w.tanggal_lahir, today),
+                   "aktif": w.tanggal_meninggal is None and w.tanggal_pindah is None} for w in warga],
+        "kehamilan": kehamilan,
+        "keluarga": [{"k": k, "no_kk": k.no_kk if may_write else mask_number(k.no_kk)} for k in keluarga],
+        "kepala_aktif": kepala_aktif,
+        "may_write": may_write,
+        "riwayat": _riwayat_rows(selectors.riwayat_of("rumah_tangga", rt.pk)) if may_write else [],
+        "sumber_air": [LABELS[f] for f in services.SUMBER_AIR_FIELDS if getattr(rt, f)],
+    })
+
+
+@require_http_methods(["GET", "POST"])
+@scoped(*WRITERS)
+def rumah_tangga_update(request: HttpRequest, rumah_tangga_id: int) -> HttpResponse:
+    rt = selectors.get_rumah_tangga_for_user(request.user, rumah_tangga_id)
+    _require_writer(request, rt.dasawisma)
+    back = reverse("dasawisma:rumah_tangga_detail", kwargs={"rumah_tangga_id": rt.pk})
+    form = RumahTanggaForm(request.POST or None, instance=rt)
+    differences: list = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.rumah_tangga_update(rumah_tangga=rt, data=form.service_data(), version=_version(form),
+                                         actor=request.user)
+        except services.ConflictError as exc:
+            form, differences = _conflict(request, lambda d, cur: RumahTanggaForm(d, instance=cur), exc,
+                                          services.RUMAH_TANGGA_FIELDS)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "Perubahan rumah tangga tersimpan.")
+            return _done(request, back)
+    return _form_page(request, form, title=f"Ubah rumah tangga {rt}", draft_key=f"rumah-tangga-{rt.pk}",
+                      back_url=back, context={"differences": differences})
+
+
+@require_http_methods(["GET", "POST"])
+@scoped(*WRITERS)
+def keluarga_create(request: HttpRequest, rumah_tangga_id: int) -> HttpResponse:
+    rt = selectors.get_rumah_tangga_for_user(request.user, rumah_tangga_id)
+    _require_writer(request, rt.dasawisma)
+    back = reverse("dasawisma:rumah_tangga_detail", kwargs={"rumah_tangga_id": rt.pk})
+    form = KeluargaForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.keluarga_create(rumah_tangga=rt, no_kk=form.cleaned_data["no_kk"], actor=request.user)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "No. KK tersimpan.")
+            return _done(request, back)
+    return _form_page(request, form, title="Tambah keluarga (No. KK)", draft_key=f"keluarga-baru-{rt.pk}",
+                      back_url=back)
+
+
+@require_http_methods(["GET", "POST"])
+@scoped(*WRITERS)
+def kepala_set(request: HttpRequest, rumah_tangga_id: int) -> HttpResponse:
+    rt = selectors.get_rumah_tangga_for_user(request.user, rumah_tangga_id)
+    _require_writer(request, rt.dasawisma)
+    back = reverse("dasawisma:rumah_tangga_detail", kwargs={"rumah_tangga_id": rt.pk})
+    form = KepalaForm(request.POST or None, rumah_tangga=rt)
+    differences: list = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.kepala_set(rumah_tangga=rt, warga=form.cleaned_data["kepala"], version=_version(form),
+                                actor=request.user)
+        except services.ConflictError as exc:
+            form, differences = _conflict(request, lambda d, cur: KepalaForm(d, rumah_tangga=cur), exc, ["kepala"])
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "Kepala rumah tangga tersimpan.")
+            return _done(request, back)
+    return _form_page(request, form, title="Pilih kepala rumah tangga", draft_key=f"kepala-{rt.pk}",
+                      back_url=back, context={"differences": differences})
+
+
+# ---------------------------------------------------------------------------------------------------------
+# warga
+
+
+def _warga_create_page(request: HttpRequest, rt: RumahTangga, keluarga_id: int | None = None) -> HttpResponse:
+    _require_writer(request, rt.dasawisma)
+    back = reverse("dasawisma:rumah_tangga_detail", kwargs={"rumah_tangga_id": rt.pk})
+    initial: dict[str, Any] = {}
+    if request.method == "GET":
+        for key in ("keluarga", "ibu", "tanggal_lahir"):
+            if request.GET.get(key):
+                initial[key] = request.GET[key]
+        if keluarga_id is not None:
+            initial["keluarga"] = keluarga_id
+        if not rt.kepala_id:
+            initial["kepala_rumah_tangga"] = True
+        if "ibu" in initial:
+            initial.setdefault("status_dalam_keluarga", "anak")
+            initial.setdefault("status_perkawinan", "belum_kawin")
+    form = WargaForm(request.POST or None, rumah_tangga=rt, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        cd = form.cleaned_data
+        try:
+            w = services.warga_create(rumah_tangga=rt, keluarga=cd.get("keluarga"), no_kk=cd.get("no_kk_baru"),
+                                      data=form.service_data(), kepala=cd.get("kepala_rumah_tangga", False),
+                                      actor=request.user)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"Warga {w.nama} tersimpan (No. Registrasi {w.no_registrasi}).")
+            for warning in nik_warnings(w.nik, w.tanggal_lahir, w.jenis_kelamin):
+                messages.warning(request, f"Peringatan: {warning}")
+            return _done(request, back)
+    draft = f"warga-baru-{rt.pk}" + (f"-ibu-{initial['ibu']}" if initial.get("ibu") else "")
+    return _form_page(request, form, title=f"Tambah warga – rumah tangga {rt.kepala or rt}", draft_key=draft,
+                      back_url=back, context={"sections": True})
+
+
+@require_http_methods(["GET", "POST"])
+@scoped(*WRITERS)
+def warga_create(request: HttpRequest, rumah_tangga_id: int) -> HttpResponse:
+    rt = selectors.get_rumah_tangga_for_user(request.user, rumah_tangga_id)
+    return _warga_create_page(request, rt)
+
+
+@require_http_methods(["GET", "POST"])
+@scoped(*WRITERS)
+def warga_create_in_keluarga(request: HttpRequest, keluarga_id: int) -> HttpResponse:
+    keluarga = selectors.get_keluarga_for_user(request.user, keluarga_id)
+    return _warga_create_page(request, keluarga.rumah_tangga, keluarga_id=keluarga.pk)
+
+
+@require_GET
+@scoped(*READERS)
+def warga_detail(request: HttpRequest, warga_id: int) -> HttpResponse:
+    w = selectors.get_warga_for_user(request.user, warga_id)
+    may_write = selectors.may_write(request.user, w.dasawisma)
+    today = timezone.localdate()
+    warnings = nik_warnings(w.nik, w.tanggal_lahir, w.jenis_kelamin)
+    if warnings and not may_write:
+        warnings = ["NIK tidak cocok dengan tanggal lahir atau jenis kelamin yang diisi."]
+    kehamilan = list(w.kehamilan.order_by("-tanggal_mulai")) if w.jenis_kelamin == "P" else []
+    fields = [
+        (LABELS[f], _display(getattr(w, f"get_{f}_display")() if hasattr(w, f"get_{f}_display") else getattr(w, f)))
+        for f in services.WARGA_FIELDS
+        if f not in ("nik", "ibu", "tanggal_meninggal", "sebab_meninggal", "tanggal_pindah")
+    ]
+    return render(request, "dasawisma/warga_detail.html", {
+        "w": w,
+        "nik": w.nik if may_write else w.nik_masked,
+        "no_kk": w.no_kk if may_write else w.no_kk_masked,
+        "umur": age_on(w.tanggal_lahir, today),
+        "aktif": w.tanggal_meninggal is None and w.tanggal_pindah is None,
+        "warnings": warnings,
+        "fields": fields,
+        "kehamilan": kehamilan,
+        "is_kepala": w.rumah_tangga.kepala_id == w.pk,
+        "may_write": may_write,
+        "riwayat": _riwayat_rows(selectors.riwayat_of("warga", w.pk)) if may_write else [],
+        "riwayat_kehamilan": _riwayat_rows(selectors.riwayat_of_many("kehamilan", [k.pk for k in kehamilan]))
+        if may_write and kehamilan else [],
+    })
+
+
+@require_http_methods(["GET", "POST"])
+@scoped(*WRITERS)
+def warga_update(request: HttpRequest, warga_id: int) -> HttpResponse:
+    w = selectors.get_warga_for_user(request.user, warga_id)
+    _require_writer(request, w.dasawisma)
+    back = reverse("dasawisma:warga_detail", kwargs={"warga_id": w.pk})
+    form = WargaForm(request.POST or None, rumah_tangga=w.rumah_tangga, instance=w)
+    differences: list = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.warga_update(warga=w, data=form.service_data(), keluarga=form.cleaned_data.get("keluarga"),
+                                  version=_version(form), actor=request.user)
+        except services.ConflictError as exc:
+            form, differences = _conflict(
+                request, lambda d, cur: WargaForm(d, rumah_tangga=w.rumah_tangga, instance=cur), exc,
+                ["keluarga", *services.WARGA_FIELDS],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "Perubahan data warga tersimpan.")
+            for warning in nik_warnings(w.nik, w.tanggal_lahir, w.jenis_kelamin):
+                messages.warning(request, f"Peringatan: {warning}")
+            return _done(request, back)
+    return _form_page(request, form, title=f"Ubah data warga {w.nama}", draft_key=f"warga-{w.pk}",
+                      back_url=back, context={"differences": differences, "sections": True,
+                                              "no_registrasi": w.no_registrasi})
+
+
+def _leave_page(request: HttpRequest, warga_id: int, kind: str) -> HttpResponse:
+    w = selectors.get_warga_for_user(request.user, warga_id)
+    _require_writer(request, w.dasawisma)
+    back = reverse("dasawisma:warga_detail", kwargs={"warga_id": w.pk})
+    form_cls = MeninggalForm if kind == "meninggal" else PindahForm
+    form = form_cls(request.POST or None, initial={"version": w.version})
+    differences: list = []
+    if request.method == "POST" and form.is_valid():
+        cd = form.cleaned_data
+        try:
+            if kind == "meninggal":
+                services.warga_meninggal(warga=w, tanggal=cd["tanggal_meninggal"], sebab=cd["sebab_meninggal"],
+                                         version=cd["version"], actor=request.user)
+            else:
+                services.warga_pindah(warga=w, tanggal=cd["tanggal_pindah"], version=cd["version"],
+                                      actor=request.user)
+        except services.ConflictError as exc:
+            form, differences = _conflict(request, lambda d, cur: form_cls(d), exc,
+                                          ["tanggal_meninggal", "tanggal_pindah"])
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"{w.nama} tercatat {kind}.")
+            return _done(request, back)
+    title = f"Catat {w.nama} meninggal" if kind == "meninggal" else f"Catat {w.nama} pindah"
+    return _form_page(request, form, title=title, draft_key=f"warga-{w.pk}-{kind}", back_url=back,
+                      context={"differences": differences})
+
+
+@require_http_methods(["GET", "POST"])
+@scoped(*WRITERS)
+def warga_meninggal(request: HttpRequest, warga_id: int) -> HttpResponse:
+    return _leave_page(request, warga_id, "meninggal")
+
+
+@require_http_methods(["GET", "POST"])
+@scoped(*WRITERS)
+def warga_pindah(request: HttpRequest, warga_id: int) -> HttpResponse:
+    return _leave_page(request, warga_id, "pindah")
+
+
+# ---------------------------------------------------------------------------------------------------------
+# kehamilan
+
+
+@require_http_methods(["GET", "POST"])
+@scoped(*WRITERS)
+def kehamilan_create(request: HttpRequest, warga_id: int) -> HttpResponse:
+    w = selectors.get_warga_for_user(request.user, warga_id)
+    _require_writer(request, w.dasawisma)
+    back = reverse("dasawisma:warga_detail", kwargs={"warga_id": w.pk})
+    form = KehamilanForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.kehamilan_create(warga=w, data=form.service_data(), actor=request.user)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"Kehamilan {w.nama} tercatat.")
+            return _done(request, reverse("dasawisma:rumah_tangga_detail",
+                                          kwargs={"rumah_tangga_id": w.rumah_tangga_id}))
+    return _form_page(request, form, title=f"Catat kehamilan – {w.nama}", draft_key=f"kehamilan-baru-{w.pk}",
+                      back_url=back)
+
+
+@require_http_methods(["GET", "POST"])
+@scoped(*WRITERS)
+def kehamilan_update(request: HttpRequest, kehamilan_id: int) -> HttpResponse:
+    k = selectors.get_kehamilan_for_user(request.user, kehamilan_id)
+    _require_writer(request, k.dasawisma)
+    back = reverse("dasawisma:warga_detail", kwargs={"warga_id": k.warga_id})
+    initial = {"tanggal_mulai": k.tanggal_mulai, "hpl": k.hpl, "kek": k.kek, "version": k.version}
+    form = KehamilanForm(request.POST or None, initial=initial, versioned=True)
+    differences: list = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.kehamilan_update(kehamilan=k, data=form.service_data(), version=_version(form),
+                                      actor=request.user)
+        except services.ConflictError as exc:
+            form, differences = _conflict(request, lambda d, cur: KehamilanForm(d, versioned=True), exc,
+                                          services.KEHAMILAN_FIELDS)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "Perubahan kehamilan tersimpan.")
+            return _done(request, back)
+    return _form_page(request, form, title=f"Ubah kehamilan – {k.warga.nama}", draft_key=f"kehamilan-{k.pk}",
+                      back_url=back, context={"differences": differences})
+
+
+@require_http_methods(["GET", "POST"])
+@scoped(*WRITERS)
+def kehamilan_selesai(request: HttpRequest, kehamilan_id: int) -> HttpResponse:
+    k = selectors.get_kehamilan_for_user(request.user, kehamilan_id)
+    _require_writer(request, k.dasawisma)
+    back = reverse("dasawisma:rumah_tangga_detail", kwargs={"rumah_tangga_id": k.warga.rumah_tangga_id})
+    form = KehamilanSelesaiForm(request.POST or None, initial={"version": k.version})
+    differences: list = []
+    if request.method == "POST" and form.is_valid():
+        cd = form.cleaned_data
+        try:
+            services.kehamilan_selesai(kehamilan=k, tanggal_selesai=cd["tanggal_selesai"], hasil=cd["hasil"],
+                                       version=cd["version"], actor=request.user)
+        except services.ConflictError as exc:
+            form, differences = _conflict(request, lambda d, cur: KehamilanSelesaiForm(d), exc,
+                                          ["tanggal_selesai", "hasil"])
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            if k.hasil == HasilKehamilan.LAHIR_HIDUP:
+                messages.success(request, "Kehamilan selesai: lahir hidup. Sekarang isi data bayi.")
+                query = urlencode({"ibu": k.warga_id, "keluarga": k.warga.keluarga_id,
+                                   "tanggal_lahir": k.tanggal_selesai.isoformat()})
+                url = reverse("dasawisma:warga_create", kwargs={"rumah_tangga_id": k.warga.rumah_tangga_id})
+                return _done(request, f"{url}?{query}")
+            messages.success(request, "Kehamilan selesai tercatat.")
+            return _done(request, back)
+    return _form_page(request, form, title=f"Kehamilan selesai – {k.warga.nama}",
+                      draft_key=f"kehamilan-selesai-{k.pk}", back_url=back,
+                      context={"differences": differences,
+                               "intro": f"Hamil sejak {k.tanggal_mulai:%d-%m-%Y}."})
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Buku I and data quality
+
+
+def kegiatan_pkk(w: Warga, rt: RumahTangga) -> list[bool]:
+    """The eight KEGIATAN PKK YANG DIIKUTI columns of Buku I (4.15), derived from recorded flags.
+
+    The form records no per-person tick for these programmes, so each column is read from the flag
+    of the Pokja programme it belongs to:
+
+    1. Penghayatan dan Pengamalan Pancasila (Pokja I): ``ikut_bkb`` (BKB, pola asuh anak, is a Pokja I
+       programme).
+    2. Gotong Royong (Pokja I): the household's ``kesehatan_lingkungan`` activity (kerja bakti), marked on
+       the kepala rumah tangga's row only.
+    3. Pendidikan dan Keterampilan (Pokja II): ``kelompok_belajar`` (any) or ``ikut_paud``.
+    4. Pengembangan Kehidupan Berkoperasi (Pokja II): ``ikut_koperasi``, or the household's ``up2k``
+       (kepala's row only).
+    5. Pangan (Pokja III): the household's ``pemanfaatan_pekarangan`` (kepala's row only).
+    6. Sandang (Pokja III): the household's ``industri_rumah_tangga`` (kepala's row only).
+    7. Kesehatan (Pokja IV): ``aktif_posyandu``.
+    8. Perencanaan Sehat (Pokja IV): ``akseptor_kb`` or ``memiliki_tabungan`` (KB and tabungan keluarga
+       are the Perencanaan Sehat programme).
+    """
+    kepala = rt.kepala_id == w.pk
+    return [
+        w.ikut_bkb,
+        kepala and rt.kesehatan_lingkungan,
+        bool(w.kelompok_belajar) or w.ikut_paud,
+        w.ikut_koperasi or (kepala and rt.up2k),
+        kepala and rt.pemanfaatan_pekarangan,
+        kepala and rt.industri_rumah_tangga,
+        w.aktif_posyandu,
+        w.akseptor_kb or w.memiliki_tabungan,
+    ]
+
+
+KEGIATAN_COLUMNS = [
+    "Penghayatan dan Pengamalan Pancasila",
+    "Gotong Royong",
+    "Pendidikan dan Keterampilan",
+    "Pengembangan Kehidupan Berkoperasi",
+    "Pangan",
+    "Sandang",
+    "Kesehatan",
+    "Perencanaan Sehat",
+]
+
+
+@require_GET
+@scoped(*READERS)
+def buku1(request: HttpRequest, rumah_tangga_id: int) -> HttpResponse:
+    rt = selectors.get_rumah_tangga_for_user(request.user, rumah_tangga_id)
+    today = timezone.localdate()
+    tahun = today.year
+    rows = []
+    for w in selectors.warga_of_rumah_tangga(rt):
+        ket = []
+        if w.tanggal_meninggal:
+            ket.append(f"Meninggal {w.tanggal_meninggal:%d-%m-%Y}")
+        if w.tanggal_pindah:
+            ket.append(f"Pindah {w.tanggal_pindah:%d-%m-%Y}")
+        if rt.kepala_id == w.pk:
+            ket.insert(0, "Kepala rumah tangga")
+        rows.append({"w": w, "umur": age_on(w.tanggal_lahir, today), "kegiatan": kegiatan_pkk(w, rt),
+                     "ket": "; ".join(ket)})
+    units = {u.level: u for u in rt.dasawisma.ancestors(include_self=True)}
+    return render(request, "dasawisma/buku1.html", {
+        "rt": rt, "rows": rows, "tahun": tahun, "kegiatan_columns": KEGIATAN_COLUMNS,
+        "u": {level.value: units.get(level.value) for level in Level},
+        "column_numbers": range(1, 20),
+    })
+
+
+@require_GET
+@scoped(*QUALITY_ROLES)
+def data_quality(request: HttpRequest) -> HttpResponse:
+    jenis = request.GET.get("jenis") or "nik"
+    if jenis not in selectors.DATA_QUALITY_CHECKS:
+        jenis = "nik"
+    tabs = [
+        {"key": key, "label": label, "count": fn(request.user).count()}
+        for key, (label, fn) in selectors.DATA_QUALITY_CHECKS.items()
+    ]
+    label, fn = selectors.DATA_QUALITY_CHECKS[jenis]
+    page = Paginator(fn(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "dasawisma/data_quality.html", {
+        "tabs": tabs, "jenis": jenis, "label": label, "page": page,
+    })
+
+
+# ---------------------------------------------------------------------------------------------------------
+
+
+def _riwayat_rows(qs) -> list[dict[str, Any]]:
+    rows = []
+    for r in qs[:100]:
+        changes = [
+            {"field": LABELS.get(field, field), "before": _display(v[0]), "after": _display(v[1])}
+            for field, v in r.changes.items()
+        ]
+        rows.append({"r": r, "changes": changes, "who": r.actor.get_username() if r.actor else "sistem"})
+    return rows

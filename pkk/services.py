@@ -7,7 +7,21 @@ from django.db import transaction
 from django.db.models import F, Value
 from django.db.models.functions import Cast, Concat, LPad
 
-from .models import ALLOWED_PARENT, PATH_SEGMENT, Kind, Level, Unit, path_segment
+from .models import (
+    ALLOWED_PARENT,
+    OFFICIAL_LEVELS,
+    PATH_SEGMENT,
+    ROLE_LEVELS,
+    Kind,
+    Level,
+    Role,
+    RoleAssignment,
+    Unit,
+    path_segment,
+)
+
+# Depth of a desa in the tree (provinsi=1 ... desa=4): the first DESA_DEPTH path segments name the desa.
+DESA_DEPTH = 4
 
 
 def kind_from_code(code: str, level: str) -> str:
@@ -30,13 +44,29 @@ def _check_parent(level: str, parent: Unit | None) -> None:
         )
 
 
+def _normalise_name(level: str, name: str) -> str:
+    """RW and RT numbers are written with two digits (``1`` -> ``01``) so that 1 and 01 are one unit."""
+    name = " ".join((name or "").split())
+    if level in (Level.RW, Level.RT) and name.isdigit() and len(name) < 2:
+        name = name.zfill(2)
+    return name
+
+
+def same_desa(a: Unit, b: Unit) -> bool:
+    prefix = DESA_DEPTH * PATH_SEGMENT
+    return len(a.path) >= prefix and a.path[:prefix] == b.path[:prefix]
+
+
 @transaction.atomic
 def unit_create(*, level: str, name: str, parent: Unit | None, code: str | None = None, kind: str = "") -> Unit:
-    name = (name or "").strip()
+    name = _normalise_name(level, name)
     if not name:
         raise ValidationError({"name": "Nama wilayah wajib diisi."})
     _check_parent(level, parent)
-    if parent is not None and Unit.objects.filter(parent=parent, level=level, name__iexact=name, is_active=True).exists():
+    if parent is not None and not parent.is_active:
+        raise ValidationError({"parent": f"{parent} tidak aktif; aktifkan dahulu sebelum menambah di bawahnya."})
+    siblings = Unit.objects.filter(parent=parent, level=level, name__iexact=name, is_active=True)
+    if parent is not None and siblings.exists():
         raise ValidationError({"name": f"{Level(level).label} bernama “{name}” sudah ada di {parent}."})
     unit = Unit(level=level, name=name, parent=parent, code=code or None, kind=kind)
     unit.full_clean(exclude=["path"])
@@ -48,7 +78,7 @@ def unit_create(*, level: str, name: str, parent: Unit | None, code: str | None 
 
 @transaction.atomic
 def unit_rename(*, unit: Unit, name: str) -> Unit:
-    name = (name or "").strip()
+    name = _normalise_name(unit.level, name)
     if not name:
         raise ValidationError({"name": "Nama wilayah wajib diisi."})
     if (
@@ -69,6 +99,16 @@ def unit_move(*, unit: Unit, new_parent: Unit) -> Unit:
     _check_parent(unit.level, new_parent)
     if new_parent.path.startswith(unit.path):
         raise ValidationError({"parent": "Wilayah tidak dapat dipindah ke bawah dirinya sendiri."})
+    if unit.level not in OFFICIAL_LEVELS and not same_desa(unit, new_parent):
+        raise ValidationError({"parent": "Wilayah hanya dapat dipindah di dalam desa/kelurahan yang sama."})
+    if not new_parent.is_active:
+        raise ValidationError({"parent": f"{new_parent} tidak aktif."})
+    if (
+        Unit.objects.filter(parent=new_parent, level=unit.level, name__iexact=unit.name, is_active=True)
+        .exclude(pk=unit.pk)
+        .exists()
+    ):
+        raise ValidationError({"parent": f"{Level(unit.level).label} {unit.name} sudah ada di {new_parent}."})
     old_prefix = unit.path
     new_prefix = new_parent.path + path_segment(unit.pk)
     subtree = Unit.objects.subtree(unit)
@@ -83,6 +123,16 @@ def unit_move(*, unit: Unit, new_parent: Unit) -> Unit:
 @transaction.atomic
 def unit_set_active(*, unit: Unit, active: bool) -> Unit:
     """Deactivate (or reactivate) a unit and everything under it. Units with data are never deleted."""
+    if active and unit.parent_id:
+        parent = Unit.objects.get(pk=unit.parent_id)
+        if not parent.is_active:
+            raise ValidationError({"parent": f"{parent} tidak aktif; aktifkan dahulu wilayah induknya."})
+        if (
+            Unit.objects.filter(parent=parent, level=unit.level, name__iexact=unit.name, is_active=True)
+            .exclude(pk=unit.pk)
+            .exists()
+        ):
+            raise ValidationError({"name": f"Sudah ada {Level(unit.level).label} aktif bernama “{unit.name}”."})
     Unit.objects.subtree(unit).update(is_active=active)
     unit.refresh_from_db()
     return unit
@@ -104,3 +154,39 @@ def fill_missing_paths() -> int:
         if n == 0:
             break
     return total
+
+
+@transaction.atomic
+def account_create(*, username: str, name: str, password: str, role: str, unit: Unit, actor=None):
+    """A new account with one role assignment bound to ``unit`` (role and unit level must fit)."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.password_validation import validate_password
+
+    if unit.level not in ROLE_LEVELS[role]:
+        levels = ", ".join(str(Level(lv).label) for lv in ROLE_LEVELS[role])
+        raise ValidationError({"unit": f"Peran {Role(role).label} harus pada wilayah tingkat {levels}."})
+    if not unit.is_active:
+        raise ValidationError({"unit": f"{unit} tidak aktif."})
+    User = get_user_model()
+    username = (username or "").strip()
+    if User.objects.filter(username__iexact=username).exists():
+        raise ValidationError({"username": f"Nama pengguna “{username}” sudah dipakai."})
+    user = User(username=username, first_name=(name or "").strip()[:150])
+    validate_password(password, user)
+    user.set_password(password)
+    user.full_clean(exclude=["password"])
+    user.save()
+    assignment = RoleAssignment(user=user, role=role, unit=unit, created_by=actor)
+    assignment.full_clean()
+    assignment.save()
+    return user
+
+
+@transaction.atomic
+def account_set_active(*, user, active: bool, actor=None):
+    """Deactivate (or reactivate) an account; it is never deleted (its history stays attributed)."""
+    if actor is not None and actor.pk == user.pk and not active:
+        raise ValidationError("Anda tidak dapat menonaktifkan akun Anda sendiri.")
+    user.is_active = active
+    user.save(update_fields=["is_active"])
+    return user

@@ -185,7 +185,9 @@ CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 30 * 60)
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 25 * 60)
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE: dict = {}  # filled by reporting.schedule (imported in pkk/celery.py)
+from reporting.schedule import BEAT_SCHEDULE as _REPORTING_BEAT_SCHEDULE  # noqa: E402
+
+CELERY_BEAT_SCHEDULE: dict = {**_REPORTING_BEAT_SCHEDULE}
 
 # Reporting cycle: day of the next month by which a dasawisma report is due.
 PKK_DEADLINE_DAY = env_int("PKK_DEADLINE_DAY", 5)

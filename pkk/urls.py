@@ -10,6 +10,7 @@ urlpatterns = [
     path("keluar/", views.logout_view, name="logout"),
     path("akun/sandi/", views.password_change_view, name="password_change"),
     path("akun/sandi/selesai/", views.password_change_done_view, name="password_change_done"),
+    path("akun/", include("pkk.urls_accounts")),
     path("healthz", views.healthz, name="healthz"),
     path("wilayah/", include("pkk.urls_wilayah")),
     path("data/", include("dasawisma.urls")),

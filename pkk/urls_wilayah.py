@@ -6,4 +6,11 @@ app_name = "wilayah"
 
 urlpatterns = [
     path("cari/", views_wilayah.unit_search, name="unit_search"),
+    path("struktur/", views_wilayah.struktur_index, name="struktur_index"),
+    path("<int:unit_id>/struktur/", views_wilayah.struktur, name="struktur"),
+    path("<int:unit_id>/tambah/", views_wilayah.unit_tambah, name="unit_tambah"),
+    path("<int:unit_id>/ubah-nama/", views_wilayah.unit_ubah_nama, name="unit_ubah_nama"),
+    path("<int:unit_id>/pindah/", views_wilayah.unit_pindah, name="unit_pindah"),
+    path("<int:unit_id>/nonaktifkan/", views_wilayah.unit_nonaktifkan, name="unit_nonaktifkan"),
+    path("<int:unit_id>/aktifkan/", views_wilayah.unit_aktifkan, name="unit_aktifkan"),
 ]

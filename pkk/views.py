@@ -16,6 +16,11 @@ def home(request: HttpRequest) -> HttpResponse:
     if roles == {Role.KADER}:
         return redirect("dasawisma:kader_home")
     unit = home_unit(request.user)
+    if unit is not None:
+        # Every other role lands on the dashboard of its own (highest) unit.
+        from reporting.views_cycle import render_dashboard
+
+        return render_dashboard(request, unit)
     return render(request, "pkk/home.html", {"unit": unit, "assignments": assignments(request.user)})
 
 

@@ -80,6 +80,29 @@ class Laporan(TimeStamped):
         return f"{self.get_jenis_display()} {self.dasawisma} {self.periode}"
 
 
+class LaporanRiwayat(models.Model):
+    """Every submission, acceptance and return of a Laporan, recorded (the reporting cycle's audit)."""
+
+    class Aksi(models.TextChoices):
+        AJUKAN = "ajukan", "Diajukan"
+        TERIMA = "terima", "Diterima"
+        KEMBALIKAN = "kembalikan", "Dikembalikan"
+
+    laporan = models.ForeignKey(Laporan, on_delete=models.CASCADE, related_name="riwayat")
+    aksi = models.CharField(max_length=10, choices=Aksi.choices)
+    alasan = models.TextField(blank=True, default="")
+    terlambat = models.BooleanField(default=False)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name_plural = "riwayat laporan"
+
+    def __str__(self) -> str:
+        return f"{self.aksi} {self.laporan_id}"
+
+
 class KunciPeriode(models.Model):
     """A locked period of a desa: its stored numbers (and those below it) no longer change."""
 

@@ -1,0 +1,28 @@
+# SIPKK production image: one image for web (gunicorn), celery worker and celery beat (see docker-compose.yml).
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    DJANGO_SETTINGS_MODULE=pkk.settings \
+    STATIC_ROOT=/app/staticfiles \
+    MEDIA_ROOT=/app/media
+
+WORKDIR /app
+
+# Dependencies first, so a code change does not reinstall them (psycopg[binary] brings its own libpq).
+COPY requirements.txt .
+RUN pip install -r requirements.txt
+
+COPY . .
+
+# Run as an unprivileged user; static, media and the beat schedule are the only writable places.
+RUN useradd --system --uid 1000 --home-dir /app --shell /usr/sbin/nologin sipkk \
+    && mkdir -p /app/staticfiles /app/media /app/var \
+    && chown -R sipkk:sipkk /app/staticfiles /app/media /app/var
+USER sipkk
+
+EXPOSE 8000
+# docker-compose.yml gives each service its own command; this default runs the web server alone.
+CMD ["gunicorn", "pkk.wsgi:application", "--bind", "0.0.0.0:8000", "--access-logfile", "-"]

@@ -1,0 +1,93 @@
+"""``python manage.py seed_demo [--households N] [--seed S] [--today YYYY-MM-DD] [--force]``
+
+Builds the demo kabupaten: the hand-written real units of ``fixtures/demo_wilayah.json`` (get-or-create
+by code), generated dusun/RW/RT/dasawisma and their data (``dasawisma.demo.generate``), the demo accounts
+(password ``pkk-demo-2026``), then the stored roll-ups if ``reporting.services`` offers a full rebuild.
+
+Re-running when the demo data exists (the account ``admin.purworejo`` or any warga under the demo desa)
+changes nothing and says so (exit status 0, so ``make run`` can be repeated). To start over, use a fresh
+database. Refuses to run when DEBUG is off, unless ``--force``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import inspect
+import time
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from dasawisma import demo
+from dasawisma.models import Warga
+from pkk.models import Level
+
+
+class Command(BaseCommand):
+    help = "Membuat data demo (kabupaten Purworejo, warga sintetis, akun demo)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--households", type=int, default=600, help="Jumlah rumah tangga (bawaan 600).")
+        parser.add_argument("--seed", type=int, default=2026, help="Benih acak (data sama untuk benih sama).")
+        parser.add_argument("--today", type=dt.date.fromisoformat, default=None,
+                            help="Tanggal acuan YYYY-MM-DD (bawaan: hari ini).")
+        parser.add_argument("--force", action="store_true", help="Jalankan walau DEBUG mati.")
+        parser.add_argument("--no-rebuild", action="store_true", help="Jangan hitung ulang rekap.")
+
+    def handle(self, *args, households, seed, today, force, no_rebuild, **options):
+        if not settings.DEBUG and not force:
+            raise CommandError(
+                "seed_demo menolak berjalan karena DEBUG mati (kemungkinan server produksi). "
+                "Tambahkan --force bila memang disengaja."
+            )
+        if households < 1:
+            raise CommandError("--households harus minimal 1.")
+        today = today or timezone.localdate()
+        User = get_user_model()
+        units = demo.load_fixture()
+        desa = [u for u in units.values() if u.level == Level.DESA]
+        has_data = Warga.objects.filter(dasawisma__path__startswith=units["33.06"].path).exists()
+        if has_data or User.objects.filter(username="admin.purworejo").exists():
+            self.stdout.write(self.style.WARNING(
+                "Data demo sudah ada; tidak ada yang diubah. Untuk membuat ulang, gunakan basis data baru."
+            ))
+            self._print_accounts(demo.create_demo_accounts())
+            return
+        t0 = time.perf_counter()
+        result = demo.generate(desa_units=desa, total_households=households, seed=seed, today=today,
+                               progress=lambda m: self.stdout.write(f"  {m}") if options["verbosity"] > 1 else None)
+        self.stdout.write(
+            f"Dibuat dalam {time.perf_counter() - t0:.1f} detik: "
+            + ", ".join(f"{k} {v:,}".replace(",", ".") for k, v in result.counts.items())
+        )
+        accounts = demo.create_demo_accounts()
+        if not no_rebuild:
+            self._rebuild(today)
+        self._print_accounts(accounts)
+
+    def _rebuild(self, today: dt.date) -> None:
+        try:
+            from reporting import services
+        except ImportError:
+            self.stdout.write("Rekap belum dihitung (reporting.services belum tersedia).")
+            return
+        fn = getattr(services, "rebuild", None) or getattr(services, "rebuild_all", None)
+        if fn is None:
+            self.stdout.write("Rekap belum dihitung (tidak ada fungsi rebuild di reporting.services).")
+            return
+        t0 = time.perf_counter()
+        params = inspect.signature(fn).parameters
+        kwargs = {}
+        if "tahun" in params:
+            kwargs["tahun"] = today.year
+        elif "year" in params:
+            kwargs["year"] = today.year
+        fn(**kwargs)
+        self.stdout.write(f"Rekap dihitung ulang dalam {time.perf_counter() - t0:.1f} detik.")
+
+    def _print_accounts(self, accounts) -> None:
+        self.stdout.write(self.style.SUCCESS(f"Akun demo (kata sandi: {demo.DEMO_PASSWORD}):"))
+        for username, role, unit in accounts:
+            self.stdout.write(f"  {username:<20} {role:<18} {unit.label}")

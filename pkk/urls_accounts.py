@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import views_accounts
+
+app_name = "akun"
+
+urlpatterns = [
+    path("", views_accounts.akun_list, name="list"),
+    path("baru/", views_accounts.akun_baru, name="baru"),
+    path("<int:user_id>/", views_accounts.akun_detail, name="detail"),
+    path("<int:user_id>/nonaktifkan/", views_accounts.akun_nonaktifkan, name="nonaktifkan"),
+    path("<int:user_id>/aktifkan/", views_accounts.akun_aktifkan, name="aktifkan"),
+]

@@ -1,0 +1,181 @@
+"""Excel sheets in the official layout (openpyxl), drawn from a ``selectors.Report``.
+
+Sheet shape (rows top to bottom): LAMPIRAN x, title lines, meta lines, the grouped header rows (merged
+cells), the column-number row, data rows, the JUMLAH row, the signature block. Thin borders on the table,
+landscape, fitted to one page wide, header rows repeated on every printed page, numbers as numbers.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from .selectors import Report
+
+THIN = Side(style="thin", color="000000")
+BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
+LEFT = Alignment(horizontal="left", vertical="center", wrap_text=False)
+HEADER_FILL = PatternFill("solid", fgColor="E2EFDA")
+BOLD = Font(bold=True)
+TITLE_FONT = Font(bold=True, size=12)
+
+WIDTH = {"no": 5, "name": 26, "num": 7, "mark": 5, "text": 16, "ket": 14}
+NUMBER_FORMAT = "#,##0"  # shown with the locale's separator (12.345 in an Indonesian Excel)
+
+
+@dataclass(frozen=True)
+class SheetLayout:
+    """Row numbers (1-based) where each part of a written sheet starts; the tests read these."""
+
+    header_first: int
+    header_last: int
+    numbers_row: int
+    data_first: int
+    jumlah_row: int
+
+
+def write_sheet(ws: Worksheet, report: Report) -> SheetLayout:
+    layout = report.layout
+    width = layout.width
+    last_col = get_column_letter(width)
+
+    # Lampiran number, top right; title lines merged across the table.
+    ws.cell(row=1, column=width, value=f"LAMPIRAN {layout.lampiran}").alignment = Alignment(horizontal="right")
+    row = 2
+    for line in layout.title:
+        ws.cell(row=row, column=1, value=line).font = TITLE_FONT
+        ws.cell(row=row, column=1).alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        ws.merge_cells(f"A{row}:{last_col}{row}")
+        row += 1
+    row += 1
+
+    # Meta lines: label under the name column, ": value" next to it.
+    for label, value in report.meta:
+        ws.cell(row=row, column=2, value=label).font = BOLD
+        ws.cell(row=row, column=3, value=f": {value}")
+        row += 1
+    row += 1
+
+    # Grouped header rows.
+    header_first = row
+    for header_row in report.header_rows:
+        for label, cell in header_row:
+            r, c = header_first + cell.row, cell.col + 1
+            ws.cell(row=r, column=c, value=label)
+            if cell.rowspan > 1 or cell.colspan > 1:
+                ws.merge_cells(
+                    start_row=r, start_column=c, end_row=r + cell.rowspan - 1, end_column=c + cell.colspan - 1
+                )
+    header_last = header_first + layout.header_depth - 1
+    for r in range(header_first, header_last + 1):
+        for c in range(1, width + 1):
+            cell = ws.cell(row=r, column=c)
+            cell.alignment = CENTER
+            cell.font = BOLD
+            cell.border = BORDER
+            cell.fill = HEADER_FILL
+        ws.row_dimensions[r].height = 30
+    ws.row_dimensions[header_last].height = 60
+
+    # Column numbers 1, 2, 3 ...
+    numbers_row = header_last + 1
+    for c in range(1, width + 1):
+        cell = ws.cell(row=numbers_row, column=c, value=c)
+        cell.alignment = CENTER
+        cell.border = BORDER
+        cell.font = Font(italic=True, size=9)
+
+    # Data rows and the JUMLAH row.
+    data_first = numbers_row + 1
+    r = data_first
+    for data_row in report.rows:
+        _write_cells(ws, r, data_row.cells)
+        r += 1
+    jumlah_row = r
+    _write_cells(ws, jumlah_row, report.jumlah, bold=True)
+
+    # Signature block.
+    r = jumlah_row + 2
+    left_col, right_col = 2, max(width - 5, 4)
+    for i, line in enumerate(report.signature_left):
+        ws.cell(row=r + i, column=left_col, value=line)
+    for i, line in enumerate(("............................, ..................",) + report.signature_right):
+        ws.cell(row=r + i, column=right_col, value=line)
+    name_row = r + max(len(report.signature_left), len(report.signature_right) + 1) + 3
+    ws.cell(row=name_row, column=left_col, value="(...................................)")
+    ws.cell(row=name_row, column=right_col, value="(...................................)")
+
+    # Column widths.
+    for c, leaf in enumerate(layout.leaves, start=1):
+        ws.column_dimensions[get_column_letter(c)].width = WIDTH.get(leaf.kind, 8)
+
+    # Page set-up: landscape, one page wide, headers repeated on every page.
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = f"{header_first}:{numbers_row}"
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.top = ws.page_margins.bottom = 0.5
+    ws.print_options.horizontalCentered = True
+    ws.freeze_panes = ws.cell(row=data_first, column=3)
+    return SheetLayout(header_first, header_last, numbers_row, data_first, jumlah_row)
+
+
+def _write_cells(ws: Worksheet, r: int, cells, *, bold: bool = False) -> None:
+    for c, cell in enumerate(cells, start=1):
+        target = ws.cell(row=r, column=c, value=cell.value if cell.value != "" else None)
+        target.border = BORDER
+        if cell.numeric or cell.col.kind == "no":
+            target.alignment = Alignment(horizontal="right", vertical="center")
+            if isinstance(cell.value, int):
+                target.number_format = NUMBER_FORMAT
+        else:
+            target.alignment = LEFT
+        if bold:
+            target.font = BOLD
+
+
+_BAD_TITLE = re.compile(r"[\[\]:*?/\\]")
+
+
+def sheet_title(report: Report, used: set[str]) -> str:
+    """Excel sheet names: at most 31 characters, unique in the workbook, no []:*?/\\."""
+    base = _BAD_TITLE.sub("-", f"{report.layout.lampiran} {report.unit.label}")[:31]
+    title, n = base, 2
+    while title.lower() in used:
+        suffix = f" ({n})"
+        title = base[: 31 - len(suffix)] + suffix
+        n += 1
+    used.add(title.lower())
+    return title
+
+
+def report_workbook(report: Report) -> Workbook:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = sheet_title(report, set())
+    write_sheet(ws, report)
+    return wb
+
+
+def workbook_bytes(wb: Workbook) -> bytes:
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def report_xlsx(report: Report) -> bytes:
+    """The single-sheet download (page link and ``manage.py export_rekap`` write the same file)."""
+    return workbook_bytes(report_workbook(report))
+
+
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

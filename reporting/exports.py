@@ -1,0 +1,222 @@
+"""Excel exports: the single sheet (synchronous, small) and the subtree workbook (a persisted ``ExportJob``
+run by Celery).
+
+Decisions where the spec is silent:
+
+- A subtree job holds one sheet per unit, in tree order, from the job's unit down to each desa
+  (``sampai=desa``) or down to each dasawisma (``sampai=dasawisma``, which adds the 4.16a/4.18a lists
+  with names: logged in ``PersonalDataExportLog`` with channel ``job``).
+- Claiming is one atomic ``UPDATE ... WHERE status='antri'`` (or a ``proses`` job whose worker died:
+  started longer ago than the task time limit), so two workers never build the same file.
+- A transient database error puts the job back to ``antri`` and Celery retries it; any other error marks
+  it ``gagal`` with the message shown on the page.
+- Files expire ``PKK_EXPORT_TTL_HOURS`` after they are written; ``cleanup_exports`` deletes the file and
+  keeps the job row (the page then says the file has expired).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from typing import Any
+
+from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import OperationalError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from openpyxl import Workbook
+
+from pkk.models import LEVEL_ORDER, Level, PersonalDataExportLog, Unit
+
+from .excel import sheet_title, workbook_bytes, write_sheet
+from .layouts import BULANAN, TAHUNAN, Layout, layout_for
+from .models import ExportJob
+from .periods import parse_bulan
+from .selectors import Report, SubtreeData
+
+log = logging.getLogger(__name__)
+
+KIND_SUBTREE = "rekap_subtree"
+SAMPAI_CHOICES = (Level.DESA.value, Level.DASAWISMA.value)
+TIME_LIMIT = 60 * 60  # a whole kabupaten down to each dasawisma is thousands of sheets
+SOFT_TIME_LIMIT = TIME_LIMIT - 120
+
+
+# ----------------------------------------------------------------------------------- personal data
+
+
+def log_personal_export(*, report: Report, user, channel: str, username: str = "") -> None:
+    """4.16a / 4.18a carry names: every export of them is logged (UU 27/2022)."""
+    if not report.layout.personal_data:
+        return
+    PersonalDataExportLog.objects.create(
+        user=user if getattr(user, "pk", None) else None,
+        username=username or getattr(user, "username", "") or "-",
+        unit=report.unit,
+        what=f"Lampiran {report.layout.lampiran} {report.periode_slug}",
+        row_count=len(report.rows),
+        channel=channel,
+    )
+
+
+# ------------------------------------------------------------------------------------ job service
+
+
+def periode_from_params(params: dict[str, Any]) -> tuple[str, int | dt.date]:
+    if params["buku"] == TAHUNAN:
+        return TAHUNAN, int(params["tahun"])
+    return BULANAN, parse_bulan(params["bulan"])
+
+
+@transaction.atomic
+def export_job_create(*, unit: Unit, buku: str, periode: int | dt.date, sampai: str, actor) -> ExportJob:
+    """Queue a subtree export of ``unit`` (the caller checked the unit is in ``actor``'s scope)."""
+    if buku not in (TAHUNAN, BULANAN):
+        raise ValidationError({"buku": "Jenis buku tidak dikenal."})
+    if sampai not in SAMPAI_CHOICES:
+        raise ValidationError({"sampai": "Pilih sampai tingkat desa/kelurahan atau dasawisma."})
+    if layout_for(buku, unit.level) is None:
+        raise ValidationError({"unit": f"Tidak ada lampiran untuk tingkat {unit.get_level_display()}."})
+    params: dict[str, Any] = {"buku": buku, "sampai": sampai}
+    if buku == TAHUNAN:
+        params["tahun"] = int(periode)  # type: ignore[arg-type]
+    else:
+        params["bulan"] = f"{periode:%Y-%m}"
+    job = ExportJob(requester=actor, unit=unit, kind=KIND_SUBTREE, params=params)
+    job.full_clean()
+    job.save()
+    transaction.on_commit(lambda: run_export_job.delay(job.pk))
+    return job
+
+
+def export_job_claim(job_id: int) -> bool:
+    """Atomically take the job; False when another worker has it (or it is finished)."""
+    now = timezone.now()
+    stale = now - dt.timedelta(seconds=TIME_LIMIT)
+    claimed = (
+        ExportJob.objects.filter(pk=job_id)
+        .filter(Q(status=ExportJob.Status.ANTRI) | Q(status=ExportJob.Status.PROSES, started_at__lt=stale))
+        .update(status=ExportJob.Status.PROSES, started_at=now, progress=0, error="")
+    )
+    return claimed == 1
+
+
+def sheets_of(data: SubtreeData) -> list[tuple[Layout, Unit]]:
+    out = []
+    for unit in data.units:
+        layout = layout_for(data.buku, unit.level)
+        if layout is not None:
+            out.append((layout, unit))
+    return out
+
+
+def export_job_run(*, job_id: int) -> None:
+    """Build the workbook of a claimed job, updating progress as sheets are written. Idempotent."""
+    if not export_job_claim(job_id):
+        log.info("export job %s not claimable (taken or finished)", job_id)
+        return
+    job = ExportJob.objects.select_related("unit", "requester").get(pk=job_id)
+    try:
+        buku, periode = periode_from_params(job.params)
+        data = SubtreeData(job.unit, buku, periode, down_to=job.params.get("sampai", Level.DESA))
+        sheets = sheets_of(data)
+        ExportJob.objects.filter(pk=job_id).update(total=len(sheets))
+        wb = Workbook()
+        wb.remove(wb.active)
+        used: set[str] = set()
+        personal_rows, personal_sheets = 0, 0
+        for i, (layout, unit) in enumerate(sheets, start=1):
+            report = data.report(layout, unit)
+            if layout.personal_data:
+                personal_rows += len(report.rows)
+                personal_sheets += 1
+            ws = wb.create_sheet(title=sheet_title(report, used))
+            write_sheet(ws, report)
+            ExportJob.objects.filter(pk=job_id).update(progress=i)
+        content = workbook_bytes(wb)
+        slug = job.params.get("tahun") or job.params.get("bulan")
+        name = f"rekap-{job.unit.code or job.unit.pk}-{slug}-{job.pk}.xlsx"
+        with transaction.atomic():
+            job.refresh_from_db()
+            job.file.save(name, ContentFile(content), save=False)
+            now = timezone.now()
+            job.status = ExportJob.Status.SELESAI
+            job.finished_at = now
+            job.expires_at = now + dt.timedelta(hours=settings.PKK_EXPORT_TTL_HOURS)
+            job.save(update_fields=["file", "status", "finished_at", "expires_at", "updated_at"])
+            if personal_sheets:
+                PersonalDataExportLog.objects.create(
+                    user=job.requester,
+                    username=job.requester.username,
+                    unit=job.unit,
+                    what=f"Ekspor #{job.pk} sampai dasawisma {job.params.get('tahun') or job.params.get('bulan')}",
+                    row_count=personal_rows,
+                    channel="job",
+                )
+    except OperationalError:
+        # Transient (connection lost, deadlock): back to the queue, the task retries.
+        ExportJob.objects.filter(pk=job_id).update(status=ExportJob.Status.ANTRI)
+        raise
+    except SoftTimeLimitExceeded:
+        _fail(job_id, "Waktu pembuatan berkas habis. Coba lagi dengan wilayah yang lebih kecil.")
+        raise
+    except Exception as exc:
+        log.exception("export job %s failed", job_id)
+        _fail(job_id, f"Gagal membuat berkas: {exc}")
+        raise
+
+
+def _fail(job_id: int, message: str) -> None:
+    ExportJob.objects.filter(pk=job_id).update(
+        status=ExportJob.Status.GAGAL, error=message[:2000], finished_at=timezone.now()
+    )
+
+
+def export_job_is_expired(job: ExportJob) -> bool:
+    return bool(job.expires_at and job.expires_at <= timezone.now())
+
+
+def exports_cleanup(*, now: dt.datetime | None = None) -> int:
+    """Delete the files of expired jobs (the rows stay as a record). Returns how many were removed."""
+    now = now or timezone.now()
+    removed = 0
+    for job in ExportJob.objects.filter(expires_at__lte=now).exclude(file=""):
+        try:
+            job.file.delete(save=False)
+        except OSError:
+            log.warning("could not delete export file of job %s", job.pk)
+        ExportJob.objects.filter(pk=job.pk).update(file="")
+        removed += 1
+    return removed
+
+
+# ------------------------------------------------------------------------------------------ tasks
+
+
+@shared_task(
+    name="reporting.run_export_job",
+    bind=True,
+    acks_late=True,
+    time_limit=TIME_LIMIT,
+    soft_time_limit=SOFT_TIME_LIMIT,
+    autoretry_for=(OperationalError,),
+    retry_backoff=True,
+    max_retries=3,
+)
+def run_export_job(self, job_id: int) -> None:
+    export_job_run(job_id=int(job_id))
+
+
+@shared_task(name="reporting.cleanup_exports", acks_late=True, time_limit=10 * 60)
+def cleanup_exports() -> int:
+    return exports_cleanup()
+
+
+def subtree_levels(unit: Unit) -> list[str]:
+    """``sampai`` options that make sense below ``unit``."""
+    idx = LEVEL_ORDER.index(unit.level)
+    return [lvl for lvl in SAMPAI_CHOICES if LEVEL_ORDER.index(lvl) >= idx]

@@ -1,0 +1,122 @@
+"""The roll-up engine: every measure of DOMAIN.md section 4 in SQL, stored per unit and period.
+
+* ``rebuild(unit, tahun=..., bulan=...)``: recompute a subtree (default: everything) for a year and its
+  twelve months, or for one month, then the unit's ancestors. Set-based: one statement per dasawisma-tier
+  book and one per tier above (a parent row is the SUM of its registered children's stored rows).
+* ``recompute_dasawisma(unit, years, months)``: one dasawisma, then its ancestors only (one statement per
+  ancestor and book). Used by ``reporting.services.refresh_dasawisma``.
+* ``rumah_tangga_rows`` / ``buku3_dasawisma_rows``: the live lists of the dasawisma sheets 4.16a / 4.18a.
+
+Stored rows: ``RekapTahunan`` (unit, tahun) and ``RekapBulanan`` (unit, bulan = first day) for every
+registered (active) unit from dasawisma up to provinsi, even without data. Leading counts: a unit counts
+itself at its own level (a dasawisma row has jml_dasawisma = 1), so every column adds up tier by tier.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Sequence
+
+from django.db import transaction
+
+from pkk.models import Unit
+
+from ..models import RekapBulanan, RekapTahunan
+from ..periods import months_of_year
+from .rows import buku3_dasawisma_rows, rumah_tangga_rows
+from .store import BULANAN, TAHUNAN, lock_chain, missing_children, rebuild_subtree, rollup_unit
+
+__all__ = [
+    "affected_periods",
+    "buku3_dasawisma_rows",
+    "rebuild",
+    "rebuild_periods",
+    "recompute_dasawisma",
+    "rumah_tangga_rows",
+]
+
+
+def rebuild(unit: Unit | None = None, *, tahun: int | None = None, bulan: dt.date | None = None) -> dict:
+    """Recompute the stored rekap under ``unit`` (None: every unit) in one transaction.
+
+    ``tahun``: Buku II of that year and Buku III of its twelve months; ``bulan``: Buku III of that month
+    only (both may be given). With a unit, its ancestors are recomputed afterwards (sum of children).
+    Locked periods are left as they are. Returns {"years", "months", "seconds"}.
+    """
+    years = [tahun] if tahun is not None else []
+    months = months_of_year(tahun) if tahun is not None else []
+    if bulan is not None and bulan.replace(day=1) not in months:
+        months.append(bulan.replace(day=1))
+    return rebuild_periods(unit, years, months)
+
+
+def rebuild_periods(unit: Unit | None, years: Sequence[int], months: Sequence[dt.date]) -> dict:
+    """``rebuild`` for explicit lists of years (Buku II) and months (Buku III)."""
+    years = sorted(set(years))
+    months = sorted({m.replace(day=1) for m in months})
+    started = time.monotonic()
+    with transaction.atomic():
+        lock_chain(unit)
+        if unit is not None:
+            unit.refresh_from_db()
+        rebuild_subtree(unit, years, months)
+        if unit is not None:
+            for ancestor in reversed(unit.ancestors()):
+                if years:
+                    rollup_unit(TAHUNAN, years, ancestor)
+                if months:
+                    rollup_unit(BULANAN, months, ancestor)
+    return {"years": years, "months": months, "seconds": time.monotonic() - started}
+
+
+def affected_periods(unit: Unit, since: dt.date, today: dt.date) -> tuple[list[int], list[dt.date]]:
+    """Periods an edit dated ``since`` touches, capped at the current year and month.
+
+    Only periods that have been built for this area (a stored row of the dasawisma or of its parent) are
+    refreshed, plus the current year and month: an edit dated 1950 does not create 75 years of rows.
+    Older, never built periods are built by ``rebuild_rekap``.
+    """
+    this_month = today.replace(day=1)
+    first_year = min(since.year, today.year)
+    first_month = min(since.replace(day=1), this_month)
+    owners = [unit.pk] + ([unit.parent_id] if unit.parent_id else [])
+    years = set(
+        RekapTahunan.objects.filter(unit_id__in=owners, tahun__gte=first_year, tahun__lte=today.year).values_list(
+            "tahun", flat=True
+        )
+    )
+    months = set(
+        RekapBulanan.objects.filter(unit_id__in=owners, bulan__gte=first_month, bulan__lte=this_month).values_list(
+            "bulan", flat=True
+        )
+    )
+    years.add(today.year)
+    months.add(this_month)
+    return sorted(years), sorted(months)
+
+
+def recompute_dasawisma(unit: Unit, years: Sequence[int], months: Sequence[dt.date]) -> None:
+    """Recompute one dasawisma for the periods, then each ancestor (nearest first) as the sum of its children.
+
+    The caller holds the transaction and the lock (``lock_chain``). Siblings are read from their stored
+    rows; a registered sibling subtree that has no row for a period yet (a new unit, a never built period)
+    is built first so the parents' sums stay complete.
+    """
+    rebuild_subtree(unit, years, months)
+    ancestors = unit.ancestors()
+    for book, periods in ((TAHUNAN, years), (BULANAN, months)):
+        missing = missing_children(book, periods, ancestors)
+        if not missing:
+            continue
+        built: list[tuple[str, object]] = []
+        for child in Unit.objects.filter(pk__in=list(missing)).order_by("path"):  # top-down
+            todo = [p for p in missing[child.pk] if not any(child.path.startswith(b) and p == bp for b, bp in built)]
+            if todo:
+                rebuild_subtree(child, todo if book is TAHUNAN else [], todo if book is BULANAN else [])
+                built.extend((child.path, p) for p in todo)
+    for ancestor in reversed(ancestors):
+        if years:
+            rollup_unit(TAHUNAN, years, ancestor)
+        if months:
+            rollup_unit(BULANAN, months, ancestor)

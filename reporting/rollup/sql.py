@@ -1,0 +1,319 @@
+"""The SQL of every measure (DOMAIN.md section 4), portable between PostgreSQL and SQLite.
+
+Ages are never computed per row for the reference dates: "age >= n on R" is ``tanggal_lahir <= cutoff``
+with the cutoff computed here in Python (``years_before``), so PostgreSQL and SQLite give the same answer.
+Only the age at death (bayi/balita meninggal) and "42 days before a death" (ibu meninggal) need per-row
+date arithmetic; ``Sql`` writes those in each dialect.
+
+Every measure is a boolean condition summed with ``SUM(CASE WHEN ... THEN 1 ELSE 0 END)``: the same
+condition serves the stored per-dasawisma rows and the live per-rumah-tangga rows of 4.16a.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import connection
+
+from dasawisma.models import Kehamilan, RumahTangga, Warga
+from pkk.models import Unit
+
+from ..measures import BULANAN_NAMES, TAHUNAN_NAMES
+from ..models import KunciPeriode, RekapBulanan, RekapTahunan
+
+W = Warga._meta.db_table
+RT = RumahTangga._meta.db_table
+K = Kehamilan._meta.db_table
+U = Unit._meta.db_table
+KUNCI = KunciPeriode._meta.db_table
+REKAP_T = RekapTahunan._meta.db_table
+REKAP_B = RekapBulanan._meta.db_table
+
+BIRTH_RESULTS = "('lahir_hidup', 'lahir_mati')"
+NIFAS_DAYS = 42
+
+
+def years_before(on: dt.date, years: int) -> dt.date:
+    """The latest birth date with an age of at least ``years`` on ``on``.
+
+    ``age_on(born, on) >= years``  <=>  ``born <= years_before(on, years)``. A reference date of
+    29 February maps to 28 February in a common year (someone born on 29 February 2020 is one year old on
+    28 February 2021? no: on 1 March 2021; but someone born 28 February 2023 is one on 29 February 2024).
+    """
+    try:
+        return on.replace(year=on.year - years)
+    except ValueError:  # 29 February -> 28 February
+        return on.replace(year=on.year - years, day=28)
+
+
+class Sql:
+    """Collects named parameters while a statement is written; knows the dialect."""
+
+    def __init__(self) -> None:
+        self.params: dict[str, Any] = {}
+        self.pg = connection.vendor == "postgresql"
+
+    def p(self, value: Any) -> str:
+        """A parameter placeholder. Dates go as ``date`` on PostgreSQL and ISO text on SQLite."""
+        name = f"p{len(self.params)}"
+        if isinstance(value, dt.date) and not isinstance(value, dt.datetime) and not self.pg:
+            value = value.isoformat()
+        self.params[name] = value
+        return f"%({name})s"
+
+    def pdate(self, value: dt.date) -> str:
+        """A date parameter whose type must be known without context (VALUES lists on PostgreSQL)."""
+        ph = self.p(value)
+        return f"CAST({ph} AS date)" if self.pg else ph
+
+    def pint(self, value: int) -> str:
+        return f"CAST({self.p(int(value))} AS integer)"
+
+    def now(self) -> str:
+        from django.utils import timezone
+
+        name = f"p{len(self.params)}"
+        self.params[name] = connection.ops.adapt_datetimefield_value(timezone.now())
+        return f"%({name})s"
+
+    def age_at(self, born: str, on: str) -> str:
+        """Completed years from date column ``born`` to date column ``on`` (same rule as ``age_on``)."""
+        if self.pg:
+            return (
+                f"(CAST(EXTRACT(YEAR FROM {on}) AS integer) - CAST(EXTRACT(YEAR FROM {born}) AS integer)"
+                f" - CASE WHEN to_char({on}, 'MMDD') < to_char({born}, 'MMDD') THEN 1 ELSE 0 END)"
+            )
+        return (
+            f"(CAST(substr({on}, 1, 4) AS integer) - CAST(substr({born}, 1, 4) AS integer)"
+            f" - CASE WHEN substr({on}, 6, 5) < substr({born}, 6, 5) THEN 1 ELSE 0 END)"
+        )
+
+    def minus_days(self, column: str, days: int) -> str:
+        if self.pg:
+            return f"({column} - {int(days)})"
+        return f"date({column}, '-{int(days)} days')"
+
+
+def count(cond: str) -> str:
+    return f"SUM(CASE WHEN {cond} THEN 1 ELSE 0 END)"
+
+
+def flag(cond: str) -> str:
+    return f"CASE WHEN {cond} THEN 1 ELSE 0 END"
+
+
+def active(alias: str, on: str) -> str:
+    """Warga ``alias`` active on the date expression ``on`` (born, not dead, not moved away)."""
+    return (
+        f"{alias}.tanggal_lahir <= {on}"
+        f" AND ({alias}.tanggal_meninggal IS NULL OR {alias}.tanggal_meninggal > {on})"
+        f" AND ({alias}.tanggal_pindah IS NULL OR {alias}.tanggal_pindah > {on})"
+    )
+
+
+# ------------------------------------------------------------------------------ scope of the facts
+
+
+class Scope:
+    """Which dasawisma the facts come from: all, one subtree (path range) or one dasawisma."""
+
+    def __init__(self, *, unit: Unit | None = None, dasawisma_id: int | None = None) -> None:
+        self.unit = unit
+        self.dasawisma_id = dasawisma_id
+
+    def facts(self, q: Sql, column: str) -> str:
+        """``AND ...`` restricting a fact table's dasawisma column."""
+        if self.dasawisma_id is not None:
+            return f" AND {column} = {q.p(self.dasawisma_id)}"
+        if self.unit is not None:
+            lo, hi = self.unit.path, self.unit.path + "A"
+            return f" AND {column} IN (SELECT su.id FROM {U} su WHERE su.path >= {q.p(lo)} AND su.path < {q.p(hi)})"
+        return ""
+
+    def units(self, q: Sql, alias: str) -> str:
+        """``AND ...`` restricting units (alias) to the scope."""
+        if self.dasawisma_id is not None:
+            return f" AND {alias}.id = {q.p(self.dasawisma_id)}"
+        if self.unit is not None:
+            return f" AND {alias}.path >= {q.p(self.unit.path)} AND {alias}.path < {q.p(self.unit.path + 'A')}"
+        return ""
+
+
+# --------------------------------------------------------------------------------- annual (Buku II)
+
+
+def person_conditions(q: Sql, ref: dt.date) -> list[tuple[str, str]]:
+    """(measure, condition on warga ``w`` active on R, with ``kh`` = open pregnancy on R)."""
+    c5, c15, c50, c60 = (q.p(years_before(ref, n)) for n in (5, 15, 50, 60))
+    women_15_49 = f"w.jenis_kelamin = 'P' AND w.tanggal_lahir <= {c15} AND w.tanggal_lahir > {c50}"
+    return [
+        ("total_l", "w.jenis_kelamin = 'L'"),
+        ("total_p", "w.jenis_kelamin = 'P'"),
+        ("balita_l", f"w.jenis_kelamin = 'L' AND w.tanggal_lahir > {c5}"),
+        ("balita_p", f"w.jenis_kelamin = 'P' AND w.tanggal_lahir > {c5}"),
+        ("pus", f"{women_15_49} AND w.status_perkawinan = 'kawin'"),
+        ("wus", women_15_49),
+        ("ibu_hamil", "w.jenis_kelamin = 'P' AND kh.warga_id IS NOT NULL"),
+        ("ibu_menyusui", "w.jenis_kelamin = 'P' AND w.menyusui"),
+        ("lansia", f"w.tanggal_lahir <= {c60}"),
+        ("tiga_buta_l", "w.jenis_kelamin = 'L' AND w.tiga_buta"),
+        ("tiga_buta_p", "w.jenis_kelamin = 'P' AND w.tiga_buta"),
+        ("berkebutuhan_khusus", "w.berkebutuhan_khusus <> ''"),
+    ]
+
+
+# (measure, condition on rumah tangga ``r``), counted only for counted households.
+HOUSE_CONDITIONS: list[tuple[str, str]] = [
+    ("rumah_sehat", "r.kriteria_rumah = 'sehat'"),
+    ("rumah_tidak_sehat", "r.kriteria_rumah = 'tidak_sehat'"),
+    ("tempat_sampah", "r.tempat_sampah"),
+    ("spal", "r.spal"),
+    ("mck_septic", "r.mck_septic_tank"),
+    ("air_pdam", "r.sumber_air_pdam"),
+    ("air_sumur", "r.sumber_air_sumur"),
+    ("air_sungai", "r.sumber_air_sungai"),
+    ("air_lainnya", "r.sumber_air_lainnya"),
+    ("air_sungai_lainnya", "(r.sumber_air_sungai OR r.sumber_air_lainnya)"),
+    ("makanan_beras", "r.makanan_pokok = 'beras'"),
+    ("makanan_non_beras", "r.makanan_pokok = 'non_beras'"),
+    ("up2k", "r.up2k"),
+    ("pekarangan", "r.pemanfaatan_pekarangan"),
+    ("industri_rt", "r.industri_rumah_tangga"),
+    ("kesehatan_lingkungan", "r.kesehatan_lingkungan"),
+]
+
+PERSON_NAMES = [
+    "total_l", "total_p", "balita_l", "balita_p", "pus", "wus", "ibu_hamil", "ibu_menyusui", "lansia",
+    "tiga_buta_l", "tiga_buta_p", "berkebutuhan_khusus",
+]  # fmt: skip
+HOUSE_NAMES = [n for n, _ in HOUSE_CONDITIONS]
+assert ["jml_krt", "jml_kk", *PERSON_NAMES, *HOUSE_NAMES] == TAHUNAN_NAMES, "reporting.measures.TAHUNAN changed"
+
+
+def household_subquery(q: Sql, ref: dt.date, scope: Scope) -> str:
+    """One row per counted rumah tangga (>= 1 warga active on R): ``dw, rt_id, jml_kk`` and person measures."""
+    r = q.p(ref)
+    persons = ",\n  ".join(f"{count(cond)} AS {name}" for name, cond in person_conditions(q, ref))
+    return f"""
+SELECT w.dasawisma_id AS dw, w.rumah_tangga_id AS rt_id, COUNT(DISTINCT w.no_kk) AS jml_kk,
+  {persons}
+FROM {W} w
+LEFT JOIN (
+  SELECT DISTINCT k.warga_id FROM {K} k
+  WHERE k.tanggal_mulai <= {r} AND (k.tanggal_selesai IS NULL OR k.tanggal_selesai > {r}){scope.facts(q, "k.dasawisma_id")}
+) kh ON kh.warga_id = w.id
+WHERE {active("w", r)}{scope.facts(q, "w.dasawisma_id")}
+GROUP BY w.dasawisma_id, w.rumah_tangga_id"""
+
+
+def tahunan_dasawisma_select(q: Sql, ref: dt.date, scope: Scope) -> str:
+    """``dw`` and every TAHUNAN measure per dasawisma (only dasawisma with a counted household)."""
+    persons = ", ".join(f"SUM(h.{n}) AS {n}" for n in PERSON_NAMES)
+    houses = ", ".join(f"{count(cond)} AS {name}" for name, cond in HOUSE_CONDITIONS)
+    return f"""
+SELECT h.dw AS dw, COUNT(*) AS jml_krt, SUM(h.jml_kk) AS jml_kk, {persons}, {houses}
+FROM ({household_subquery(q, ref, scope)}) h
+JOIN {RT} r ON r.id = h.rt_id
+GROUP BY h.dw"""
+
+
+# -------------------------------------------------------------------------------- monthly (Buku III)
+
+
+def ibu_meninggal_condition(q: Sql) -> str:
+    """Woman ``w`` who, on her tanggal meninggal, was pregnant or had given birth at most 42 days before."""
+    d = "w.tanggal_meninggal"
+    return (
+        f"w.jenis_kelamin = 'P' AND EXISTS (SELECT 1 FROM {K} k2 WHERE k2.warga_id = w.id AND ("
+        f"(k2.tanggal_mulai <= {d} AND (k2.tanggal_selesai IS NULL OR k2.tanggal_selesai >= {d}))"
+        f" OR (k2.hasil IN {BIRTH_RESULTS} AND k2.tanggal_selesai <= {d}"
+        f" AND k2.tanggal_selesai >= {q.minus_days(d, NIFAS_DAYS)})))"
+    )
+
+
+def bulanan_months_cte(q: Sql, months: list[dt.date]) -> str:
+    """``m(bulan, f, l, f42)``: one row per month; f42 = F - 42 days (earliest birth still nifas on F)."""
+    from ..periods import month_bounds
+
+    rows = []
+    for bulan in months:
+        first, last = month_bounds(bulan)
+        rows.append(
+            f"({q.pdate(first)}, {q.pdate(first)}, {q.pdate(last)}, {q.pdate(first - dt.timedelta(days=NIFAS_DAYS))})"
+        )
+    return "m(bulan, f, l, f42) AS (VALUES " + ", ".join(rows) + ")"
+
+
+EVENT_COLUMNS = BULANAN_NAMES
+
+
+def bulanan_events_cte(q: Sql, months: list[dt.date], scope: Scope) -> str:
+    """``ev(dw, bulan, <BULANAN measures>)``: partial counts per dasawisma and month (UNION ALL, summed later)."""
+    from ..periods import month_bounds
+
+    fmin = month_bounds(min(months))[0]
+    lmax = month_bounds(max(months))[1]
+    p_fmin, p_lmax = q.p(fmin), q.p(lmax)
+    p_f42min = q.p(fmin - dt.timedelta(days=NIFAS_DAYS))
+    ks = scope.facts(q, "k.dasawisma_id")
+    ws = scope.facts(q, "w.dasawisma_id")
+
+    def row(values: dict[str, str]) -> str:
+        return ", ".join(f"{values.get(name, '0')}" for name in EVENT_COLUMNS)
+
+    hamil = row(
+        {
+            "ibu_hamil": "COUNT(DISTINCT k.warga_id)",
+            "ibu_hamil_kek": "COUNT(DISTINCT CASE WHEN k.kek THEN k.warga_id END)",
+        }
+    )
+    melahirkan = row({"ibu_melahirkan": "COUNT(*)"})
+    nifas = row({"ibu_nifas": "COUNT(DISTINCT k.warga_id)"})
+    born = "w.tanggal_lahir >= m.f AND w.tanggal_lahir <= m.l"
+    died = "w.tanggal_meninggal >= m.f AND w.tanggal_meninggal <= m.l"
+    age = q.age_at("w.tanggal_lahir", "w.tanggal_meninggal")
+    warga_events = row(
+        {
+            "ibu_meninggal": count(f"{died} AND {ibu_meninggal_condition(q)}"),
+            "bayi_lahir_l": count(f"{born} AND w.jenis_kelamin = 'L'"),
+            "bayi_lahir_p": count(f"{born} AND w.jenis_kelamin = 'P'"),
+            "akte_ada": count(f"{born} AND w.akta_kelahiran"),
+            "akte_tidak": count(f"{born} AND NOT w.akta_kelahiran"),
+            "bayi_meninggal_l": count(f"{died} AND {age} < 1 AND w.jenis_kelamin = 'L'"),
+            "bayi_meninggal_p": count(f"{died} AND {age} < 1 AND w.jenis_kelamin = 'P'"),
+            "balita_meninggal_l": count(f"{died} AND {age} >= 1 AND {age} < 5 AND w.jenis_kelamin = 'L'"),
+            "balita_meninggal_p": count(f"{died} AND {age} >= 1 AND {age} < 5 AND w.jenis_kelamin = 'P'"),
+        }
+    )
+    cols = ", ".join(EVENT_COLUMNS)
+    return f"""ev(dw, bulan, {cols}) AS (
+SELECT k.dasawisma_id, m.bulan, {hamil}
+FROM {K} k
+JOIN m ON k.tanggal_mulai <= m.l AND (k.tanggal_selesai IS NULL OR k.tanggal_selesai > m.l)
+JOIN {W} w ON w.id = k.warga_id
+WHERE {active("w", "m.l")}
+  AND k.tanggal_mulai <= {p_lmax} AND (k.tanggal_selesai IS NULL OR k.tanggal_selesai > {p_fmin}){ks}
+GROUP BY k.dasawisma_id, m.bulan
+UNION ALL
+SELECT k.dasawisma_id, m.bulan, {melahirkan}
+FROM {K} k
+JOIN m ON k.tanggal_selesai >= m.f AND k.tanggal_selesai <= m.l
+WHERE k.hasil IN {BIRTH_RESULTS} AND k.tanggal_selesai >= {p_fmin} AND k.tanggal_selesai <= {p_lmax}{ks}
+GROUP BY k.dasawisma_id, m.bulan
+UNION ALL
+SELECT k.dasawisma_id, m.bulan, {nifas}
+FROM {K} k
+JOIN m ON k.tanggal_selesai < m.f AND k.tanggal_selesai >= m.f42
+JOIN {W} w ON w.id = k.warga_id
+WHERE {active("w", "m.f")}
+  AND k.hasil IN {BIRTH_RESULTS} AND k.tanggal_selesai >= {p_f42min} AND k.tanggal_selesai <= {p_lmax}{ks}
+GROUP BY k.dasawisma_id, m.bulan
+UNION ALL
+SELECT w.dasawisma_id, m.bulan, {warga_events}
+FROM {W} w
+JOIN m ON ({born}) OR ({died})
+WHERE ((w.tanggal_lahir >= {p_fmin} AND w.tanggal_lahir <= {p_lmax})
+    OR (w.tanggal_meninggal >= {p_fmin} AND w.tanggal_meninggal <= {p_lmax})){ws}
+GROUP BY w.dasawisma_id, m.bulan
+)"""

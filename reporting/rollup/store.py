@@ -1,0 +1,276 @@
+"""Writing the stored rekap rows: set-based upserts, tier by tier, honouring period locks.
+
+Every statement is ``INSERT ... SELECT ... ON CONFLICT (unit_id, <period>) DO UPDATE`` (PostgreSQL and
+SQLite >= 3.24 alike), so row ids stay stable and a recompute is idempotent. A row is left untouched when
+its unit lies under a ``KunciPeriode`` of that jenis and periode (the locked unit itself or anything below
+it); a locked unit that has no row yet still gets one (there is nothing stored to keep).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.db import connection
+
+from pkk.models import LEVEL_ORDER, Level, Unit
+
+from ..measures import BULANAN_NAMES, TAHUNAN_NAMES, UNIT_COUNT_NAMES
+from ..models import JenisLaporan, KunciPeriode
+from ..periods import year_reference
+from .sql import (
+    KUNCI,
+    REKAP_B,
+    REKAP_T,
+    Scope,
+    Sql,
+    U,
+    bulanan_events_cte,
+    bulanan_months_cte,
+    tahunan_dasawisma_select,
+)
+
+# Which unit level each leading count column counts.
+COUNT_LEVEL = {
+    "jml_desa": Level.DESA,
+    "jml_dusun": Level.DUSUN,
+    "jml_rw": Level.RW,
+    "jml_rt": Level.RT,
+    "jml_dasawisma": Level.DASAWISMA,
+}
+assert list(COUNT_LEVEL) == UNIT_COUNT_NAMES, "reporting.measures.UNIT_COUNTS changed"
+
+# Parent tiers, deepest first: a dusun sums its RW, a desa its dusun and/or RW, and so on.
+LEVELS_UP = [Level.RT, Level.RW, Level.DUSUN, Level.DESA, Level.KECAMATAN, Level.KABUPATEN, Level.PROVINSI]
+
+
+@dataclass(frozen=True)
+class Book:
+    table: str
+    period: str  # period column: tahun | bulan
+    jenis: str
+    measures: tuple[str, ...]
+
+    def kunci_date(self, period: int | dt.date) -> dt.date:
+        """KunciPeriode.periode of a period: 1 January for Buku II, the first of the month for Buku III."""
+        return dt.date(period, 1, 1) if self.period == "tahun" else period.replace(day=1)  # type: ignore[union-attr]
+
+    def values(self, q: Sql, periods: Sequence[int | dt.date]) -> str:
+        """``per(<period>, kp)``: the periods and their lock dates."""
+        if self.period == "tahun":
+            rows = [f"({q.pint(t)}, {q.pdate(self.kunci_date(t))})" for t in periods]
+        else:
+            rows = [f"({q.pdate(b)}, {q.pdate(b)})" for b in periods]
+        return f"per({self.period}, kp) AS (VALUES {', '.join(rows)})"
+
+    @property
+    def columns(self) -> list[str]:
+        return [*UNIT_COUNT_NAMES, *self.measures]
+
+    def upsert(self) -> str:
+        sets = ", ".join(f"{c} = excluded.{c}" for c in ["computed_at", *self.columns])
+        return f"ON CONFLICT (unit_id, {self.period}) DO UPDATE SET {sets}"
+
+    def normalise(self, value: object) -> int | dt.date:
+        if self.period == "tahun":
+            return int(value)  # type: ignore[arg-type]
+        if isinstance(value, str):
+            return dt.date.fromisoformat(value[:10])
+        return value  # type: ignore[return-value]
+
+
+TAHUNAN = Book(REKAP_T, "tahun", JenisLaporan.BUKU_II.value, tuple(TAHUNAN_NAMES))
+BULANAN = Book(REKAP_B, "bulan", JenisLaporan.BUKU_III.value, tuple(BULANAN_NAMES))
+
+
+def _execute(q: Sql, sql: str) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, q.params)
+        return cursor.rowcount
+
+
+def _any_lock(book: Book, periods: Sequence[int | dt.date]) -> bool:
+    return KunciPeriode.objects.filter(jenis=book.jenis, periode__in=[book.kunci_date(p) for p in periods]).exists()
+
+
+def _not_locked(q: Sql, book: Book, alias: str, period_expr: str, kp_expr: str, *, allow_missing: bool) -> str:
+    """``AND ...``: unit ``alias`` is not under a lock for the period (or, if allowed, has no row yet)."""
+    locked = (
+        f"EXISTS (SELECT 1 FROM {KUNCI} kp JOIN {U} ku ON ku.id = kp.unit_id"
+        f" WHERE kp.jenis = {q.p(book.jenis)} AND kp.periode = {kp_expr}"
+        f" AND substr({alias}.path, 1, length(ku.path)) = ku.path)"
+    )
+    if not allow_missing:
+        return f" AND NOT {locked}"
+    missing = f"NOT EXISTS (SELECT 1 FROM {book.table} x WHERE x.unit_id = {alias}.id AND x.{book.period} = {period_expr})"
+    return f" AND (NOT {locked} OR {missing})"
+
+
+def _counts_for(level: str, source: str | None) -> list[str]:
+    """Leading count values of a unit of ``level``: itself at its own level, else the children's sum."""
+    out = []
+    for name, counted in COUNT_LEVEL.items():
+        if counted == level:
+            out.append("1")
+        elif source is None:
+            out.append("0")
+        else:
+            out.append(f"COALESCE({source}.{name}, 0)")
+    return out
+
+
+# ------------------------------------------------------------------------------ dasawisma tier
+
+
+def dasawisma_tahunan(scope: Scope, tahun: int) -> int:
+    """Upsert every registered dasawisma of the scope for year ``tahun`` (one pass over warga)."""
+    book = TAHUNAN
+    q = Sql()
+    agg = tahunan_dasawisma_select(q, year_reference(tahun), scope)
+    period, kp = q.pint(tahun), q.pdate(book.kunci_date(tahun))
+    lock = _not_locked(q, book, "u", period, kp, allow_missing=True) if _any_lock(book, [tahun]) else ""
+    values = [*_counts_for(Level.DASAWISMA, None), *(f"COALESCE(a.{n}, 0)" for n in book.measures)]
+    sql = f"""
+INSERT INTO {book.table} (unit_id, tahun, computed_at, {", ".join(book.columns)})
+SELECT u.id, {period}, {q.now()}, {", ".join(values)}
+FROM {U} u LEFT JOIN ({agg}) a ON a.dw = u.id
+WHERE u.level = 'dasawisma' AND u.is_active{scope.units(q, "u")}{lock}
+{book.upsert()}"""
+    return _execute(q, sql)
+
+
+def dasawisma_bulanan(scope: Scope, months: Sequence[dt.date]) -> int:
+    """Upsert every registered dasawisma of the scope for all ``months`` in one statement."""
+    book = BULANAN
+    months = sorted({b.replace(day=1) for b in months})
+    q = Sql()
+    ctes = f"WITH {bulanan_months_cte(q, months)},\n{bulanan_events_cte(q, months, scope)}"
+    lock = _not_locked(q, book, "u", "m.bulan", "m.bulan", allow_missing=True) if _any_lock(book, months) else ""
+    values = [*_counts_for(Level.DASAWISMA, None), *(f"COALESCE(SUM(ev.{n}), 0)" for n in book.measures)]
+    sql = f"""{ctes}
+INSERT INTO {book.table} (unit_id, bulan, computed_at, {", ".join(book.columns)})
+SELECT u.id, m.bulan, {q.now()}, {", ".join(values)}
+FROM {U} u CROSS JOIN m LEFT JOIN ev ON ev.dw = u.id AND ev.bulan = m.bulan
+WHERE u.level = 'dasawisma' AND u.is_active{scope.units(q, "u")}{lock}
+GROUP BY u.id, m.bulan
+{book.upsert()}"""
+    return _execute(q, sql)
+
+
+def delete_inactive(book: Book, periods: Sequence[int | dt.date], scope: Scope) -> int:
+    """Rows of deactivated units in the scope go (registered units only get rows)."""
+    q = Sql()
+    lock = _not_locked(q, book, "u", f"per.{book.period}", "per.kp", allow_missing=False)
+    sql = f"""WITH {book.values(q, periods)}
+DELETE FROM {book.table} WHERE id IN (
+  SELECT x.id FROM {book.table} x JOIN per ON x.{book.period} = per.{book.period} JOIN {U} u ON u.id = x.unit_id
+  WHERE NOT u.is_active{scope.units(q, "u")}{lock})"""
+    return _execute(q, sql)
+
+
+# -------------------------------------------------------------------------------- parent tiers
+
+
+def _rollup(book: Book, periods: Sequence[int | dt.date], *, level: str, parent_filter: str, child_filter: str,
+            q: Sql) -> int:  # fmt: skip
+    lock = (
+        _not_locked(q, book, "p", f"per.{book.period}", "per.kp", allow_missing=True)
+        if _any_lock(book, periods)
+        else ""
+    )
+    sums = ", ".join(f"SUM(c.{n}) AS {n}" for n in book.columns)
+    values = [*_counts_for(level, "a"), *(f"COALESCE(a.{n}, 0)" for n in book.measures)]
+    per = book.values(q, periods)
+    sql = f"""WITH {per}
+INSERT INTO {book.table} (unit_id, {book.period}, computed_at, {", ".join(book.columns)})
+SELECT p.id, per.{book.period}, {q.now()}, {", ".join(values)}
+FROM {U} p CROSS JOIN per
+LEFT JOIN (
+  SELECT cu.parent_id AS pid, c.{book.period} AS period, {sums}
+  FROM {book.table} c JOIN {U} cu ON cu.id = c.unit_id
+  WHERE cu.is_active AND c.{book.period} IN (SELECT {book.period} FROM per){child_filter}
+  GROUP BY cu.parent_id, c.{book.period}
+) a ON a.pid = p.id AND a.period = per.{book.period}
+WHERE p.is_active AND p.level = {q.p(level)}{parent_filter}{lock}
+{book.upsert()}"""
+    return _execute(q, sql)
+
+
+def rollup_level(book: Book, periods: Sequence[int | dt.date], level: str, scope: Scope) -> int:
+    """Every unit of ``level`` in the scope = sum of its registered children's stored rows (one statement)."""
+    q = Sql()
+    parent_filter = scope.units(q, "p")
+    child_filter = scope.units(q, "cu")
+    return _rollup(book, periods, level=level, parent_filter=parent_filter, child_filter=child_filter, q=q)
+
+
+def rollup_unit(book: Book, periods: Sequence[int | dt.date], unit: Unit) -> int:
+    """One unit = sum of its registered children's stored rows, for all ``periods`` (one statement)."""
+    q = Sql()
+    pid = q.p(unit.pk)
+    return _rollup(book, periods, level=unit.level, parent_filter=f" AND p.id = {pid}",
+                   child_filter=f" AND cu.parent_id = {pid}", q=q)  # fmt: skip
+
+
+def missing_children(book: Book, periods: Sequence[int | dt.date], parents: Sequence[Unit]) -> dict[int, list]:
+    """{child id: [periods]} for registered children of ``parents`` that have no stored row yet."""
+    if not parents or not periods:
+        return {}
+    q = Sql()
+    ids = ", ".join(q.p(u.pk) for u in parents)
+    sql = f"""WITH {book.values(q, periods)}
+SELECT cu.id, per.{book.period} FROM {U} cu CROSS JOIN per
+WHERE cu.parent_id IN ({ids}) AND cu.is_active
+  AND NOT EXISTS (SELECT 1 FROM {book.table} x WHERE x.unit_id = cu.id AND x.{book.period} = per.{book.period})"""
+    out: dict[int, list] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, q.params)
+        for unit_id, period in cursor.fetchall():
+            out.setdefault(unit_id, []).append(book.normalise(period))
+    return out
+
+
+# ------------------------------------------------------------------------------------ subtrees
+
+
+def rebuild_subtree(unit: Unit | None, years: Sequence[int], months: Sequence[dt.date]) -> None:
+    """Recompute every registered unit in ``unit``'s subtree (everything when None), tier by tier."""
+    if unit is not None and unit.level == Level.DASAWISMA:
+        scope = Scope(dasawisma_id=unit.pk)
+    else:
+        scope = Scope(unit=unit)
+    for tahun in years:
+        dasawisma_tahunan(scope, tahun)
+    if months:
+        dasawisma_bulanan(scope, months)
+    if years:
+        delete_inactive(TAHUNAN, years, scope)
+    if months:
+        delete_inactive(BULANAN, months, scope)
+    top = LEVEL_ORDER.index(unit.level) if unit is not None else 0
+    for level in LEVELS_UP:
+        if LEVEL_ORDER.index(level) < top:
+            continue
+        if years:
+            rollup_level(TAHUNAN, years, level, scope)
+        if months:
+            rollup_level(BULANAN, months, level, scope)
+
+
+def lock_chain(unit: Unit | None) -> None:
+    """Serialise roll-up writers: lock ``unit`` and its ancestors (or every root), top-down.
+
+    Every writer locks from its provinsi downwards in path order, so two refreshes of sibling dasawisma
+    (which both rewrite their shared ancestors) run one after the other and cannot deadlock. On SQLite a
+    write statement first takes the database write lock, which serialises writers the same way.
+    """
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute(f"UPDATE {U} SET id = id WHERE id = %s", [unit.pk if unit is not None else -1])
+        return
+    if unit is None:
+        qs = Unit.objects.filter(level=Level.PROVINSI)
+    else:
+        qs = Unit.objects.filter(pk__in=unit.ancestor_ids(include_self=True))
+    list(qs.select_for_update().order_by("path").values_list("pk", flat=True))

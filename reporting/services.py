@@ -1,0 +1,87 @@
+"""Reporting writes: keeping the stored rekap current (``refresh_dasawisma``) and rebuilding it.
+
+Flow: a data-entry service writes a ``DasawismaChange`` outbox row in its own transaction and, on commit,
+sends the Celery task ``reporting.refresh_dasawisma`` (``dasawisma.outbox``). The task (``tasks.py``)
+debounces and calls ``refresh_dasawisma`` below, which consumes *all* outbox rows of that dasawisma: a
+task that comes later finds nothing and returns at once. A row is deleted only in the transaction that
+recomputed its periods, so a lost task leaves it for ``sweep_outbox``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from dasawisma.models import DasawismaChange
+from pkk.models import Level, Unit
+
+from . import rollup
+from .rollup.store import lock_chain
+
+logger = logging.getLogger(__name__)
+
+
+def refresh_dasawisma(dasawisma_id: int, *, today: dt.date | None = None) -> dict[str, Any]:
+    """Bring the stored rekap of one dasawisma and of its ancestors up to date with its outbox.
+
+    In one transaction: lock the dasawisma and its ancestors (top-down, see ``rollup.store.lock_chain``),
+    read its outbox rows, recompute the dasawisma for the affected periods (``rollup.affected_periods``:
+    from the earliest ``since`` to the current year and month), then each ancestor as the sum of its
+    children's stored rows (one statement per ancestor and book), and delete exactly the outbox rows read.
+    Locked periods are never changed. Idempotent: with an empty outbox it does nothing.
+    """
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        unit = Unit.objects.filter(pk=dasawisma_id).first()
+        if unit is None:
+            return {"dasawisma_id": dasawisma_id, "changes": 0}
+        lock_chain(unit)
+        unit.refresh_from_db()
+        changes = list(DasawismaChange.objects.filter(dasawisma_id=dasawisma_id).values_list("id", "since"))
+        if not changes:
+            return {"dasawisma_id": dasawisma_id, "changes": 0}
+        if unit.level != Level.DASAWISMA:  # defensive: the outbox only names dasawisma
+            DasawismaChange.objects.filter(id__in=[c[0] for c in changes]).delete()
+            return {"dasawisma_id": dasawisma_id, "changes": 0}
+        since = min(s for _, s in changes)
+        years, months = rollup.affected_periods(unit, since, today)
+        rollup.recompute_dasawisma(unit, years, months)
+        DasawismaChange.objects.filter(id__in=[c[0] for c in changes]).delete()
+    logger.info("rekap dasawisma %s: %d perubahan, tahun %s, %d bulan", dasawisma_id, len(changes), years, len(months))
+    return {
+        "dasawisma_id": dasawisma_id,
+        "changes": len(changes),
+        "years": years,
+        "months": [m.isoformat() for m in months],
+    }
+
+
+def stale_outbox_dasawisma(*, older_than_seconds: int = 60) -> list[int]:
+    """Dasawisma with an outbox row older than the given age (their task was lost or failed)."""
+    cutoff = timezone.now() - dt.timedelta(seconds=older_than_seconds)
+    return sorted(
+        set(DasawismaChange.objects.filter(created_at__lt=cutoff).values_list("dasawisma_id", flat=True))
+    )
+
+
+def rebuild_current(*, today: dt.date | None = None) -> dict[str, Any]:
+    """The nightly safety net: Buku II of the current year and Buku III of the current month, everything.
+
+    Up to the submission deadline day the previous month is rebuilt too: kader still complete it then.
+    """
+    from django.conf import settings
+
+    today = today or timezone.localdate()
+    months = [today.replace(day=1)]
+    if today.day <= settings.PKK_DEADLINE_DAY:
+        months.append((months[0] - dt.timedelta(days=1)).replace(day=1))
+    result = rollup.rebuild_periods(None, [today.year], months)
+    return {
+        "years": result["years"],
+        "months": [m.isoformat() for m in result["months"]],
+        "seconds": round(result["seconds"], 3),
+    }

@@ -1,0 +1,483 @@
+"""Views of the reporting cycle: laporan saya (submit), verifikasi (review), kunci periode (locks),
+kelengkapan (completeness drill-down) and the dashboards. Thin: scope helper, form, one service."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_POST
+
+from pkk.models import Level, Role, Unit
+from pkk.scope import can, get_unit_for_user, home_unit, scoped, unit_in_scope
+
+from . import cycle
+from .dashboards import completeness_chart, tren_bulanan, tren_charts
+from .models import JenisLaporan, KunciRiwayat, Laporan
+from .periods import parse_bulan
+
+# --------------------------------------------------------------------------- forms
+
+
+def _parse_periode(jenis: str, value: str) -> dt.date:
+    value = (value or "").strip()
+    try:
+        if jenis == JenisLaporan.BUKU_II:
+            return dt.date(int(value), 1, 1)
+        return parse_bulan(value)
+    except (ValueError, TypeError):
+        raise forms.ValidationError(
+            "Periode tidak valid: gunakan TTTT untuk Buku II atau TTTT-BB untuk Buku III."
+        ) from None
+
+
+class PeriodeForm(forms.Form):
+    jenis = forms.ChoiceField(choices=JenisLaporan.choices, error_messages={"required": "Jenis laporan wajib dipilih."})
+    periode = forms.CharField(max_length=7, error_messages={"required": "Periode wajib diisi."})
+
+    def clean(self):
+        data = super().clean()
+        if "jenis" in data and "periode" in data:
+            try:
+                data["periode"] = _parse_periode(data["jenis"], data["periode"])
+            except forms.ValidationError as exc:
+                self.add_error("periode", exc)
+        return data
+
+
+class AlasanPeriodeForm(PeriodeForm):
+    alasan = forms.CharField(required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class KembalikanForm(forms.Form):
+    alasan = forms.CharField(
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Alasan pengembalian wajib diisi."},
+    )
+
+
+class InboxFilterForm(forms.Form):
+    status = forms.ChoiceField(choices=[("", "Semua status")] + Laporan.Status.choices, required=False)
+    jenis = forms.ChoiceField(choices=[("", "Semua jenis")] + JenisLaporan.choices, required=False)
+    periode = forms.CharField(required=False, max_length=7)
+
+    def clean_periode(self):
+        value = self.cleaned_data.get("periode", "")
+        if not value:
+            return None
+        jenis = JenisLaporan.BUKU_II if len(value) == 4 else JenisLaporan.BUKU_III
+        return _parse_periode(jenis, value)
+
+
+def _form_errors(form: forms.Form) -> str:
+    return " ".join(str(e) for errors in form.errors.values() for e in errors)
+
+
+def _safe_next(request: HttpRequest, default: str) -> str:
+    nxt = request.POST.get("next") or request.GET.get("next") or ""
+    if nxt and url_has_allowed_host_and_scheme(
+        nxt, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return nxt
+    return default
+
+
+def _breadcrumb(user, unit: Unit, url=None) -> list[tuple[str, str]]:
+    """(label, url) of the ancestors the user may open, root first (one query); default: their dashboard."""
+    url = url or (lambda u: reverse("reporting:dasbor", kwargs={"unit_id": u.pk}))
+    return [(u.label, url(u)) for u in unit.ancestors() if unit_in_scope(user, u)]
+
+
+def report_url(unit: Unit, jenis: str, periode: dt.date) -> str:
+    """The official report page of helper 'report' for this unit and period."""
+    try:
+        if jenis == JenisLaporan.BUKU_II:
+            return reverse("reporting:rekap_tahunan", kwargs={"unit_id": unit.pk, "tahun": periode.year})
+        return reverse("reporting:rekap_bulanan", kwargs={"unit_id": unit.pk, "bulan": f"{periode:%Y-%m}"})
+    except NoReverseMatch:
+        return ""
+
+
+# --------------------------------------------------------------------------- kader: submit
+
+
+@require_GET
+@scoped(Role.KADER)
+def laporan_saya(request: HttpRequest) -> HttpResponse:
+    groups = cycle.laporan_saya(request.user)
+    return render(
+        request, "reporting/cycle/laporan_saya.html", {"groups": groups, "deadline_day": settings.PKK_DEADLINE_DAY}
+    )
+
+
+@require_POST
+@scoped(Role.KADER)
+def laporan_ajukan(request: HttpRequest, unit_id: int) -> HttpResponse:
+    unit = get_unit_for_user(request.user, unit_id, level=Level.DASAWISMA)
+    form = PeriodeForm(request.POST)
+    target = _safe_next(request, reverse("reporting:laporan_saya"))
+    if not form.is_valid():
+        messages.error(request, _form_errors(form))
+        return redirect(target)
+    try:
+        laporan = cycle.laporan_submit(
+            dasawisma=unit, jenis=form.cleaned_data["jenis"], periode=form.cleaned_data["periode"], actor=request.user
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(target)
+    label = cycle.periode_label(laporan.jenis, laporan.periode)
+    if laporan.terlambat:
+        messages.warning(request, f"Laporan {label} {unit} sudah diajukan (terlambat).")
+    else:
+        messages.success(request, f"Laporan {label} {unit} sudah diajukan tepat waktu.")
+    return redirect(target)
+
+
+# --------------------------------------------------------------------------- review
+
+
+@require_GET
+@scoped()
+def laporan_detail(request: HttpRequest, laporan_id: int) -> HttpResponse:
+    laporan = cycle.get_laporan_for_user(request.user, laporan_id)
+    ctx = {
+        "laporan": laporan,
+        "label": cycle.periode_label(laporan.jenis, laporan.periode),
+        "key": cycle.periode_key(laporan.jenis, laporan.periode),
+        "batas": cycle.deadline(laporan.jenis, laporan.periode),
+        "riwayat": laporan.riwayat.select_related("actor"),
+        "can_review": laporan.status == Laporan.Status.DIAJUKAN and cycle.can_review(request.user, laporan),
+        "can_resubmit": laporan.status == Laporan.Status.DIKEMBALIKAN
+        and can(request.user, laporan.dasawisma, Role.KADER),
+        "report_url": report_url(laporan.dasawisma, laporan.jenis, laporan.periode),
+        "crumbs": _breadcrumb(
+            request.user, laporan.dasawisma, lambda u: _kelengkapan_url(u, laporan.jenis, laporan.periode)
+        )
+        + [(laporan.dasawisma.label, reverse("reporting:dasbor", kwargs={"unit_id": laporan.dasawisma.pk}))],
+        "form": KembalikanForm(),
+    }
+    return render(request, "reporting/cycle/laporan_detail.html", ctx)
+
+
+@require_POST
+@scoped(*cycle.REVIEWER_ROLES)
+def laporan_terima(request: HttpRequest, laporan_id: int) -> HttpResponse:
+    laporan = cycle.get_laporan_for_user(request.user, laporan_id)
+    target = _safe_next(request, reverse("reporting:laporan_detail", kwargs={"laporan_id": laporan.pk}))
+    try:
+        cycle.laporan_accept(laporan=laporan, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request, f"Laporan {cycle.periode_label(laporan.jenis, laporan.periode)} {laporan.dasawisma} diterima."
+        )
+    return redirect(target)
+
+
+@require_POST
+@scoped(*cycle.REVIEWER_ROLES)
+def laporan_kembalikan(request: HttpRequest, laporan_id: int) -> HttpResponse:
+    laporan = cycle.get_laporan_for_user(request.user, laporan_id)
+    target = _safe_next(request, reverse("reporting:laporan_detail", kwargs={"laporan_id": laporan.pk}))
+    form = KembalikanForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _form_errors(form))
+        return redirect(target)
+    try:
+        cycle.laporan_return(laporan=laporan, alasan=form.cleaned_data["alasan"], actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request, f"Laporan {cycle.periode_label(laporan.jenis, laporan.periode)} {laporan.dasawisma} dikembalikan."
+        )
+    return redirect(target)
+
+
+@require_GET
+@scoped(*cycle.REVIEWER_ROLES)
+def verifikasi(request: HttpRequest) -> HttpResponse:
+    data = request.GET.copy() if request.GET else {"status": Laporan.Status.DIAJUKAN}
+    form = InboxFilterForm(data)
+    filters = (
+        form.cleaned_data if form.is_valid() else {"status": Laporan.Status.DIAJUKAN, "jenis": "", "periode": None}
+    )
+    qs = cycle.laporan_inbox(request.user, status=filters["status"], jenis=filters["jenis"], periode=filters["periode"])
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "reporting/cycle/verifikasi.html",
+        {"form": form, "page": page, "query": query.urlencode(), "status": filters["status"]},
+    )
+
+
+@require_POST
+@scoped(*cycle.REVIEWER_ROLES)
+def verifikasi_terima(request: HttpRequest) -> HttpResponse:
+    ids = []
+    for raw in request.POST.getlist("laporan"):
+        try:
+            ids.append(int(raw))
+        except ValueError:
+            continue
+    target = _safe_next(request, reverse("reporting:verifikasi"))
+    if not ids:
+        messages.error(request, "Pilih minimal satu laporan untuk diterima.")
+        return redirect(target)
+    n = cycle.laporan_accept_many(laporan_ids=ids, actor=request.user)
+    if n:
+        messages.success(request, f"{n} laporan diterima.")
+    if n < len(ids):
+        messages.warning(
+            request,
+            f"{len(ids) - n} laporan tidak dapat diterima "
+            "(sudah diverifikasi, di luar wilayah, atau periodenya dikunci).",
+        )
+    return redirect(target)
+
+
+# --------------------------------------------------------------------------- period locks
+
+KUNCI_ROLES = cycle.LOCKER_ROLES + cycle.UNLOCKER_ROLES
+
+
+def _tahun_param(request: HttpRequest, default: int) -> int:
+    try:
+        tahun = int(request.GET.get("tahun", default))
+    except ValueError:
+        return default
+    return tahun if 2000 <= tahun <= default + 1 else default
+
+
+@require_GET
+@scoped(*KUNCI_ROLES)
+def kunci(request: HttpRequest, unit_id: int) -> HttpResponse:
+    unit = get_unit_for_user(request.user, unit_id, level=Level.DESA)
+    today = timezone.localdate()
+    tahun = _tahun_param(request, today.year)
+    may_lock = can(request.user, unit, *cycle.LOCKER_ROLES)
+    may_unlock = can(request.user, unit, *cycle.UNLOCKER_ROLES)
+    rows = cycle.kunci_tahun(unit, tahun)
+    for row in rows:
+        ended = cycle.periode_ended(row["jenis"], row["periode"], today)
+        row["ended"] = ended
+        row["can_lock"] = may_lock and ended and not row["kunci"] and not row["diajukan"] and not row["dikembalikan"]
+        row["blocked"] = may_lock and ended and not row["kunci"] and (row["diajukan"] or row["dikembalikan"])
+        row["can_unlock"] = may_unlock and bool(row["kunci"])
+        row["kelengkapan_url"] = _kelengkapan_url(unit, row["jenis"], row["periode"])
+    riwayat = KunciRiwayat.objects.filter(unit=unit).select_related("actor")[:50]
+    return render(
+        request,
+        "reporting/cycle/kunci.html",
+        {
+            "unit": unit,
+            "tahun": tahun,
+            "rows": rows,
+            "riwayat": riwayat,
+            "may_lock": may_lock,
+            "may_unlock": may_unlock,
+            "crumbs": _breadcrumb(request.user, unit),
+            "years": list(range(today.year, today.year - 5, -1)),
+        },
+    )
+
+
+def _kunci_post(request: HttpRequest, unit_id: int, *, lock: bool) -> HttpResponse:
+    unit = get_unit_for_user(request.user, unit_id, level=Level.DESA)
+    form = AlasanPeriodeForm(request.POST)
+    default = reverse("reporting:kunci", kwargs={"unit_id": unit.pk})
+    if not form.is_valid():
+        messages.error(request, _form_errors(form))
+        return redirect(_safe_next(request, default))
+    jenis, periode = form.cleaned_data["jenis"], form.cleaned_data["periode"]
+    target = _safe_next(request, f"{default}?tahun={periode.year}")
+    label = cycle.periode_label(jenis, periode)
+    try:
+        if lock:
+            cycle.periode_lock(unit=unit, jenis=jenis, periode=periode, actor=request.user)
+        else:
+            cycle.periode_unlock(
+                unit=unit, jenis=jenis, periode=periode, alasan=form.cleaned_data["alasan"], actor=request.user
+            )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"Periode {label} {unit} {'dikunci' if lock else 'dibuka kembali'}.")
+    return redirect(target)
+
+
+@require_POST
+@scoped(*cycle.LOCKER_ROLES)
+def kunci_tutup(request: HttpRequest, unit_id: int) -> HttpResponse:
+    return _kunci_post(request, unit_id, lock=True)
+
+
+@require_POST
+@scoped(*cycle.UNLOCKER_ROLES)
+def kunci_buka(request: HttpRequest, unit_id: int) -> HttpResponse:
+    return _kunci_post(request, unit_id, lock=False)
+
+
+# --------------------------------------------------------------------------- completeness
+
+
+def _kelengkapan_url(unit: Unit, jenis: str, periode: dt.date) -> str:
+    if jenis == JenisLaporan.BUKU_II:
+        return reverse("reporting:kelengkapan_tahunan", kwargs={"unit_id": unit.pk, "tahun": periode.year})
+    return reverse("reporting:kelengkapan_bulanan", kwargs={"unit_id": unit.pk, "bulan": f"{periode:%Y-%m}"})
+
+
+@require_GET
+@scoped()
+def kelengkapan_home(request: HttpRequest) -> HttpResponse:
+    unit = home_unit(request.user)
+    if unit is None:
+        raise Http404
+    return redirect(_kelengkapan_url(unit, JenisLaporan.BUKU_III, timezone.localdate()))
+
+
+@require_GET
+@scoped()
+def kelengkapan_unit(request: HttpRequest, unit_id: int) -> HttpResponse:
+    """The period picker's target: ``?bulan=YYYY-MM`` or ``?tahun=YYYY``; default the current month."""
+    unit = get_unit_for_user(request.user, unit_id)
+    if request.GET.get("tahun"):
+        try:
+            return redirect(
+                _kelengkapan_url(unit, JenisLaporan.BUKU_II, _parse_periode(JenisLaporan.BUKU_II, request.GET["tahun"]))
+            )
+        except forms.ValidationError:
+            pass
+    if request.GET.get("bulan"):
+        try:
+            return redirect(
+                _kelengkapan_url(
+                    unit, JenisLaporan.BUKU_III, _parse_periode(JenisLaporan.BUKU_III, request.GET["bulan"])
+                )
+            )
+        except forms.ValidationError:
+            pass
+    return redirect(_kelengkapan_url(unit, JenisLaporan.BUKU_III, timezone.localdate()))
+
+
+def _kelengkapan_page(request: HttpRequest, unit: Unit, jenis: str, periode: dt.date) -> HttpResponse:
+    total, rows = cycle.kelengkapan(unit, jenis, periode)
+    for row in rows:
+        if row.is_leaf:
+            row.url = (
+                reverse("reporting:laporan_detail", kwargs={"laporan_id": row.laporan_id}) if row.laporan_id else ""
+            )
+        else:
+            row.url = _kelengkapan_url(row.unit, jenis, periode)
+    if jenis == JenisLaporan.BUKU_II:
+        prev_p, next_p = dt.date(periode.year - 1, 1, 1), dt.date(periode.year + 1, 1, 1)
+    else:
+        prev_p = (periode - dt.timedelta(days=1)).replace(day=1)
+        next_p = (periode + dt.timedelta(days=32)).replace(day=1)
+    today = timezone.localdate()
+    label = cycle.periode_label(jenis, periode)
+    ctx = {
+        "unit": unit,
+        "jenis": jenis,
+        "periode": periode,
+        "label": label,
+        "total": total,
+        "rows": rows,
+        "chart": completeness_chart(rows, id="kelengkapan", title=f"Kelengkapan dan ketepatan waktu {label}"),
+        "crumbs": _breadcrumb(request.user, unit, lambda u: _kelengkapan_url(u, jenis, periode)),
+        "prev_url": _kelengkapan_url(unit, jenis, prev_p),
+        "next_url": _kelengkapan_url(unit, jenis, next_p) if not cycle._is_future(jenis, next_p, today) else "",
+        "other_url": _kelengkapan_url(
+            unit, JenisLaporan.BUKU_II if jenis == JenisLaporan.BUKU_III else JenisLaporan.BUKU_III, periode
+        ),
+        "batas": cycle.deadline(jenis, periode),
+        "kunci_url": reverse("reporting:kunci", kwargs={"unit_id": unit.pk}) + f"?tahun={periode.year}"
+        if unit.level == Level.DESA and can(request.user, unit, *KUNCI_ROLES)
+        else "",
+        "report_url": report_url(unit, jenis, periode),
+    }
+    return render(request, "reporting/cycle/kelengkapan.html", ctx)
+
+
+@require_GET
+@scoped()
+def kelengkapan_bulanan(request: HttpRequest, unit_id: int, bulan: str) -> HttpResponse:
+    unit = get_unit_for_user(request.user, unit_id)
+    try:
+        periode = parse_bulan(bulan)
+    except ValueError:
+        raise Http404 from None
+    return _kelengkapan_page(request, unit, JenisLaporan.BUKU_III, periode)
+
+
+@require_GET
+@scoped()
+def kelengkapan_tahunan(request: HttpRequest, unit_id: int, tahun: int) -> HttpResponse:
+    unit = get_unit_for_user(request.user, unit_id)
+    if not 1900 <= tahun <= 2999:
+        raise Http404
+    return _kelengkapan_page(request, unit, JenisLaporan.BUKU_II, dt.date(tahun, 1, 1))
+
+
+# --------------------------------------------------------------------------- dashboards
+
+
+def render_dashboard(request: HttpRequest, unit: Unit) -> HttpResponse:
+    """The landing page of a unit: completeness per child for a month and the year's trends."""
+    today = timezone.localdate()
+    tahun = _tahun_param(request, today.year)
+    try:
+        bulan = parse_bulan(request.GET["bulan"]) if request.GET.get("bulan") else today.replace(day=1)
+    except ValueError:
+        bulan = today.replace(day=1)
+    ctx: dict = {"unit": unit, "tahun": tahun, "bulan": bulan, "crumbs": _breadcrumb(request.user, unit)}
+    ctx["bulan_label"] = cycle.periode_label(JenisLaporan.BUKU_III, bulan)
+    ctx["years"] = list(range(today.year, today.year - 5, -1))
+    if unit.level == Level.DASAWISMA:
+        ctx["due"] = cycle.jatuh_tempo([unit], today)
+        ctx["is_kader_here"] = can(request.user, unit, Role.KADER)
+        return render(request, "reporting/dashboard/dasawisma.html", ctx)
+    total, rows = cycle.kelengkapan(unit, JenisLaporan.BUKU_III, bulan)
+    for row in rows:
+        row.url = _kelengkapan_url(row.unit, JenisLaporan.BUKU_III, bulan)
+    tren = tren_bulanan(unit, tahun)
+    ctx.update(
+        {
+            "total": total,
+            "rows": rows,
+            "chart": completeness_chart(rows, id="dasbor-kelengkapan", title=f"Kelengkapan {ctx['bulan_label']}"),
+            "kelengkapan_url": _kelengkapan_url(unit, JenisLaporan.BUKU_III, bulan),
+            "tren": tren,
+            "tren_headers": TREN_HEADERS,
+            "tren_charts": tren_charts(tren),
+            "pending": cycle.pending_review_count(request.user, unit)
+            if can(request.user, unit, *cycle.REVIEWER_ROLES)
+            else None,
+            "kunci_url": reverse("reporting:kunci", kwargs={"unit_id": unit.pk})
+            if unit.level == Level.DESA and can(request.user, unit, *KUNCI_ROLES)
+            else "",
+            "report_url": report_url(unit, JenisLaporan.BUKU_III, bulan),
+        }
+    )
+    return render(request, "reporting/dashboard/unit.html", ctx)
+
+
+@require_GET
+@scoped()
+def dasbor(request: HttpRequest, unit_id: int) -> HttpResponse:
+    unit = get_unit_for_user(request.user, unit_id)
+    return render_dashboard(request, unit)

@@ -1,0 +1,139 @@
+"""docker-compose.yml and the Dockerfile describe production (no Docker engine in CI: read and check them)."""
+
+from __future__ import annotations
+
+import re
+import shlex
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml  # PyYAML, in requirements-dev.txt
+
+ROOT = Path(__file__).resolve().parent.parent
+COMPOSE = ROOT / "docker-compose.yml"
+
+
+@pytest.fixture(scope="module")
+def compose() -> dict:
+    return yaml.safe_load(COMPOSE.read_text())
+
+
+def command(service: dict) -> str:
+    cmd = service["command"]
+    return " ".join(cmd) if isinstance(cmd, list) else cmd
+
+
+def healthcheck(service: dict) -> str:
+    test = service["healthcheck"]["test"]
+    return " ".join(test) if isinstance(test, list) else test
+
+
+def test_five_services(compose):
+    assert set(compose["services"]) == {"postgres", "redis", "web", "worker", "beat"}
+
+
+def test_postgres_and_redis_have_volumes_and_healthchecks(compose):
+    pg, redis = compose["services"]["postgres"], compose["services"]["redis"]
+    assert "pg_isready" in healthcheck(pg)
+    assert "redis-cli ping" in healthcheck(redis)
+    assert any(v.endswith(":/var/lib/postgresql/data") for v in pg["volumes"])
+    assert any(v.endswith(":/data") for v in redis["volumes"])
+    assert {"pgdata", "redisdata", "media"} <= set(compose["volumes"])
+
+
+def test_web_migrates_collects_static_then_runs_gunicorn(compose):
+    cmd = command(compose["services"]["web"])
+    migrate = cmd.find("migrate --noinput")
+    collect = cmd.find("collectstatic --noinput")
+    gunicorn = cmd.find("gunicorn")
+    assert -1 < migrate < collect < gunicorn, cmd
+    assert "pkk.wsgi" in cmd
+    assert "&&" in cmd  # a failed migration stops the start
+
+
+def test_web_healthcheck_hits_healthz(compose):
+    check = healthcheck(compose["services"]["web"])
+    assert "/healthz" in check
+    assert "X-Forwarded-Proto" in check  # else SECURE_SSL_REDIRECT answers 301 on plain HTTP
+
+
+def test_web_healthcheck_code_is_valid_python(compose):
+    test = compose["services"]["web"]["healthcheck"]["test"]
+    assert test[:3] == ["CMD", "python", "-c"]
+    compile(test[3], "<healthcheck>", "exec")
+
+
+def test_workers_run_celery(compose):
+    services = compose["services"]
+    assert re.search(r"celery -A pkk worker\b", command(services["worker"]))
+    assert re.search(r"celery -A pkk beat\b", command(services["beat"]))
+
+
+def test_production_environment(compose):
+    for name in ("web", "worker", "beat"):
+        env = compose["services"][name]["environment"]
+        for key in ("DATABASE_URL", "CELERY_BROKER_URL", "SECRET_KEY", "ALLOWED_HOSTS"):
+            assert key in env, f"{name} lacks {key}"
+        assert str(env["DEBUG"]) == "0"
+        assert env["DATABASE_URL"].startswith("postgres://") and "@postgres:5432/" in env["DATABASE_URL"]
+        assert env["CELERY_BROKER_URL"].startswith("redis://redis:6379/")
+        assert ":?" in env["SECRET_KEY"], "SECRET_KEY must be required, never defaulted"
+
+
+def test_depends_on_waits_for_healthy_services(compose):
+    services = compose["services"]
+    for name in ("web", "worker"):
+        deps = services[name]["depends_on"]
+        for dep in ("postgres", "redis"):
+            assert deps[dep]["condition"] == "service_healthy", f"{name} -> {dep}"
+    for name in ("worker", "beat"):
+        assert services[name]["depends_on"]["web"]["condition"] == "service_healthy"  # migrations applied
+        assert services[name]["depends_on"]["redis"]["condition"] == "service_healthy"
+    for name, service in services.items():
+        for dep in service.get("depends_on", {}):
+            assert "healthcheck" in services[dep], f"{name} waits for {dep}, which has no healthcheck"
+
+
+def test_media_volume_shared_by_web_and_worker(compose):
+    services = compose["services"]
+    for name in ("web", "worker"):
+        assert "media:/app/media" in services[name]["volumes"]
+        assert services[name]["environment"]["MEDIA_ROOT"] == "/app/media"
+
+
+def test_dockerfile_installs_requirements_on_python_311_slim():
+    text = (ROOT / "Dockerfile").read_text()
+    assert re.search(r"^FROM python:3\.11-slim\b", text, re.M)
+    assert "pip install -r requirements.txt" in text
+    assert re.search(r"^USER (?!root)\S+", text, re.M), "the image must not run as root"
+
+
+def test_deploy_check_passes_with_production_values(tmp_path):
+    """``manage.py check --deploy`` with the environment docker-compose.yml gives: no issue."""
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "DEBUG": "0",
+        "SECRET_KEY": "uji-" + "x7Qp9" * 12,
+        "ALLOWED_HOSTS": "sipkk.example.org",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'deploy.sqlite3'}",
+        "CELERY_BROKER_URL": "redis://127.0.0.1:6379/0",
+        "STATIC_ROOT": str(tmp_path / "static"),
+        "MEDIA_ROOT": str(tmp_path / "media"),
+    }
+    proc = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "no issues" in proc.stdout
+
+
+def test_deploy_doc_lists_the_commands_of_each_service(compose):
+    doc = (ROOT / "docs" / "deploy.md").read_text()
+    for name in ("web", "worker", "beat"):
+        words = shlex.split(command(compose["services"][name]).replace("&&", " "))
+        program = "gunicorn" if name == "web" else f"celery -A pkk {name}"
+        assert program in doc, f"docs/deploy.md does not show how to start {name} ({program})"
+        assert words  # the compose command parses as shell words
