@@ -37,19 +37,12 @@ def call_with(fn: Callable, **candidates):
 
 def full_rebuild() -> Callable[[int], object]:
     """fn(tahun): Buku II of the year and Buku III of its twelve months, every unit and tier."""
-    try:
-        fn = _attr("reporting.services", "rebuild", "rebuild_all", "rekap_rebuild")
-    except NotAvailable:
-        fn = _attr("reporting.rollup", "rebuild")
+    from dasawisma.demo import find_rebuild
 
-    def run(tahun: int):
-        params = inspect.signature(fn).parameters
-        if "unit" in params:
-            return fn(None, tahun=tahun) if list(params)[0] == "unit" else fn(unit=None, tahun=tahun)
-        return call_with(fn, tahun=tahun, year=tahun)
-
-    run.__qualname__ = f"{fn.__module__}.{fn.__qualname__}"
-    return run
+    fn = find_rebuild()
+    if fn is None:
+        raise NotAvailable("no rebuild function in reporting.services or reporting.rollup")
+    return fn
 
 
 def refresh_dasawisma() -> Callable:

@@ -123,8 +123,12 @@ def buku2_columns(tahun: int) -> list[tuple[str, Callable[[Unit], QuerySet]]]:
         ("pekarangan", {"pemanfaatan_pekarangan": True}), ("industri_rt", {"industri_rumah_tangga": True}),
         ("kesehatan_lingkungan", {"kesehatan_lingkungan": True}),
     ]
-    cols += [(name, (lambda kw: lambda u: rumah(u, **kw))(kw)) for name, kw in house]
-    cols.append(("air_sungai_lainnya", lambda u: rumah(u).filter(Q(sumber_air_sungai=True) | Q(sumber_air_lainnya=True))))
+    def house_col(kw):
+        return lambda u: rumah(u, **kw)
+
+    cols += [(name, house_col(kw)) for name, kw in house]
+    either = Q(sumber_air_sungai=True) | Q(sumber_air_lainnya=True)
+    cols.append(("air_sungai_lainnya", lambda u: rumah(u).filter(either)))
     return cols
 
 
@@ -175,7 +179,9 @@ def per_unit_orm(tahun: int, *, per_level: dict[str, int], seed: int = 1, budget
     rng = random.Random(seed)
     b2 = buku2_columns(tahun)
     b3 = buku3_columns(dt.date(tahun, 6, 1))
-    counts = dict(Unit.objects.filter(is_active=True).values_list("level").annotate(n=Count("id")).values_list("level", "n"))
+    counts = dict(
+        Unit.objects.filter(is_active=True).values_list("level").annotate(n=Count("id")).values_list("level", "n")
+    )
     by_level = {}
     total = 0.0
     sampled_q = 0

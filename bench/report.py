@@ -70,6 +70,18 @@ def _status(sec: dict | None) -> str | None:
     return None
 
 
+REFRESH_LABELS = {
+    "edit_today": "edit dated the reference day (year + its month)",
+    "edit_since_january": "edit dated 1 January (year + 12 months)",
+}
+
+
+def _refresh_variants(rf: dict) -> list[tuple[str, dict]]:
+    if "median_ms" in rf:  # first format: one variant, dated 1 January
+        return [(REFRESH_LABELS["edit_since_january"], rf)]
+    return [(label, rf[key]) for key, label in REFRESH_LABELS.items() if key in rf]
+
+
 def render_run(r: dict) -> str:
     s = r["sections"]
     m = r["machine"]
@@ -85,16 +97,22 @@ def render_run(r: dict) -> str:
     c = setup.get("counts", {})
     if c:
         lines.append(
-            f"Data: {c.get('kecamatan', 0):,} kecamatan, {c.get('desa', 0):,} desa/kelurahan, {c.get('dusun', 0):,} dusun, "
-            f"{c.get('rw', 0):,} RW, {c.get('rt', 0):,} RT, {c.get('dasawisma', 0):,} dasawisma, "
-            f"{c.get('rumah_tangga', 0):,} rumah tangga, {c.get('keluarga', 0):,} keluarga, {c.get('warga', 0):,} warga, "
+            f"Data: {c.get('kecamatan', 0):,} kecamatan, {c.get('desa', 0):,} desa/kelurahan, "
+            f"{c.get('dusun', 0):,} dusun, {c.get('rw', 0):,} RW, {c.get('rt', 0):,} RT, "
+            f"{c.get('dasawisma', 0):,} dasawisma, "
+            f"{c.get('rumah_tangga', 0):,} rumah tangga, {c.get('keluarga', 0):,} keluarga, "
+            f"{c.get('warga', 0):,} warga, "
             f"{c.get('kehamilan', 0):,} kehamilan; in year {r['tahun']}: {c.get('births_in_year', 0):,} births, "
             f"{c.get('deaths_in_year', 0):,} deaths."
         )
         if "generate_s" in setup:
             lines.append(
-                f"Generation: {_f(setup['generate_s'], ' s')} (+ VACUUM ANALYZE {_f(setup['vacuum_analyze_s'], ' s')}; "
-                f"wilayah via {setup['wilayah_loader']} {_f(setup['wilayah_s'], ' s')}; migrate {_f(setup['migrate_s'], ' s')}). "
+                f"Generation: {_f(setup['generate_s'], ' s')} wall"
+                + (f", {_f(setup['generate_python_cpu_s'], ' s')} CPU of the generator process"
+                   if "generate_python_cpu_s" in setup else "")
+                + f" (+ VACUUM ANALYZE {_f(setup['vacuum_analyze_s'], ' s')}; "
+                f"wilayah via {setup['wilayah_loader']} {_f(setup['wilayah_s'], ' s')}; "
+                f"migrate {_f(setup['migrate_s'], ' s')}). "
                 f"Goal < 300 s: {_goal(setup.get('goal_met'))}."
             )
         lines.append("")
@@ -128,9 +146,10 @@ def render_run(r: dict) -> str:
     if st:
         lines.append(f"| 2 | Refresh after one edited household | {st} | <= 200 ms | |")
     else:
-        lines.append(f"| 2 | Refresh after one edited household ({rf['refreshes']} edits): median / p95 | "
-                     f"{_f(rf['median_ms'], ' ms', 1)} / {_f(rf['p95_ms'], ' ms', 1)} | <= 200 ms | "
-                     f"{_goal(rf.get('goal_met'))} |")
+        for label, v in _refresh_variants(rf):
+            lines.append(f"| 2 | Refresh after one edited household, {label} ({v['refreshes']} edits): "
+                         f"median / p95 | {_f(v['median_ms'], ' ms', 1)} / {_f(v['p95_ms'], ' ms', 1)} | "
+                         f"<= 200 ms | {_goal(v.get('goal_met'))} |")
 
     pg = s.get("pages")
     st = _status(pg)
@@ -201,16 +220,19 @@ def render() -> Path:
     ]
     if not runs:
         parts.append("No results yet: run `make bench`.")
-    refresh = {r["scale"]: r["sections"].get("refresh", {}) for r in runs}
-    ok = {k: v for k, v in refresh.items() if v.get("status") == "ok"}
-    if len(ok) >= 2:
-        lo, hi = min(ok), max(ok)
-        parts.append(
-            f"Refresh latency across scale: median {_f(ok[lo]['median_ms'], ' ms', 1)} at scale {lo:g} vs "
-            f"{_f(ok[hi]['median_ms'], ' ms', 1)} at scale {hi:g}; p95 {_f(ok[lo]['p95_ms'], ' ms', 1)} vs "
-            f"{_f(ok[hi]['p95_ms'], ' ms', 1)} (goal: no growth with scale)."
-        )
-        parts.append("")
+    by_scale = {r["scale"]: dict(_refresh_variants(r["sections"]["refresh"])) for r in runs
+                if r["sections"].get("refresh", {}).get("status") == "ok"}
+    if len(by_scale) >= 2:
+        lo, hi = min(by_scale), max(by_scale)
+        for label in by_scale[lo]:
+            if label in by_scale[hi]:
+                a, b = by_scale[lo][label], by_scale[hi][label]
+                parts.append(
+                    f"Refresh across scale, {label}: median {_f(a['median_ms'], ' ms', 1)} at scale {lo:g} vs "
+                    f"{_f(b['median_ms'], ' ms', 1)} at scale {hi:g}; p95 {_f(a['p95_ms'], ' ms', 1)} vs "
+                    f"{_f(b['p95_ms'], ' ms', 1)} (goal: no growth with scale)."
+                )
+                parts.append("")
     for r in runs:
         parts.append(render_run(r))
     if NOTES.exists():

@@ -88,16 +88,19 @@ class Run:
         self.only = {s.strip() for s in opts["only"].split(",") if s.strip()}
         tag = f"{self.scale:g}".replace(".", "_")
         self.json_path = Path(opts["out"]) if opts["out"] else RESULTS_DIR / f"bench-scale-{tag}.json"
+        previous = {}
+        if self.only and self.json_path.exists():  # a partial re-run updates the sections it measures
+            previous = json.loads(self.json_path.read_text(encoding="utf-8")).get("sections", {})
         self.results: dict = {
             "scale": self.scale, "tahun": self.tahun, "seed": opts["seed"], "runs": self.runs,
             "started_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), "machine": machine(),
-            "sections": {},
+            "sections": previous,
         }
         SCRATCH.mkdir(exist_ok=True)
         RESULTS_DIR.mkdir(parents=True, exist_ok=True)
 
     def say(self, msg: str) -> None:
-        self.out.write(f"[bench {time.strftime('%H:%M:%S')}] {msg}")
+        self.out.write(f"[bench {time.strftime('%H:%M:%S', time.gmtime())}] {msg}")
         self.out.flush()
 
     def save(self) -> None:
@@ -147,8 +150,10 @@ class Run:
         desa = list(Unit.objects.subtree(kab).filter(level=Level.DESA))
         households = max(len(desa), round(FULL["rumah_tangga"] * self.scale))
         self.say(f"generating {households:,} rumah tangga under {len(desa)} desa (scale {self.scale:g})")
+        cpu0 = time.process_time()
         res = demo.generate(desa_units=desa, total_households=households, seed=self.opts["seed"], today=self.today,
                             use_copy=True, progress=lambda m: self.say("   " + m))
+        gen_cpu = time.process_time() - cpu0
         t0 = time.perf_counter()
         with connection.cursor() as cur:
             cur.execute("VACUUM ANALYZE")
@@ -156,7 +161,7 @@ class Run:
         counts = self.counts()
         return {
             "migrate_s": t_migrate, "wilayah_s": t_wilayah, "wilayah_loader": loader,
-            "generate_s": res.seconds, "vacuum_analyze_s": t_analyze,
+            "generate_s": res.seconds, "generate_python_cpu_s": gen_cpu, "vacuum_analyze_s": t_analyze,
             "generation_total_s": res.seconds + t_analyze, "goal_s": 300,
             "goal_met": res.seconds + t_analyze <= 300, "counts": counts,
         }
@@ -248,30 +253,37 @@ class Run:
     # ------------------------------------------------------------------ 2. refresh one household
 
     def refresh(self) -> dict:
+        """Edit one warga of a random household, then time ``refresh_dasawisma`` (two kinds of edit)."""
         from dasawisma.models import DasawismaChange, RumahTangga, Warga
-        from pkk.models import Unit
 
         fn = adapters.refresh_dasawisma()
         rng = random.Random(self.opts["seed"])
         ids = list(RumahTangga.objects.values_list("pk", flat=True))
-        n = 30
-        times = []
-        for rt_id in rng.sample(ids, min(n, len(ids))):
-            rt = RumahTangga.objects.get(pk=rt_id)
-            w = Warga.objects.filter(rumah_tangga=rt).order_by("pk").first()
-            if w is None:
-                continue
-            # the edit a kader makes: one warga's flag, its version, the outbox row
-            Warga.objects.filter(pk=w.pk).update(menyusui=not w.menyusui, version=w.version + 1)
-            since = dt.date(self.tahun, 1, 1)
-            DasawismaChange.objects.create(dasawisma_id=rt.dasawisma_id, since=since)
-            dw = Unit.objects.get(pk=rt.dasawisma_id)
-            t0 = time.perf_counter()
-            adapters.call_with(fn, dasawisma=dw, unit=dw, dasawisma_id=dw.pk, since=since, today=self.today)
-            times.append(time.perf_counter() - t0)
-        ms = [t * 1000 for t in times]
-        return {"refreshes": len(ms), "median_ms": median(ms), "p95_ms": p95(ms), "max_ms": max(ms) if ms else None,
-                "goal_ms": 200, "goal_met": bool(ms) and p95(ms) <= 200}
+        out: dict = {"goal_ms": 200}
+        variants = {
+            # an edit dated the reference day: Buku II of the year and Buku III of its month, every tier
+            "edit_today": self.today,
+            # an edit dated 1 January: the year and all twelve months, every tier
+            "edit_since_january": dt.date(self.tahun, 1, 1),
+        }
+        for name, since in variants.items():
+            times = []
+            for rt_id in rng.sample(ids, min(30, len(ids))):
+                rt = RumahTangga.objects.get(pk=rt_id)
+                w = Warga.objects.filter(rumah_tangga=rt).order_by("pk").first()
+                if w is None:
+                    continue
+                # the edit a kader makes: one warga's flag and version, and the outbox row
+                Warga.objects.filter(pk=w.pk).update(menyusui=not w.menyusui, version=w.version + 1)
+                DasawismaChange.objects.create(dasawisma_id=rt.dasawisma_id, since=since)
+                t0 = time.perf_counter()
+                adapters.call_with(fn, dasawisma_id=rt.dasawisma_id, today=self.today)
+                times.append(time.perf_counter() - t0)
+            ms = [t * 1000 for t in times]
+            out[name] = {"since": since, "refreshes": len(ms), "median_ms": median(ms), "p95_ms": p95(ms),
+                         "max_ms": max(ms) if ms else None, "goal_met": bool(ms) and p95(ms) <= 200}
+        out["goal_met"] = all(v["goal_met"] for k, v in out.items() if isinstance(v, dict))
+        return out
 
     # ------------------------------------------------------------------ 3. pages under load
 
@@ -422,8 +434,11 @@ class Run:
     # ------------------------------------------------------------------ all
 
     def run(self) -> None:
-        self.section("setup", self.setup)
-        if self.results["sections"]["setup"]["status"] == "error":
+        if self.only and not self.opts["reuse"]:
+            self.only.add("setup")  # a fresh database needs its data
+        if not (self.only and self.opts["reuse"]):
+            self.section("setup", self.setup)
+        if self.results["sections"].get("setup", {}).get("status") == "error":
             self.save()
             report.render()
             raise RuntimeError("bench setup failed: " + self.results["sections"]["setup"]["reason"])

@@ -215,8 +215,11 @@ class WargaForm(PhoneFormMixin, forms.Form):
         keluarga_qs = Keluarga.objects.filter(rumah_tangga=rumah_tangga).order_by("id")
         fields: dict[str, forms.Field] = {}
         fields["keluarga"] = forms.ModelChoiceField(
-            queryset=keluarga_qs, required=instance is not None, label=LABELS["keluarga"],
-            empty_label="(pilih No. KK)", widget=forms.Select,
+            queryset=keluarga_qs,
+            required=instance is not None,
+            label=LABELS["keluarga"],
+            empty_label="(pilih No. KK)",
+            widget=forms.Select,
         )
         fields["keluarga"].label_from_instance = lambda k: k.no_kk  # type: ignore[attr-defined]
         if instance is None:
@@ -245,16 +248,26 @@ class WargaForm(PhoneFormMixin, forms.Form):
 
     def service_data(self) -> dict[str, Any]:
         data = {k: v for k, v in self.cleaned_data.items() if k in WARGA_FIELDS}
-        for k in ("tempat_lahir", "pekerjaan", "jenis_kb", "kelompok_belajar", "berkebutuhan_khusus",
-                  "sebab_meninggal"):
+        for k in (
+            "tempat_lahir",
+            "pekerjaan",
+            "jenis_kb",
+            "kelompok_belajar",
+            "berkebutuhan_khusus",
+            "sebab_meninggal",
+        ):
             if k in data and data[k] is None:
                 data[k] = ""
         return data
 
 
 class KepalaForm(PhoneFormMixin, forms.Form):
-    kepala = forms.ModelChoiceField(queryset=Warga.objects.none(), widget=forms.RadioSelect, label=LABELS["kepala"],
-                                    error_messages={"required": "Kepala rumah tangga: pilih salah satu warga."})
+    kepala = forms.ModelChoiceField(
+        queryset=Warga.objects.none(),
+        widget=forms.RadioSelect,
+        label=LABELS["kepala"],
+        error_messages={"required": "Kepala rumah tangga: pilih salah satu warga."},
+    )
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, rumah_tangga: RumahTangga, **kwargs: Any):
@@ -267,8 +280,11 @@ class KepalaForm(PhoneFormMixin, forms.Form):
 
 
 class MeninggalForm(PhoneFormMixin, forms.Form):
-    tanggal_meninggal = forms.DateField(widget=DateInput, label=LABELS["tanggal_meninggal"],
-                                        error_messages={"required": "Tanggal meninggal wajib diisi."})
+    tanggal_meninggal = forms.DateField(
+        widget=DateInput,
+        label=LABELS["tanggal_meninggal"],
+        error_messages={"required": "Tanggal meninggal wajib diisi."},
+    )
     sebab_meninggal = forms.CharField(required=False, max_length=120, label=LABELS["sebab_meninggal"])
     version = forms.IntegerField(widget=forms.HiddenInput)
 
@@ -278,8 +294,9 @@ class MeninggalForm(PhoneFormMixin, forms.Form):
 
 
 class PindahForm(PhoneFormMixin, forms.Form):
-    tanggal_pindah = forms.DateField(widget=DateInput, label=LABELS["tanggal_pindah"],
-                                     error_messages={"required": "Tanggal pindah wajib diisi."})
+    tanggal_pindah = forms.DateField(
+        widget=DateInput, label=LABELS["tanggal_pindah"], error_messages={"required": "Tanggal pindah wajib diisi."}
+    )
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, **kwargs: Any):
@@ -288,10 +305,12 @@ class PindahForm(PhoneFormMixin, forms.Form):
 
 
 class KehamilanForm(PhoneFormMixin, forms.Form):
-    tanggal_mulai = forms.DateField(widget=DateInput, label=LABELS["tanggal_mulai"],
-                                    error_messages={"required": "Tanggal mulai wajib diisi."})
-    hpl = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-                          label=LABELS["hpl"])
+    tanggal_mulai = forms.DateField(
+        widget=DateInput, label=LABELS["tanggal_mulai"], error_messages={"required": "Tanggal mulai wajib diisi."}
+    )
+    hpl = forms.DateField(
+        required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"), label=LABELS["hpl"]
+    )
     kek = forms.NullBooleanField(required=False, widget=forms.NullBooleanSelect, label=LABELS["kek"])
 
     def __init__(self, *args: Any, versioned: bool = False, **kwargs: Any):
@@ -305,10 +324,15 @@ class KehamilanForm(PhoneFormMixin, forms.Form):
 
 
 class KehamilanSelesaiForm(PhoneFormMixin, forms.Form):
-    tanggal_selesai = forms.DateField(widget=DateInput, label=LABELS["tanggal_selesai"],
-                                      error_messages={"required": "Tanggal selesai wajib diisi."})
-    hasil = forms.ChoiceField(choices=HasilKehamilan.choices, widget=forms.RadioSelect, label=LABELS["hasil"],
-                              error_messages={"required": "Hasil wajib dipilih."})
+    tanggal_selesai = forms.DateField(
+        widget=DateInput, label=LABELS["tanggal_selesai"], error_messages={"required": "Tanggal selesai wajib diisi."}
+    )
+    hasil = forms.ChoiceField(
+        choices=HasilKehamilan.choices,
+        widget=forms.RadioSelect,
+        label=LABELS["hasil"],
+        error_messages={"required": "Hasil wajib dipilih."},
+    )
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, **kwargs: Any):

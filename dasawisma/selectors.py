@@ -156,8 +156,15 @@ def due_items(dasawisma: Unit, *, today: dt.date | None = None) -> list[dict[str
         {"jenis": "buku3", "judul": "Buku III", "periode": this_month, "batas": next_month.replace(day=day)},
     ]
     if today.month == 1:
-        items.insert(0, {"jenis": "buku2", "judul": "Buku II", "periode": dt.date(today.year - 1, 1, 1),
-                         "batas": dt.date(today.year, 1, day)})
+        items.insert(
+            0,
+            {
+                "jenis": "buku2",
+                "judul": "Buku II",
+                "periode": dt.date(today.year - 1, 1, 1),
+                "batas": dt.date(today.year, 1, day),
+            },
+        )
     try:
         laporan = apps.get_model("reporting", "Laporan")
     except LookupError:
@@ -189,7 +196,9 @@ def _nik_expected_ttl():
         return LPad(Cast(expr, CharField(max_length=4)), 2, Value("0"))
 
     return Concat(
-        two(day), two(ExtractMonth("tanggal_lahir")), two(Mod(ExtractYear("tanggal_lahir"), Value(100))),
+        two(day),
+        two(ExtractMonth("tanggal_lahir")),
+        two(Mod(ExtractYear("tanggal_lahir"), Value(100))),
         output_field=CharField(max_length=6),
     )
 

@@ -123,9 +123,7 @@ def _plain(value: Any) -> Any:
 
 def _diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
     return {
-        k: [_plain(before.get(k)), _plain(after.get(k))]
-        for k in after
-        if _plain(before.get(k)) != _plain(after.get(k))
+        k: [_plain(before.get(k)), _plain(after.get(k))] for k in after if _plain(before.get(k)) != _plain(after.get(k))
     }
 
 
@@ -206,8 +204,14 @@ def rumah_tangga_create(*, dasawisma: Unit, data: dict[str, Any], actor) -> Ruma
     rt = RumahTangga(dasawisma=dasawisma, **data)
     rt.full_clean()
     rt.save()
-    _audit(model="rumah_tangga", obj=rt, dasawisma_id=dasawisma.pk, aksi=Riwayat.Aksi.BUAT,
-           changes=_diff({}, {k: getattr(rt, k) for k in data}), actor=actor)
+    _audit(
+        model="rumah_tangga",
+        obj=rt,
+        dasawisma_id=dasawisma.pk,
+        aksi=Riwayat.Aksi.BUAT,
+        changes=_diff({}, {k: getattr(rt, k) for k in data}),
+        actor=actor,
+    )
     record_change(dasawisma, _jan1())
     return rt
 
@@ -222,8 +226,14 @@ def rumah_tangga_update(*, rumah_tangga: RumahTangga, data: dict[str, Any], vers
     rumah_tangga.full_clean()
     _versioned_update(rumah_tangga, int(version), list(data))
     changes = _diff(before, data)
-    _audit(model="rumah_tangga", obj=rumah_tangga, dasawisma_id=rumah_tangga.dasawisma_id, aksi=Riwayat.Aksi.UBAH,
-           changes=changes, actor=actor)
+    _audit(
+        model="rumah_tangga",
+        obj=rumah_tangga,
+        dasawisma_id=rumah_tangga.dasawisma_id,
+        aksi=Riwayat.Aksi.UBAH,
+        changes=changes,
+        actor=actor,
+    )
     record_change(rumah_tangga.dasawisma_id, _jan1())
     return rumah_tangga
 
@@ -239,12 +249,21 @@ def kepala_set(*, rumah_tangga: RumahTangga, warga: Warga, version: int | None =
     _raise(errors)
     if version is not None:
         _check_version(rumah_tangga, version)
-    current_version = rumah_tangga.version if version is None else int(version)
+    if version is None:  # internal call (warga_create): take the row's version as it is now
+        current_version = RumahTangga.objects.values_list("version", flat=True).get(pk=rumah_tangga.pk)
+    else:
+        current_version = int(version)
     old = rumah_tangga.kepala
     rumah_tangga.kepala = warga
     _versioned_update(rumah_tangga, current_version, ["kepala"])
-    _audit(model="rumah_tangga", obj=rumah_tangga, dasawisma_id=rumah_tangga.dasawisma_id, aksi=Riwayat.Aksi.UBAH,
-           changes={"kepala": [old.nama if old else None, warga.nama]}, actor=actor)
+    _audit(
+        model="rumah_tangga",
+        obj=rumah_tangga,
+        dasawisma_id=rumah_tangga.dasawisma_id,
+        aksi=Riwayat.Aksi.UBAH,
+        changes={"kepala": [old.nama if old else None, warga.nama]},
+        actor=actor,
+    )
     record_change(rumah_tangga.dasawisma_id, _jan1())
     return rumah_tangga
 
@@ -264,8 +283,14 @@ def keluarga_create(*, rumah_tangga: RumahTangga, no_kk: str, actor) -> Keluarga
     keluarga = Keluarga(rumah_tangga=rumah_tangga, no_kk=no_kk)
     keluarga.full_clean()
     keluarga.save()
-    _audit(model="keluarga", obj=keluarga, dasawisma_id=rumah_tangga.dasawisma_id, aksi=Riwayat.Aksi.BUAT,
-           changes={"no_kk": [None, no_kk]}, actor=actor)
+    _audit(
+        model="keluarga",
+        obj=keluarga,
+        dasawisma_id=rumah_tangga.dasawisma_id,
+        aksi=Riwayat.Aksi.BUAT,
+        changes={"no_kk": [None, no_kk]},
+        actor=actor,
+    )
     record_change(rumah_tangga.dasawisma_id, _jan1())
     return keluarga
 
@@ -294,8 +319,11 @@ def _validate_warga(w: Warga, *, actor, today: dt.date) -> None:
         errors.setdefault("nama", []).append("Nama wajib diisi.")
     if w.tanggal_lahir is None:
         errors.setdefault("tanggal_lahir", []).append("Tanggal lahir wajib diisi.")
-    for field, label in (("tanggal_lahir", "Tanggal lahir"), ("tanggal_meninggal", "Tanggal meninggal"),
-                         ("tanggal_pindah", "Tanggal pindah")):
+    for field, label in (
+        ("tanggal_lahir", "Tanggal lahir"),
+        ("tanggal_meninggal", "Tanggal meninggal"),
+        ("tanggal_pindah", "Tanggal pindah"),
+    ):
         try:
             validate_not_future(getattr(w, field), label, today)
         except ValidationError as exc:
@@ -348,8 +376,13 @@ def _warga_update_since(changes: dict[str, list[Any]], before: dict[str, Any], a
 
 @transaction.atomic
 def warga_create(
-    *, rumah_tangga: RumahTangga, keluarga: Keluarga | None = None, no_kk: str | None = None,
-    data: dict[str, Any], kepala: bool = False, actor,
+    *,
+    rumah_tangga: RumahTangga,
+    keluarga: Keluarga | None = None,
+    no_kk: str | None = None,
+    data: dict[str, Any],
+    kepala: bool = False,
+    actor,
 ) -> Warga:
     """A new warga of ``rumah_tangga`` in ``keluarga`` (or in the keluarga of ``no_kk``, created if new)."""
     if keluarga is None:
@@ -363,8 +396,13 @@ def warga_create(
             rumah_tangga=rumah_tangga, no_kk=kk, actor=actor
         )
     data = {k: data[k] for k in WARGA_FIELDS if k in data}
-    w = Warga(dasawisma_id=rumah_tangga.dasawisma_id, rumah_tangga=rumah_tangga, keluarga=keluarga,
-              no_kk=keluarga.no_kk, **data)
+    w = Warga(
+        dasawisma_id=rumah_tangga.dasawisma_id,
+        rumah_tangga=rumah_tangga,
+        keluarga=keluarga,
+        no_kk=keluarga.no_kk,
+        **data,
+    )
     _validate_warga(w, actor=actor, today=_today())
     w.full_clean(exclude=["nik", "no_registrasi"])
     # Numbering is shared with the workbook import (dasawisma.registrasi); it locks the desa row.
@@ -377,8 +415,14 @@ def warga_create(
             raise ValidationError({"nik": [_nik_taken_error(w.nik, None, actor)]})
         raise
     after = {k: getattr(w, k) for k in data} | {"no_kk": w.no_kk, "no_registrasi": w.no_registrasi}
-    _audit(model="warga", obj=w, dasawisma_id=w.dasawisma_id, aksi=Riwayat.Aksi.BUAT,
-           changes=_diff({}, {k: v for k, v in after.items() if v not in (None, "", False)}), actor=actor)
+    _audit(
+        model="warga",
+        obj=w,
+        dasawisma_id=w.dasawisma_id,
+        aksi=Riwayat.Aksi.BUAT,
+        changes=_diff({}, {k: v for k, v in after.items() if v not in (None, "", False)}),
+        actor=actor,
+    )
     record_change(w.dasawisma_id, _warga_since(after))
     if kepala:
         kepala_set(rumah_tangga=rumah_tangga, warga=w, actor=actor)
@@ -387,7 +431,12 @@ def warga_create(
 
 @transaction.atomic
 def warga_update(
-    *, warga: Warga, data: dict[str, Any], version: int, keluarga: Keluarga | None = None, actor,
+    *,
+    warga: Warga,
+    data: dict[str, Any],
+    version: int,
+    keluarga: Keluarga | None = None,
+    actor,
 ) -> Warga:
     _check_version(warga, version)
     data = {k: data[k] for k in WARGA_FIELDS if k in data}
@@ -410,8 +459,9 @@ def warga_update(
         raise ValidationError({"nik": [_nik_taken_error(warga.nik or "", warga.pk, actor) or "NIK sudah terdaftar."]})
     after = {k: getattr(warga, k) for k in fields if k != "keluarga"}
     changes = _diff(before, after)
-    _audit(model="warga", obj=warga, dasawisma_id=warga.dasawisma_id, aksi=Riwayat.Aksi.UBAH,
-           changes=changes, actor=actor)
+    _audit(
+        model="warga", obj=warga, dasawisma_id=warga.dasawisma_id, aksi=Riwayat.Aksi.UBAH, changes=changes, actor=actor
+    )
     record_change(warga.dasawisma_id, _warga_update_since(changes, before, after))
     return warga
 
@@ -429,8 +479,9 @@ def _warga_leave(warga: Warga, version: int, values: dict[str, Any], actor) -> W
     warga.full_clean(exclude=["nik"])
     _versioned_update(warga, int(version), list(values))
     changes = _diff(before, values)
-    _audit(model="warga", obj=warga, dasawisma_id=warga.dasawisma_id, aksi=Riwayat.Aksi.UBAH,
-           changes=changes, actor=actor)
+    _audit(
+        model="warga", obj=warga, dasawisma_id=warga.dasawisma_id, aksi=Riwayat.Aksi.UBAH, changes=changes, actor=actor
+    )
     record_change(warga.dasawisma_id, _warga_update_since(changes, before, values))
     return warga
 
@@ -511,8 +562,14 @@ def kehamilan_create(*, warga: Warga, data: dict[str, Any], actor) -> Kehamilan:
     _validate_kehamilan(k, today=_today())
     k.full_clean()
     k.save()
-    _audit(model="kehamilan", obj=k, dasawisma_id=k.dasawisma_id, aksi=Riwayat.Aksi.BUAT,
-           changes=_diff({}, {f: v for f, v in data.items() if v is not None}), actor=actor)
+    _audit(
+        model="kehamilan",
+        obj=k,
+        dasawisma_id=k.dasawisma_id,
+        aksi=Riwayat.Aksi.BUAT,
+        changes=_diff({}, {f: v for f, v in data.items() if v is not None}),
+        actor=actor,
+    )
     record_change(k.dasawisma_id, _kehamilan_since(data))
     return k
 
@@ -527,22 +584,24 @@ def kehamilan_update(*, kehamilan: Kehamilan, data: dict[str, Any], version: int
     _validate_kehamilan(kehamilan, today=_today())
     kehamilan.full_clean()
     _versioned_update(kehamilan, int(version), list(data))
-    _audit(model="kehamilan", obj=kehamilan, dasawisma_id=kehamilan.dasawisma_id, aksi=Riwayat.Aksi.UBAH,
-           changes=_diff(before, data), actor=actor)
+    _audit(
+        model="kehamilan",
+        obj=kehamilan,
+        dasawisma_id=kehamilan.dasawisma_id,
+        aksi=Riwayat.Aksi.UBAH,
+        changes=_diff(before, data),
+        actor=actor,
+    )
     record_change(kehamilan.dasawisma_id, _kehamilan_since(before, data))
     return kehamilan
 
 
 @transaction.atomic
-def kehamilan_selesai(
-    *, kehamilan: Kehamilan, tanggal_selesai: dt.date, hasil: str, version: int, actor
-) -> Kehamilan:
+def kehamilan_selesai(*, kehamilan: Kehamilan, tanggal_selesai: dt.date, hasil: str, version: int, actor) -> Kehamilan:
     """End a pregnancy. A ``lahir_hidup`` is followed (in the view) by adding the baby as a warga."""
     _check_version(kehamilan, version)
     if kehamilan.tanggal_selesai is not None:
-        raise ValidationError(
-            {"__all__": [f"Kehamilan ini sudah selesai pada {kehamilan.tanggal_selesai:%d-%m-%Y}."]}
-        )
+        raise ValidationError({"__all__": [f"Kehamilan ini sudah selesai pada {kehamilan.tanggal_selesai:%d-%m-%Y}."]})
     if hasil and hasil not in HasilKehamilan.values:
         raise ValidationError({"hasil": ["Hasil tidak dikenal."]})
     if tanggal_selesai is None:
@@ -554,7 +613,13 @@ def kehamilan_selesai(
     _validate_kehamilan(kehamilan, today=_today())
     kehamilan.full_clean()
     _versioned_update(kehamilan, int(version), list(values))
-    _audit(model="kehamilan", obj=kehamilan, dasawisma_id=kehamilan.dasawisma_id, aksi=Riwayat.Aksi.UBAH,
-           changes=_diff(before, values), actor=actor)
+    _audit(
+        model="kehamilan",
+        obj=kehamilan,
+        dasawisma_id=kehamilan.dasawisma_id,
+        aksi=Riwayat.Aksi.UBAH,
+        changes=_diff(before, values),
+        actor=actor,
+    )
     record_change(kehamilan.dasawisma_id, _kehamilan_since({"tanggal_mulai": kehamilan.tanggal_mulai}, values))
     return kehamilan

@@ -91,8 +91,16 @@ def _done(request: HttpRequest, url: str) -> HttpResponse:
     return redirect(url)
 
 
-def _form_page(request: HttpRequest, form, *, title: str, draft_key: str, back_url: str, context: dict | None = None,
-               status: int = 200) -> HttpResponse:
+def _form_page(
+    request: HttpRequest,
+    form,
+    *,
+    title: str,
+    draft_key: str,
+    back_url: str,
+    context: dict | None = None,
+    status: int = 200,
+) -> HttpResponse:
     ctx = {"form": form, "title": title, "draft_key": draft_key, "back_url": back_url, "submit_label": "Simpan"}
     ctx.update(context or {})
     return render(request, "dasawisma/form_page.html", ctx, status=status)
@@ -161,14 +169,18 @@ def dasawisma_home(request: HttpRequest, unit_id: int) -> HttpResponse:
     rows = [
         {"rt": rt, "lengkap": selectors.is_complete(rt), "diubah": selectors.last_update(rt)} for rt in page.object_list
     ]
-    return render(request, "dasawisma/dasawisma_home.html", {
-        "dasawisma": dasawisma,
-        "ancestors": dasawisma.ancestors(),
-        "page": page,
-        "rows": rows,
-        "due": selectors.due_items(dasawisma, today=today),
-        "may_write": selectors.may_write(request.user, dasawisma),
-    })
+    return render(
+        request,
+        "dasawisma/dasawisma_home.html",
+        {
+            "dasawisma": dasawisma,
+            "ancestors": dasawisma.ancestors(),
+            "page": page,
+            "rows": rows,
+            "due": selectors.due_items(dasawisma, today=today),
+            "may_write": selectors.may_write(request.user, dasawisma),
+        },
+    )
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -190,8 +202,13 @@ def rumah_tangga_create(request: HttpRequest, unit_id: int) -> HttpResponse:
         else:
             messages.success(request, "Rumah tangga tersimpan. Tambahkan warganya.")
             return _done(request, reverse("dasawisma:rumah_tangga_detail", kwargs={"rumah_tangga_id": rt.pk}))
-    return _form_page(request, form, title=f"Tambah rumah tangga – {dasawisma.label}",
-                      draft_key=f"rumah-tangga-baru-{dasawisma.pk}", back_url=back)
+    return _form_page(
+        request,
+        form,
+        title=f"Tambah rumah tangga – {dasawisma.label}",
+        draft_key=f"rumah-tangga-baru-{dasawisma.pk}",
+        back_url=back,
+    )
 
 
 @require_GET
@@ -206,17 +223,27 @@ def rumah_tangga_detail(request: HttpRequest, rumah_tangga_id: int) -> HttpRespo
     )
     keluarga = list(rt.keluarga.order_by("id"))
     kepala_aktif = rt.kepala is not None and rt.kepala.tanggal_meninggal is None and rt.kepala.tanggal_pindah is None
-    return render(request, "dasawisma/rumah_tangga_detail.html", {
-        "rt": rt,
-        "warga": [{"w": w, "umur": age_on(w.tanggal_lahir, today),
-                   "aktif": w.tanggal_meninggal is None and w.tanggal_pindah is None} for w in warga],
-        "kehamilan": kehamilan,
-        "keluarga": [{"k": k, "no_kk": k.no_kk if may_write else mask_number(k.no_kk)} for k in keluarga],
-        "kepala_aktif": kepala_aktif,
-        "may_write": may_write,
-        "riwayat": _riwayat_rows(selectors.riwayat_of("rumah_tangga", rt.pk)) if may_write else [],
-        "sumber_air": [LABELS[f] for f in services.SUMBER_AIR_FIELDS if getattr(rt, f)],
-    })
+    return render(
+        request,
+        "dasawisma/rumah_tangga_detail.html",
+        {
+            "rt": rt,
+            "warga": [
+                {
+                    "w": w,
+                    "umur": age_on(w.tanggal_lahir, today),
+                    "aktif": w.tanggal_meninggal is None and w.tanggal_pindah is None,
+                }
+                for w in warga
+            ],
+            "kehamilan": kehamilan,
+            "keluarga": [{"k": k, "no_kk": k.no_kk if may_write else mask_number(k.no_kk)} for k in keluarga],
+            "kepala_aktif": kepala_aktif,
+            "may_write": may_write,
+            "riwayat": _riwayat_rows(selectors.riwayat_of("rumah_tangga", rt.pk)) if may_write else [],
+            "sumber_air": [LABELS[f] for f in services.SUMBER_AIR_FIELDS if getattr(rt, f)],
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -229,18 +256,26 @@ def rumah_tangga_update(request: HttpRequest, rumah_tangga_id: int) -> HttpRespo
     differences: list = []
     if request.method == "POST" and form.is_valid():
         try:
-            services.rumah_tangga_update(rumah_tangga=rt, data=form.service_data(), version=_version(form),
-                                         actor=request.user)
+            services.rumah_tangga_update(
+                rumah_tangga=rt, data=form.service_data(), version=_version(form), actor=request.user
+            )
         except services.ConflictError as exc:
-            form, differences = _conflict(request, lambda d, cur: RumahTanggaForm(d, instance=cur), exc,
-                                          services.RUMAH_TANGGA_FIELDS)
+            form, differences = _conflict(
+                request, lambda d, cur: RumahTanggaForm(d, instance=cur), exc, services.RUMAH_TANGGA_FIELDS
+            )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
             messages.success(request, "Perubahan rumah tangga tersimpan.")
             return _done(request, back)
-    return _form_page(request, form, title=f"Ubah rumah tangga {rt}", draft_key=f"rumah-tangga-{rt.pk}",
-                      back_url=back, context={"differences": differences})
+    return _form_page(
+        request,
+        form,
+        title=f"Ubah rumah tangga {rt}",
+        draft_key=f"rumah-tangga-{rt.pk}",
+        back_url=back,
+        context={"differences": differences},
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -258,8 +293,9 @@ def keluarga_create(request: HttpRequest, rumah_tangga_id: int) -> HttpResponse:
         else:
             messages.success(request, "No. KK tersimpan.")
             return _done(request, back)
-    return _form_page(request, form, title="Tambah keluarga (No. KK)", draft_key=f"keluarga-baru-{rt.pk}",
-                      back_url=back)
+    return _form_page(
+        request, form, title="Tambah keluarga (No. KK)", draft_key=f"keluarga-baru-{rt.pk}", back_url=back
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -272,8 +308,9 @@ def kepala_set(request: HttpRequest, rumah_tangga_id: int) -> HttpResponse:
     differences: list = []
     if request.method == "POST" and form.is_valid():
         try:
-            services.kepala_set(rumah_tangga=rt, warga=form.cleaned_data["kepala"], version=_version(form),
-                                actor=request.user)
+            services.kepala_set(
+                rumah_tangga=rt, warga=form.cleaned_data["kepala"], version=_version(form), actor=request.user
+            )
         except services.ConflictError as exc:
             form, differences = _conflict(request, lambda d, cur: KepalaForm(d, rumah_tangga=cur), exc, ["kepala"])
         except ValidationError as exc:
@@ -281,8 +318,14 @@ def kepala_set(request: HttpRequest, rumah_tangga_id: int) -> HttpResponse:
         else:
             messages.success(request, "Kepala rumah tangga tersimpan.")
             return _done(request, back)
-    return _form_page(request, form, title="Pilih kepala rumah tangga", draft_key=f"kepala-{rt.pk}",
-                      back_url=back, context={"differences": differences})
+    return _form_page(
+        request,
+        form,
+        title="Pilih kepala rumah tangga",
+        draft_key=f"kepala-{rt.pk}",
+        back_url=back,
+        context={"differences": differences},
+    )
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -308,9 +351,14 @@ def _warga_create_page(request: HttpRequest, rt: RumahTangga, keluarga_id: int |
     if request.method == "POST" and form.is_valid():
         cd = form.cleaned_data
         try:
-            w = services.warga_create(rumah_tangga=rt, keluarga=cd.get("keluarga"), no_kk=cd.get("no_kk_baru"),
-                                      data=form.service_data(), kepala=cd.get("kepala_rumah_tangga", False),
-                                      actor=request.user)
+            w = services.warga_create(
+                rumah_tangga=rt,
+                keluarga=cd.get("keluarga"),
+                no_kk=cd.get("no_kk_baru"),
+                data=form.service_data(),
+                kepala=cd.get("kepala_rumah_tangga", False),
+                actor=request.user,
+            )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -319,8 +367,14 @@ def _warga_create_page(request: HttpRequest, rt: RumahTangga, keluarga_id: int |
                 messages.warning(request, f"Peringatan: {warning}")
             return _done(request, back)
     draft = f"warga-baru-{rt.pk}" + (f"-ibu-{initial['ibu']}" if initial.get("ibu") else "")
-    return _form_page(request, form, title=f"Tambah warga – rumah tangga {rt.kepala or rt}", draft_key=draft,
-                      back_url=back, context={"sections": True})
+    return _form_page(
+        request,
+        form,
+        title=f"Tambah warga – rumah tangga {rt.kepala or rt}",
+        draft_key=draft,
+        back_url=back,
+        context={"sections": True},
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -352,21 +406,26 @@ def warga_detail(request: HttpRequest, warga_id: int) -> HttpResponse:
         for f in services.WARGA_FIELDS
         if f not in ("nik", "ibu", "tanggal_meninggal", "sebab_meninggal", "tanggal_pindah")
     ]
-    return render(request, "dasawisma/warga_detail.html", {
-        "w": w,
-        "nik": w.nik if may_write else w.nik_masked,
-        "no_kk": w.no_kk if may_write else w.no_kk_masked,
-        "umur": age_on(w.tanggal_lahir, today),
-        "aktif": w.tanggal_meninggal is None and w.tanggal_pindah is None,
-        "warnings": warnings,
-        "fields": fields,
-        "kehamilan": kehamilan,
-        "is_kepala": w.rumah_tangga.kepala_id == w.pk,
-        "may_write": may_write,
-        "riwayat": _riwayat_rows(selectors.riwayat_of("warga", w.pk)) if may_write else [],
-        "riwayat_kehamilan": _riwayat_rows(selectors.riwayat_of_many("kehamilan", [k.pk for k in kehamilan]))
-        if may_write and kehamilan else [],
-    })
+    return render(
+        request,
+        "dasawisma/warga_detail.html",
+        {
+            "w": w,
+            "nik": w.nik if may_write else w.nik_masked,
+            "no_kk": w.no_kk if may_write else w.no_kk_masked,
+            "umur": age_on(w.tanggal_lahir, today),
+            "aktif": w.tanggal_meninggal is None and w.tanggal_pindah is None,
+            "warnings": warnings,
+            "fields": fields,
+            "kehamilan": kehamilan,
+            "is_kepala": w.rumah_tangga.kepala_id == w.pk,
+            "may_write": may_write,
+            "riwayat": _riwayat_rows(selectors.riwayat_of("warga", w.pk)) if may_write else [],
+            "riwayat_kehamilan": _riwayat_rows(selectors.riwayat_of_many("kehamilan", [k.pk for k in kehamilan]))
+            if may_write and kehamilan
+            else [],
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -379,11 +438,18 @@ def warga_update(request: HttpRequest, warga_id: int) -> HttpResponse:
     differences: list = []
     if request.method == "POST" and form.is_valid():
         try:
-            services.warga_update(warga=w, data=form.service_data(), keluarga=form.cleaned_data.get("keluarga"),
-                                  version=_version(form), actor=request.user)
+            services.warga_update(
+                warga=w,
+                data=form.service_data(),
+                keluarga=form.cleaned_data.get("keluarga"),
+                version=_version(form),
+                actor=request.user,
+            )
         except services.ConflictError as exc:
             form, differences = _conflict(
-                request, lambda d, cur: WargaForm(d, rumah_tangga=w.rumah_tangga, instance=cur), exc,
+                request,
+                lambda d, cur: WargaForm(d, rumah_tangga=w.rumah_tangga, instance=cur),
+                exc,
                 ["keluarga", *services.WARGA_FIELDS],
             )
         except ValidationError as exc:
@@ -393,9 +459,14 @@ def warga_update(request: HttpRequest, warga_id: int) -> HttpResponse:
             for warning in nik_warnings(w.nik, w.tanggal_lahir, w.jenis_kelamin):
                 messages.warning(request, f"Peringatan: {warning}")
             return _done(request, back)
-    return _form_page(request, form, title=f"Ubah data warga {w.nama}", draft_key=f"warga-{w.pk}",
-                      back_url=back, context={"differences": differences, "sections": True,
-                                              "no_registrasi": w.no_registrasi})
+    return _form_page(
+        request,
+        form,
+        title=f"Ubah data warga {w.nama}",
+        draft_key=f"warga-{w.pk}",
+        back_url=back,
+        context={"differences": differences, "sections": True, "no_registrasi": w.no_registrasi},
+    )
 
 
 def _leave_page(request: HttpRequest, warga_id: int, kind: str) -> HttpResponse:
@@ -409,22 +480,33 @@ def _leave_page(request: HttpRequest, warga_id: int, kind: str) -> HttpResponse:
         cd = form.cleaned_data
         try:
             if kind == "meninggal":
-                services.warga_meninggal(warga=w, tanggal=cd["tanggal_meninggal"], sebab=cd["sebab_meninggal"],
-                                         version=cd["version"], actor=request.user)
+                services.warga_meninggal(
+                    warga=w,
+                    tanggal=cd["tanggal_meninggal"],
+                    sebab=cd["sebab_meninggal"],
+                    version=cd["version"],
+                    actor=request.user,
+                )
             else:
-                services.warga_pindah(warga=w, tanggal=cd["tanggal_pindah"], version=cd["version"],
-                                      actor=request.user)
+                services.warga_pindah(warga=w, tanggal=cd["tanggal_pindah"], version=cd["version"], actor=request.user)
         except services.ConflictError as exc:
-            form, differences = _conflict(request, lambda d, cur: form_cls(d), exc,
-                                          ["tanggal_meninggal", "tanggal_pindah"])
+            form, differences = _conflict(
+                request, lambda d, cur: form_cls(d), exc, ["tanggal_meninggal", "tanggal_pindah"]
+            )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
             messages.success(request, f"{w.nama} tercatat {kind}.")
             return _done(request, back)
     title = f"Catat {w.nama} meninggal" if kind == "meninggal" else f"Catat {w.nama} pindah"
-    return _form_page(request, form, title=title, draft_key=f"warga-{w.pk}-{kind}", back_url=back,
-                      context={"differences": differences})
+    return _form_page(
+        request,
+        form,
+        title=title,
+        draft_key=f"warga-{w.pk}-{kind}",
+        back_url=back,
+        context={"differences": differences},
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -457,10 +539,12 @@ def kehamilan_create(request: HttpRequest, warga_id: int) -> HttpResponse:
             add_service_errors(form, exc)
         else:
             messages.success(request, f"Kehamilan {w.nama} tercatat.")
-            return _done(request, reverse("dasawisma:rumah_tangga_detail",
-                                          kwargs={"rumah_tangga_id": w.rumah_tangga_id}))
-    return _form_page(request, form, title=f"Catat kehamilan – {w.nama}", draft_key=f"kehamilan-baru-{w.pk}",
-                      back_url=back)
+            return _done(
+                request, reverse("dasawisma:rumah_tangga_detail", kwargs={"rumah_tangga_id": w.rumah_tangga_id})
+            )
+    return _form_page(
+        request, form, title=f"Catat kehamilan – {w.nama}", draft_key=f"kehamilan-baru-{w.pk}", back_url=back
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -474,18 +558,24 @@ def kehamilan_update(request: HttpRequest, kehamilan_id: int) -> HttpResponse:
     differences: list = []
     if request.method == "POST" and form.is_valid():
         try:
-            services.kehamilan_update(kehamilan=k, data=form.service_data(), version=_version(form),
-                                      actor=request.user)
+            services.kehamilan_update(kehamilan=k, data=form.service_data(), version=_version(form), actor=request.user)
         except services.ConflictError as exc:
-            form, differences = _conflict(request, lambda d, cur: KehamilanForm(d, versioned=True), exc,
-                                          services.KEHAMILAN_FIELDS)
+            form, differences = _conflict(
+                request, lambda d, cur: KehamilanForm(d, versioned=True), exc, services.KEHAMILAN_FIELDS
+            )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
             messages.success(request, "Perubahan kehamilan tersimpan.")
             return _done(request, back)
-    return _form_page(request, form, title=f"Ubah kehamilan – {k.warga.nama}", draft_key=f"kehamilan-{k.pk}",
-                      back_url=back, context={"differences": differences})
+    return _form_page(
+        request,
+        form,
+        title=f"Ubah kehamilan – {k.warga.nama}",
+        draft_key=f"kehamilan-{k.pk}",
+        back_url=back,
+        context={"differences": differences},
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -499,26 +589,37 @@ def kehamilan_selesai(request: HttpRequest, kehamilan_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         cd = form.cleaned_data
         try:
-            services.kehamilan_selesai(kehamilan=k, tanggal_selesai=cd["tanggal_selesai"], hasil=cd["hasil"],
-                                       version=cd["version"], actor=request.user)
+            services.kehamilan_selesai(
+                kehamilan=k,
+                tanggal_selesai=cd["tanggal_selesai"],
+                hasil=cd["hasil"],
+                version=cd["version"],
+                actor=request.user,
+            )
         except services.ConflictError as exc:
-            form, differences = _conflict(request, lambda d, cur: KehamilanSelesaiForm(d), exc,
-                                          ["tanggal_selesai", "hasil"])
+            form, differences = _conflict(
+                request, lambda d, cur: KehamilanSelesaiForm(d), exc, ["tanggal_selesai", "hasil"]
+            )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
             if k.hasil == HasilKehamilan.LAHIR_HIDUP:
                 messages.success(request, "Kehamilan selesai: lahir hidup. Sekarang isi data bayi.")
-                query = urlencode({"ibu": k.warga_id, "keluarga": k.warga.keluarga_id,
-                                   "tanggal_lahir": k.tanggal_selesai.isoformat()})
+                query = urlencode(
+                    {"ibu": k.warga_id, "keluarga": k.warga.keluarga_id, "tanggal_lahir": k.tanggal_selesai.isoformat()}
+                )
                 url = reverse("dasawisma:warga_create", kwargs={"rumah_tangga_id": k.warga.rumah_tangga_id})
                 return _done(request, f"{url}?{query}")
             messages.success(request, "Kehamilan selesai tercatat.")
             return _done(request, back)
-    return _form_page(request, form, title=f"Kehamilan selesai – {k.warga.nama}",
-                      draft_key=f"kehamilan-selesai-{k.pk}", back_url=back,
-                      context={"differences": differences,
-                               "intro": f"Hamil sejak {k.tanggal_mulai:%d-%m-%Y}."})
+    return _form_page(
+        request,
+        form,
+        title=f"Kehamilan selesai – {k.warga.nama}",
+        draft_key=f"kehamilan-selesai-{k.pk}",
+        back_url=back,
+        context={"differences": differences, "intro": f"Hamil sejak {k.tanggal_mulai:%d-%m-%Y}."},
+    )
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -584,14 +685,22 @@ def buku1(request: HttpRequest, rumah_tangga_id: int) -> HttpResponse:
             ket.append(f"Pindah {w.tanggal_pindah:%d-%m-%Y}")
         if rt.kepala_id == w.pk:
             ket.insert(0, "Kepala rumah tangga")
-        rows.append({"w": w, "umur": age_on(w.tanggal_lahir, today), "kegiatan": kegiatan_pkk(w, rt),
-                     "ket": "; ".join(ket)})
+        rows.append(
+            {"w": w, "umur": age_on(w.tanggal_lahir, today), "kegiatan": kegiatan_pkk(w, rt), "ket": "; ".join(ket)}
+        )
     units = {u.level: u for u in rt.dasawisma.ancestors(include_self=True)}
-    return render(request, "dasawisma/buku1.html", {
-        "rt": rt, "rows": rows, "tahun": tahun, "kegiatan_columns": KEGIATAN_COLUMNS,
-        "u": {level.value: units.get(level.value) for level in Level},
-        "column_numbers": range(1, 20),
-    })
+    return render(
+        request,
+        "dasawisma/buku1.html",
+        {
+            "rt": rt,
+            "rows": rows,
+            "tahun": tahun,
+            "kegiatan_columns": KEGIATAN_COLUMNS,
+            "u": {level.value: units.get(level.value) for level in Level},
+            "column_numbers": range(1, 20),
+        },
+    )
 
 
 @require_GET
@@ -606,9 +715,16 @@ def data_quality(request: HttpRequest) -> HttpResponse:
     ]
     label, fn = selectors.DATA_QUALITY_CHECKS[jenis]
     page = Paginator(fn(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "dasawisma/data_quality.html", {
-        "tabs": tabs, "jenis": jenis, "label": label, "page": page,
-    })
+    return render(
+        request,
+        "dasawisma/data_quality.html",
+        {
+            "tabs": tabs,
+            "jenis": jenis,
+            "label": label,
+            "page": page,
+        },
+    )
 
 
 # ---------------------------------------------------------------------------------------------------------

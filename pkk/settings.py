@@ -185,6 +185,8 @@ CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 30 * 60)
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 25 * 60)
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
+# Task modules outside ``<app>/tasks.py`` that workers must load (export jobs: reporting.run_export_job).
+CELERY_IMPORTS = ("reporting.exports",)
 from reporting.schedule import BEAT_SCHEDULE as _REPORTING_BEAT_SCHEDULE  # noqa: E402
 
 CELERY_BEAT_SCHEDULE: dict = {**_REPORTING_BEAT_SCHEDULE}

@@ -443,6 +443,7 @@ class DueItem:
     batas: dt.date
     laporan: Laporan | None = None
     terkunci: bool = False
+    lewat: bool = False  # the deadline has passed
 
     @property
     def label(self) -> str:
@@ -506,6 +507,7 @@ def jatuh_tempo(units: list[Unit], today: dt.date | None = None) -> list[tuple[U
                     batas=deadline(jenis, periode),
                     laporan=laporan.get((u.pk, jenis, periode)),
                     terkunci=terkunci,
+                    lewat=today > deadline(jenis, periode),
                 )
             )
         out.append((u, items))

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -26,8 +26,32 @@ HEADER_FILL = PatternFill("solid", fgColor="E2EFDA")
 BOLD = Font(bold=True)
 TITLE_FONT = Font(bold=True, size=12)
 
+
+def _named_styles() -> list[NamedStyle]:
+    """Registered once per workbook: assigning a named style is far cheaper than per-cell style objects
+    (a kabupaten export writes thousands of sheets)."""
+    right = Alignment(horizontal="right", vertical="center")
+    return [
+        NamedStyle("rekap_header", font=BOLD, fill=HEADER_FILL, border=BORDER, alignment=CENTER),
+        NamedStyle("rekap_colnum", font=Font(italic=True, size=9), border=BORDER, alignment=CENTER),
+        NamedStyle("rekap_num", border=BORDER, alignment=right, number_format="#,##0"),
+        NamedStyle("rekap_num_bold", font=BOLD, border=BORDER, alignment=right, number_format="#,##0"),
+        NamedStyle("rekap_text", border=BORDER, alignment=LEFT),
+        NamedStyle("rekap_text_bold", font=BOLD, border=BORDER, alignment=LEFT),
+        NamedStyle("rekap_title", font=TITLE_FONT, alignment=CENTER),
+        NamedStyle("rekap_bold", font=BOLD),
+    ]
+
+
+def _ensure_styles(ws: Worksheet) -> None:
+    wb = ws.parent
+    have = set(wb.named_styles)
+    for style in _named_styles():
+        if style.name not in have:
+            wb.add_named_style(style)
+
+
 WIDTH = {"no": 5, "name": 26, "num": 7, "mark": 5, "text": 16, "ket": 14}
-NUMBER_FORMAT = "#,##0"  # shown with the locale's separator (12.345 in an Indonesian Excel)
 
 
 @dataclass(frozen=True)
@@ -45,20 +69,20 @@ def write_sheet(ws: Worksheet, report: Report) -> SheetLayout:
     layout = report.layout
     width = layout.width
     last_col = get_column_letter(width)
+    _ensure_styles(ws)
 
     # Lampiran number, top right; title lines merged across the table.
     ws.cell(row=1, column=width, value=f"LAMPIRAN {layout.lampiran}").alignment = Alignment(horizontal="right")
     row = 2
     for line in layout.title:
-        ws.cell(row=row, column=1, value=line).font = TITLE_FONT
-        ws.cell(row=row, column=1).alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        ws.cell(row=row, column=1, value=line).style = "rekap_title"
         ws.merge_cells(f"A{row}:{last_col}{row}")
         row += 1
     row += 1
 
     # Meta lines: label under the name column, ": value" next to it.
     for label, value in report.meta:
-        ws.cell(row=row, column=2, value=label).font = BOLD
+        ws.cell(row=row, column=2, value=label).style = "rekap_bold"
         ws.cell(row=row, column=3, value=f": {value}")
         row += 1
     row += 1
@@ -76,21 +100,14 @@ def write_sheet(ws: Worksheet, report: Report) -> SheetLayout:
     header_last = header_first + layout.header_depth - 1
     for r in range(header_first, header_last + 1):
         for c in range(1, width + 1):
-            cell = ws.cell(row=r, column=c)
-            cell.alignment = CENTER
-            cell.font = BOLD
-            cell.border = BORDER
-            cell.fill = HEADER_FILL
+            ws.cell(row=r, column=c).style = "rekap_header"
         ws.row_dimensions[r].height = 30
     ws.row_dimensions[header_last].height = 60
 
     # Column numbers 1, 2, 3 ...
     numbers_row = header_last + 1
     for c in range(1, width + 1):
-        cell = ws.cell(row=numbers_row, column=c, value=c)
-        cell.alignment = CENTER
-        cell.border = BORDER
-        cell.font = Font(italic=True, size=9)
+        ws.cell(row=numbers_row, column=c, value=c).style = "rekap_colnum"
 
     # Data rows and the JUMLAH row.
     data_first = numbers_row + 1
@@ -131,17 +148,10 @@ def write_sheet(ws: Worksheet, report: Report) -> SheetLayout:
 
 
 def _write_cells(ws: Worksheet, r: int, cells, *, bold: bool = False) -> None:
+    num_style, text_style = ("rekap_num_bold", "rekap_text_bold") if bold else ("rekap_num", "rekap_text")
     for c, cell in enumerate(cells, start=1):
         target = ws.cell(row=r, column=c, value=cell.value if cell.value != "" else None)
-        target.border = BORDER
-        if cell.numeric or cell.col.kind == "no":
-            target.alignment = Alignment(horizontal="right", vertical="center")
-            if isinstance(cell.value, int):
-                target.number_format = NUMBER_FORMAT
-        else:
-            target.alignment = LEFT
-        if bold:
-            target.font = BOLD
+        target.style = num_style if cell.numeric or cell.col.kind == "no" else text_style
 
 
 _BAD_TITLE = re.compile(r"[\[\]:*?/\\]")

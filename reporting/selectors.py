@@ -212,8 +212,13 @@ def name_label(layout: Layout, children: list[Unit]) -> str:
     return name_col.label
 
 
-def signature(layout: Layout, unit: Unit) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    return layout.signature_left, layout.signature_right
+def signature(layout: Layout, chain: list[Unit]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The layout's signature block; an RW hanging directly under its desa is known by the desa's team."""
+    left = layout.signature_left
+    if layout.tier == Level.RW and len(chain) >= 2 and chain[-2].level == Level.DESA:
+        left = tuple("Ketua TP PKK Desa/Kelurahan" if line.startswith("Ketua Kelompok PKK Dusun") else line
+                     for line in left)
+    return left, layout.signature_right
 
 
 # ------------------------------------------------------------------------------------- stored rows
@@ -282,7 +287,7 @@ def build_unit_report(
     """A rekap sheet (every tier but the dasawisma lists) from already loaded data: no query."""
     items = [(row_name(c), c.pk, _merge(stored.get(c.pk), counts.get(c.pk))) for c in children]
     rows, jumlah = make_rows(layout, items)
-    left, right = signature(layout, unit)
+    left, right = signature(layout, chain)
     return Report(
         layout=layout,
         unit=unit,
@@ -325,7 +330,7 @@ def build_list_report(layout: Layout, unit: Unit, periode: int | dt.date, *, cha
     else:
         items = _list_items_4_18a(unit, periode)  # type: ignore[arg-type]
     rows, jumlah = make_rows(layout, items)
-    left, right = signature(layout, unit)
+    left, right = signature(layout, chain)
     name_col = next(c for c in layout.leaves if c.kind == "name")
     return Report(
         layout=layout,

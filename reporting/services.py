@@ -63,9 +63,7 @@ def refresh_dasawisma(dasawisma_id: int, *, today: dt.date | None = None) -> dic
 def stale_outbox_dasawisma(*, older_than_seconds: int = 60) -> list[int]:
     """Dasawisma with an outbox row older than the given age (their task was lost or failed)."""
     cutoff = timezone.now() - dt.timedelta(seconds=older_than_seconds)
-    return sorted(
-        set(DasawismaChange.objects.filter(created_at__lt=cutoff).values_list("dasawisma_id", flat=True))
-    )
+    return sorted(set(DasawismaChange.objects.filter(created_at__lt=cutoff).values_list("dasawisma_id", flat=True)))
 
 
 def rebuild_current(*, today: dt.date | None = None) -> dict[str, Any]:

@@ -69,7 +69,8 @@ def refresh_dasawisma(self, dasawisma_id: int, debounced: bool = False) -> dict[
     delay = int(settings.PKK_REFRESH_DEBOUNCE_SECONDS)
     if delay > 0 and not debounced and not self.request.is_eager:
         if _claim_pending(dasawisma_id, delay):
-            self.apply_async(args=[dasawisma_id], kwargs={"debounced": True}, countdown=delay)
+            queue = (self.request.delivery_info or {}).get("routing_key") or None  # stay on the same queue
+            self.apply_async(args=[dasawisma_id], kwargs={"debounced": True}, countdown=delay, queue=queue)
             return {"dasawisma_id": dasawisma_id, "scheduled_in": delay}
         return {"dasawisma_id": dasawisma_id, "skipped": "pending"}
     if debounced:

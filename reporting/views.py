@@ -182,6 +182,15 @@ def get_job_for_user(user, job_id: int) -> ExportJob:
     raise Http404
 
 
+def _job_report_url(job: ExportJob) -> str:
+    try:
+        if job.params.get("buku") == TAHUNAN:
+            return _report_url(TAHUNAN, job.unit_id, int(job.params["tahun"]))
+        return _report_url(BULANAN, job.unit_id, parse_bulan(job.params["bulan"]))
+    except (KeyError, ValueError, TypeError):
+        return reverse("reporting:laporan_home")
+
+
 @require_GET
 @scoped()
 def export_job(request: HttpRequest, job_id: int) -> HttpResponse:
@@ -191,6 +200,7 @@ def export_job(request: HttpRequest, job_id: int) -> HttpResponse:
         "expired": export_job_is_expired(job) or (job.status == ExportJob.Status.SELESAI and not job.file),
         "percent": int(100 * job.progress / job.total) if job.total else 0,
         "running": job.status in (ExportJob.Status.ANTRI, ExportJob.Status.PROSES),
+        "report_url": _job_report_url(job),
     }
     if request.headers.get("HX-Request"):
         return render(request, "reporting/export_job.html#status", context)

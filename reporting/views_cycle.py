@@ -21,7 +21,7 @@ from pkk.models import Level, Role, Unit
 from pkk.scope import can, get_unit_for_user, home_unit, scoped, unit_in_scope
 
 from . import cycle
-from .dashboards import completeness_chart, tren_bulanan, tren_charts
+from .dashboards import TREN_HEADERS, completeness_chart, tren_bulanan, tren_charts
 from .models import JenisLaporan, KunciRiwayat, Laporan
 from .periods import parse_bulan
 

@@ -25,7 +25,7 @@ from pkk.models import Unit
 from ..models import RekapBulanan, RekapTahunan
 from ..periods import months_of_year
 from .rows import buku3_dasawisma_rows, rumah_tangga_rows
-from .store import BULANAN, TAHUNAN, lock_chain, missing_children, rebuild_subtree, rollup_unit
+from .store import BULANAN, TAHUNAN, has_locks, lock_chain, missing_children, rebuild_subtree, rollup_unit
 
 __all__ = [
     "affected_periods",
@@ -62,12 +62,18 @@ def rebuild_periods(unit: Unit | None, years: Sequence[int], months: Sequence[dt
             unit.refresh_from_db()
         rebuild_subtree(unit, years, months)
         if unit is not None:
-            for ancestor in reversed(unit.ancestors()):
-                if years:
-                    rollup_unit(TAHUNAN, years, ancestor)
-                if months:
-                    rollup_unit(BULANAN, months, ancestor)
+            _rollup_ancestors(unit, years, months)
     return {"years": years, "months": months, "seconds": time.monotonic() - started}
+
+
+def _rollup_ancestors(unit: Unit, years: Sequence[int], months: Sequence[dt.date]) -> None:
+    """Each ancestor, nearest first, = sum of its children's stored rows: one statement per ancestor and book."""
+    t_locks, b_locks = has_locks(TAHUNAN, years), has_locks(BULANAN, months)
+    for ancestor in reversed(unit.ancestors()):
+        if years:
+            rollup_unit(TAHUNAN, years, ancestor, locks=t_locks)
+        if months:
+            rollup_unit(BULANAN, months, ancestor, locks=b_locks)
 
 
 def affected_periods(unit: Unit, since: dt.date, today: dt.date) -> tuple[list[int], list[dt.date]]:
@@ -115,8 +121,4 @@ def recompute_dasawisma(unit: Unit, years: Sequence[int], months: Sequence[dt.da
             if todo:
                 rebuild_subtree(child, todo if book is TAHUNAN else [], todo if book is BULANAN else [])
                 built.extend((child.path, p) for p in todo)
-    for ancestor in reversed(ancestors):
-        if years:
-            rollup_unit(TAHUNAN, years, ancestor)
-        if months:
-            rollup_unit(BULANAN, months, ancestor)
+    _rollup_ancestors(unit, years, months)

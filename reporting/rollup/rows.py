@@ -161,8 +161,7 @@ def buku3_dasawisma_rows(dasawisma: Unit | int, bulan: dt.date) -> list[dict[str
     hamil = f"k.tanggal_mulai <= {lp} AND (k.tanggal_selesai IS NULL OR k.tanggal_selesai > {lp}) AND {active('w', lp)}"
     melahirkan = f"k.hasil IN {BIRTH_RESULTS} AND k.tanggal_selesai >= {f} AND k.tanggal_selesai <= {lp}"
     nifas = (
-        f"k.hasil IN {BIRTH_RESULTS} AND k.tanggal_selesai < {f} AND k.tanggal_selesai >= {f42}"
-        f" AND {active('w', f)}"
+        f"k.hasil IN {BIRTH_RESULTS} AND k.tanggal_selesai < {f} AND k.tanggal_selesai >= {f42} AND {active('w', f)}"
     )
     sql = f"""
 SELECT * FROM (
@@ -231,8 +230,10 @@ ORDER BY w.tanggal_lahir, w.id"""
             entry = statuses.get(ibu_id)
             nama = entry["nama"] if entry else names[ibu_id]
             st = "/".join(s for s in STATUS_ORDER if entry and s in entry["set"])
-            groups[ibu_id] = {"ibu_id": ibu_id, "nama_ibu": nama, "nama_suami": suami.get(ibu_id, ""),
-                              "status_ibu": st, "kek": bool(entry and entry["kek"]), "births": [], "deaths": []}  # fmt: skip
+            groups[ibu_id] = {
+                "ibu_id": ibu_id, "nama_ibu": nama, "nama_suami": suami.get(ibu_id, ""), "status_ibu": st,
+                "kek": bool(entry and entry["kek"]), "births": [], "deaths": [],
+            }  # fmt: skip
             return groups[ibu_id]
         groups[key] = {"ibu_id": None, "nama_ibu": "", "nama_suami": "", "status_ibu": "", "kek": False,
                        "births": [], "deaths": []}  # fmt: skip

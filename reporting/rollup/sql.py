@@ -194,6 +194,7 @@ assert ["jml_krt", "jml_kk", *PERSON_NAMES, *HOUSE_NAMES] == TAHUNAN_NAMES, "rep
 def household_subquery(q: Sql, ref: dt.date, scope: Scope) -> str:
     """One row per counted rumah tangga (>= 1 warga active on R): ``dw, rt_id, jml_kk`` and person measures."""
     r = q.p(ref)
+    ks = scope.facts(q, "k.dasawisma_id")
     persons = ",\n  ".join(f"{count(cond)} AS {name}" for name, cond in person_conditions(q, ref))
     return f"""
 SELECT w.dasawisma_id AS dw, w.rumah_tangga_id AS rt_id, COUNT(DISTINCT w.no_kk) AS jml_kk,
@@ -201,7 +202,7 @@ SELECT w.dasawisma_id AS dw, w.rumah_tangga_id AS rt_id, COUNT(DISTINCT w.no_kk)
 FROM {W} w
 LEFT JOIN (
   SELECT DISTINCT k.warga_id FROM {K} k
-  WHERE k.tanggal_mulai <= {r} AND (k.tanggal_selesai IS NULL OR k.tanggal_selesai > {r}){scope.facts(q, "k.dasawisma_id")}
+  WHERE k.tanggal_mulai <= {r} AND (k.tanggal_selesai IS NULL OR k.tanggal_selesai > {r}){ks}
 ) kh ON kh.warga_id = w.id
 WHERE {active("w", r)}{scope.facts(q, "w.dasawisma_id")}
 GROUP BY w.dasawisma_id, w.rumah_tangga_id"""

@@ -65,7 +65,9 @@ def make_warga(rt, actor, *, keluarga=None, kepala=False, kk: str | None = None,
     if keluarga is None:
         keluarga = rt.keluarga.first()
     if keluarga is None:
-        return services.warga_create(rumah_tangga=rt, no_kk=kk or no_kk(), data=warga_data(**overrides),
-                                     kepala=kepala, actor=actor)
-    return services.warga_create(rumah_tangga=rt, keluarga=keluarga, data=warga_data(**overrides),
-                                 kepala=kepala, actor=actor)
+        return services.warga_create(
+            rumah_tangga=rt, no_kk=kk or no_kk(), data=warga_data(**overrides), kepala=kepala, actor=actor
+        )
+    return services.warga_create(
+        rumah_tangga=rt, keluarga=keluarga, data=warga_data(**overrides), kepala=kepala, actor=actor
+    )

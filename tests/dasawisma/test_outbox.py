@@ -75,4 +75,8 @@ def test_dasawisma_never_imports_reporting():
 
 def test_sumber_air_data_shape():
     assert {k for k in RT_DATA if k.startswith("sumber_air_")} == {
-        "sumber_air_pdam", "sumber_air_sumur", "sumber_air_sungai", "sumber_air_lainnya"}
+        "sumber_air_pdam",
+        "sumber_air_sumur",
+        "sumber_air_sungai",
+        "sumber_air_lainnya",
+    }

@@ -45,8 +45,9 @@ def test_rumah_tangga_only_under_a_dasawisma(tree):
 
 def test_rumah_tangga_update_records_before_after(household, tree):
     rt = household["rt"]
-    services.rumah_tangga_update(rumah_tangga=rt, data={**RT_DATA, "alamat": "Jl. Baru 2", "spal": False},
-                                 version=rt.version, actor=tree.kader)
+    services.rumah_tangga_update(
+        rumah_tangga=rt, data={**RT_DATA, "alamat": "Jl. Baru 2", "spal": False}, version=rt.version, actor=tree.kader
+    )
     rt.refresh_from_db()
     assert rt.alamat == "Jl. Baru 2" and rt.version == 3  # create, kepala_set, update
     r = Riwayat.objects.filter(model="rumah_tangga", object_id=rt.pk, aksi="ubah").first()
@@ -81,11 +82,13 @@ def test_stale_rumah_tangga_and_kehamilan(household, tree):
     rt = household["rt"]
     with pytest.raises(services.ConflictError):
         services.rumah_tangga_update(rumah_tangga=rt, data=RT_DATA, version=rt.version - 1, actor=tree.kader)
-    k = services.kehamilan_create(warga=household["siti"], data={"tanggal_mulai": TODAY - dt.timedelta(days=30)},
-                                  actor=tree.kader)
+    k = services.kehamilan_create(
+        warga=household["siti"], data={"tanggal_mulai": TODAY - dt.timedelta(days=30)}, actor=tree.kader
+    )
     with pytest.raises(services.ConflictError):
-        services.kehamilan_selesai(kehamilan=k, tanggal_selesai=TODAY, hasil="keguguran", version=k.version + 1,
-                                   actor=tree.kader)
+        services.kehamilan_selesai(
+            kehamilan=k, tanggal_selesai=TODAY, hasil="keguguran", version=k.version + 1, actor=tree.kader
+        )
 
 
 # --- warga: NIK and No. KK ------------------------------------------------------------------------------
@@ -194,7 +197,7 @@ def test_no_registrasi_generated_and_unique(household, tree):
     prefix = f"3306102001{TODAY.year}"
     assert all(r.startswith(prefix) for r in regs)
     assert len(set(regs)) == 3
-    assert sorted(int(r[len(prefix):]) for r in regs) == [1, 2, 3]
+    assert sorted(int(r[len(prefix) :]) for r in regs) == [1, 2, 3]
 
 
 def test_warga_create_audits_and_outbox_since_birth(household, tree):
@@ -210,8 +213,9 @@ def test_warga_update_history_and_since(household, tree):
     DasawismaChange.objects.all().delete()
     old_birth = w.tanggal_lahir
     new_birth = old_birth - dt.timedelta(days=400)
-    services.warga_update(warga=w, data={"tanggal_lahir": new_birth, "pekerjaan": "Pelajar"}, version=w.version,
-                          actor=tree.desa)
+    services.warga_update(
+        warga=w, data={"tanggal_lahir": new_birth, "pekerjaan": "Pelajar"}, version=w.version, actor=tree.desa
+    )
     r = Riwayat.objects.filter(model="warga", object_id=w.pk, aksi="ubah").get()
     assert r.actor == tree.desa
     assert r.changes["tanggal_lahir"] == [old_birth.isoformat(), new_birth.isoformat()]
@@ -223,8 +227,9 @@ def test_warga_keluarga_must_belong_to_household(household, tree):
     other = make_rt(tree.mawar, tree.kader)
     make_warga(other, tree.kader, nik="")
     with pytest.raises(ValidationError) as e:
-        services.warga_create(rumah_tangga=household["rt"], keluarga=other.keluarga.get(), data=warga_data(nik=""),
-                              actor=tree.kader)
+        services.warga_create(
+            rumah_tangga=household["rt"], keluarga=other.keluarga.get(), data=warga_data(nik=""), actor=tree.kader
+        )
     assert "Keluarga" in errors_of(e)["keluarga"][0]
 
 
@@ -257,8 +262,9 @@ def test_meninggal(household, tree):
 def test_meninggal_dates_checked(household, tree):
     w = household["siti"]
     with pytest.raises(ValidationError) as e:
-        services.warga_meninggal(warga=w, tanggal=w.tanggal_lahir - dt.timedelta(days=1), version=w.version,
-                                 actor=tree.kader)
+        services.warga_meninggal(
+            warga=w, tanggal=w.tanggal_lahir - dt.timedelta(days=1), version=w.version, actor=tree.kader
+        )
     assert errors_of(e)["tanggal_meninggal"][0].startswith("Tanggal meninggal tidak boleh sebelum tanggal lahir")
     w.refresh_from_db()
     with pytest.raises(ValidationError) as e:
@@ -269,8 +275,9 @@ def test_meninggal_dates_checked(household, tree):
 def test_pindah(household, tree):
     w = household["ani"]
     with pytest.raises(ValidationError) as e:
-        services.warga_pindah(warga=w, tanggal=w.tanggal_lahir - dt.timedelta(days=1), version=w.version,
-                              actor=tree.kader)
+        services.warga_pindah(
+            warga=w, tanggal=w.tanggal_lahir - dt.timedelta(days=1), version=w.version, actor=tree.kader
+        )
     assert "Tanggal pindah tidak boleh sebelum tanggal lahir" in errors_of(e)["tanggal_pindah"][0]
     w.refresh_from_db()
     services.warga_pindah(warga=w, tanggal=TODAY, version=w.version, actor=tree.kader)
@@ -337,8 +344,9 @@ def test_kehamilan_dates(household, tree):
         services.kehamilan_create(warga=siti, data={"tanggal_mulai": TODAY + dt.timedelta(days=1)}, actor=tree.kader)
     assert errors_of(e)["tanggal_mulai"] == ["Tanggal mulai tidak boleh di masa depan."]
     with pytest.raises(ValidationError) as e:
-        services.kehamilan_create(warga=siti, data={"tanggal_mulai": TODAY, "hpl": TODAY - dt.timedelta(days=1)},
-                                  actor=tree.kader)
+        services.kehamilan_create(
+            warga=siti, data={"tanggal_mulai": TODAY, "hpl": TODAY - dt.timedelta(days=1)}, actor=tree.kader
+        )
     assert "HPL" in errors_of(e)["hpl"][0]
 
 
@@ -351,13 +359,23 @@ def test_kehamilan_no_overlap_and_end_after_start(household, tree):
         services.kehamilan_create(warga=siti, data={"tanggal_mulai": TODAY}, actor=tree.kader)
     assert "masih tercatat hamil" in errors_of(e)["tanggal_mulai"][0]
     with pytest.raises(ValidationError) as e:
-        services.kehamilan_selesai(kehamilan=k, tanggal_selesai=start - dt.timedelta(days=1), hasil="keguguran",
-                                   version=k.version, actor=tree.kader)
+        services.kehamilan_selesai(
+            kehamilan=k,
+            tanggal_selesai=start - dt.timedelta(days=1),
+            hasil="keguguran",
+            version=k.version,
+            actor=tree.kader,
+        )
     assert errors_of(e)["tanggal_selesai"] == ["Tanggal selesai tidak boleh sebelum tanggal mulai."]
     k = Kehamilan.objects.get(pk=k.pk)
     DasawismaChange.objects.all().delete()
-    services.kehamilan_selesai(kehamilan=k, tanggal_selesai=TODAY - dt.timedelta(days=10), hasil="lahir_hidup",
-                               version=k.version, actor=tree.kader)
+    services.kehamilan_selesai(
+        kehamilan=k,
+        tanggal_selesai=TODAY - dt.timedelta(days=10),
+        hasil="lahir_hidup",
+        version=k.version,
+        actor=tree.kader,
+    )
     assert DasawismaChange.objects.get().since == start
     k.refresh_from_db()
     assert k.hasil == "lahir_hidup" and k.version == 2
@@ -367,18 +385,22 @@ def test_kehamilan_no_overlap_and_end_after_start(household, tree):
     k2 = services.kehamilan_create(warga=siti, data={"tanggal_mulai": TODAY}, actor=tree.kader)
     assert k2.pk
     with pytest.raises(ValidationError) as e:
-        services.kehamilan_selesai(kehamilan=k, tanggal_selesai=TODAY, hasil="keguguran", version=k.version,
-                                   actor=tree.kader)
+        services.kehamilan_selesai(
+            kehamilan=k, tanggal_selesai=TODAY, hasil="keguguran", version=k.version, actor=tree.kader
+        )
     assert "sudah selesai" in e.value.messages[0]
 
 
 def test_kehamilan_update_and_long_open_list(household, tree):
     siti = household["siti"]
-    k = services.kehamilan_create(warga=siti, data={"tanggal_mulai": TODAY - dt.timedelta(days=30)},
-                                  actor=tree.kader)
+    k = services.kehamilan_create(warga=siti, data={"tanggal_mulai": TODAY - dt.timedelta(days=30)}, actor=tree.kader)
     assert not selectors.hamil_lama(tree.desa).exists()
-    services.kehamilan_update(kehamilan=k, data={"tanggal_mulai": TODAY - dt.timedelta(days=320), "hpl": None,
-                                                 "kek": None}, version=k.version, actor=tree.kader)
+    services.kehamilan_update(
+        kehamilan=k,
+        data={"tanggal_mulai": TODAY - dt.timedelta(days=320), "hpl": None, "kek": None},
+        version=k.version,
+        actor=tree.kader,
+    )
     assert list(selectors.hamil_lama(tree.desa)) == [k]
     assert list(selectors.hamil_lama(tree.pembina)) == [k]
     assert not selectors.hamil_lama(tree.pembina_grabag).exists()
@@ -413,3 +435,14 @@ def test_data_quality_other_checks(household, tree):
     # tiga buta on a child can only come from old data (the services refuse it)
     Warga.objects.filter(pk=household["ani"].pk).update(tiga_buta=True)
     assert list(selectors.tiga_buta_anak(tree.desa)) == [household["ani"]]
+
+
+def test_first_warga_as_kepala_with_a_stale_household_object(tree):
+    rt = make_rt(tree.mawar, tree.kader)
+    stale = RumahTangga.objects.get(pk=rt.pk)
+    services.rumah_tangga_update(
+        rumah_tangga=rt, data={**RT_DATA, "alamat": "Baru"}, version=rt.version, actor=tree.desa
+    )
+    w = make_warga(stale, tree.kader, kepala=True, nik="")
+    rt.refresh_from_db()
+    assert rt.kepala_id == w.pk and rt.alamat == "Baru"

@@ -40,33 +40,52 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.e2e)
 
 
-@pytest.hookimpl(tryfirst=True, hookwrapper=True)
-def pytest_runtest_makereport(item, call):
-    outcome = yield
-    rep = outcome.get_result()
-    setattr(item, f"rep_{rep.when}", rep)
+class _Shared:
+    """One Playwright driver and one Chromium per test session, however many test modules import these
+    fixtures (``from tests.e2e.conftest import page, ...`` in another folder defines them again there):
+    a second ``sync_playwright()`` in the same thread would fail."""
+
+    users = 0
+    playwright = None
+    browser = None
+
+    @classmethod
+    def acquire(cls):
+        if cls.browser is None:
+            from playwright.sync_api import sync_playwright
+
+            if not Path(CHROMIUM).exists():
+                pytest.fail(f"Chromium not found at {CHROMIUM} (apt-get install chromium, or set E2E_CHROMIUM)")
+            ARTIFACTS.mkdir(parents=True, exist_ok=True)
+            for old in ARTIFACTS.glob("FAILED-*.png"):  # screenshots of an earlier run's failures
+                old.unlink()
+            cls.playwright = sync_playwright().start()
+            cls.browser = cls.playwright.chromium.launch(
+                executable_path=CHROMIUM,
+                args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-dev-shm-usage"],
+            )
+        cls.users += 1
+        return cls.browser
+
+    @classmethod
+    def release(cls):
+        cls.users -= 1
+        if cls.users == 0 and cls.browser is not None:
+            cls.browser.close()
+            cls.playwright.stop()
+            cls.browser = cls.playwright = None
 
 
 @pytest.fixture(scope="session")
 def _playwright():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        yield pw
+    """Kept for modules that import it by name; the driver itself lives in ``_Shared``."""
+    yield None
 
 
 @pytest.fixture(scope="session")
 def browser(_playwright):
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"Chromium not found at {CHROMIUM} (apt-get install chromium, or set E2E_CHROMIUM)")
-    for old in ARTIFACTS.glob("FAILED-*.png"):  # screenshots of an earlier run's failures
-        old.unlink()
-    browser = _playwright.chromium.launch(
-        executable_path=CHROMIUM,
-        args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-dev-shm-usage"],
-    )
-    yield browser
-    browser.close()
+    yield _Shared.acquire()
+    _Shared.release()
 
 
 @pytest.fixture
@@ -83,9 +102,10 @@ def page(context, request):
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.js_errors = errors  # type: ignore[attr-defined]
+    failed_before = request.session.testsfailed
     yield page
-    rep = getattr(request.node, "rep_call", None)
-    if rep is not None and rep.failed:
+    # The call phase has been reported before fixtures are torn down: a new failure is this test's.
+    if request.session.testsfailed > failed_before:
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         target = ARTIFACTS / f"FAILED-{_slug(request.node.nodeid)}.png"
         try:

@@ -105,3 +105,16 @@ def test_picker_widget_renders_selected_label_only_in_scope(tree):
     form = AccountCreateForm(viewer=tree.desa, role_choices=[("kader", "Kader")], initial={"unit": tree.kenanga.pk})
     assert "Kenanga" not in str(form["unit"])
     assert Unit.objects.filter(pk=tree.kenanga.pk).exists()
+
+
+def test_large_ids_are_not_localised(tree, login):
+    """USE_THOUSAND_SEPARATOR is on: an id must never render as 1.234.567 in the picker."""
+    from pkk.models import path_segment
+
+    big = Unit.objects.create(pk=1234567, level=Level.DASAWISMA, name="Bougenvil", parent=tree.rt2)
+    Unit.objects.filter(pk=big.pk).update(path=tree.rt2.path + path_segment(big.pk))
+    c = login("desa")
+    assert ids_in(c.get(URL, {"q": "Bougenvil"}, **HX)) == {1234567}
+    assert ids_in(c.get(URL, {"q": "Bougenvil"})) == {1234567}
+    form = AccountCreateForm(viewer=tree.desa, role_choices=[("kader", "Kader")], initial={"unit": 1234567})
+    assert 'value="1234567"' in str(form["unit"])

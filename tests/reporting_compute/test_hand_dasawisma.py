@@ -214,9 +214,9 @@ def test_other_months_of_the_year_are_stored_too(mawar):
 def test_4_18a_list_of_the_month(mawar):
     lines = rollup.buku3_dasawisma_rows(mawar, D(2025, 3, 1))
     got = [
-        (l["nama_ibu"], l["nama_suami"], l["status_ibu"], l["nama_bayi"], l["jk_bayi"], l["akte"],
-         l["nama_meninggal"], l["status_meninggal"], l["jk_meninggal"])
-        for l in lines
+        (ln["nama_ibu"], ln["nama_suami"], ln["status_ibu"], ln["nama_bayi"], ln["jk_bayi"], ln["akte"],
+         ln["nama_meninggal"], ln["status_meninggal"], ln["jk_meninggal"])
+        for ln in lines
     ]  # fmt: skip
     assert got == [
         ("Dewi", "Agus", "melahirkan", "Putri", "P", "ada", "Rudi", "balita", "L"),
@@ -230,13 +230,13 @@ def test_4_18a_list_of_the_month(mawar):
     ]
     assert lines[0]["tgl_lahir"] == D(2025, 3, 5) and lines[0]["tgl_meninggal"] == D(2025, 3, 31)
     assert lines[0]["sebab_meninggal"] == "diare"
-    assert [l["kek"] for l in lines[:5]] == [False, False, True, False, False]
+    assert [ln["kek"] for ln in lines[:5]] == [False, False, True, False, False]
     # The list's counts equal the stored 4.18b row.
-    count = lambda f, v: sum(1 for l in lines if l[f] == v)  # noqa: E731
+    count = lambda f, v: sum(1 for ln in lines if ln[f] == v)  # noqa: E731
     assert count("jk_bayi", "L") == EXPECTED_MARET["bayi_lahir_l"]
     assert count("jk_bayi", "P") == EXPECTED_MARET["bayi_lahir_p"]
     assert count("akte", "ada") == EXPECTED_MARET["akte_ada"]
-    assert sum(1 for l in lines if "hamil" in l["status_ibu"].split("/")) == EXPECTED_MARET["ibu_hamil"]
+    assert sum(1 for ln in lines if "hamil" in ln["status_ibu"].split("/")) == EXPECTED_MARET["ibu_hamil"]
 
 
 def test_ancestors_are_sums(mawar, units):

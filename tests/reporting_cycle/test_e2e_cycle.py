@@ -22,12 +22,14 @@ from tests.e2e.conftest import (  # noqa: F401  (fixtures)
 pytestmark = pytest.mark.e2e
 
 
-def test_submit_review_and_dashboard_on_a_phone(page, login, url, e2e_tree):
+def test_submit_review_and_dashboard_on_a_phone(page, login, url, e2e_tree):  # noqa: F811
     from reporting.models import Laporan, RekapBulanan
 
     year = dt.date.today().year
     for m in range(1, 13):
-        RekapBulanan.objects.create(unit=e2e_tree.kaliboto, bulan=dt.date(year, m, 1), ibu_hamil=10 + m, bayi_lahir_l=m % 3)
+        RekapBulanan.objects.create(
+            unit=e2e_tree.kaliboto, bulan=dt.date(year, m, 1), ibu_hamil=10 + m, bayi_lahir_l=m % 3
+        )
 
     login("kader")
     page.goto(url("/laporan/saya/"))

@@ -23,7 +23,8 @@ MAR = dt.date(2025, 3, 1)
 B3 = "buku3"
 
 
-def submit(tree, unit, user, when=at(2025, 4, 2), periode=MAR, jenis=B3):
+def submit(tree, unit, user, when=None, periode=MAR, jenis=B3):
+    when = when or at(2025, 4, 2)
     return laporan_submit(dasawisma=unit, jenis=jenis, periode=periode, actor=user, now=when)
 
 
@@ -185,13 +186,19 @@ def test_completeness_hand_worked(tree, django_assert_num_queries):
 
     # One tier down, and parent = sum of children at every tier.
     total_rt, rows_rt = kelengkapan(tree.rw1, B3, MAR)
-    assert [(r.unit.name, r.terdaftar, r.diajukan, r.tepat_waktu) for r in rows_rt] == [("01", 2, 2, 1), ("02", 1, 0, 0)]
+    assert [(r.unit.name, r.terdaftar, r.diajukan, r.tepat_waktu) for r in rows_rt] == [
+        ("01", 2, 2, 1),
+        ("02", 1, 0, 0),
+    ]
     total_k, _ = kelengkapan(tree.kaliboto, B3, MAR)
     assert (total_k.terdaftar, total_k.diajukan, total_k.tepat_waktu) == (3, 2, 1) == (
         total_rt.terdaftar, total_rt.diajukan, total_rt.tepat_waktu,
     )  # fmt: skip
     _, leaves = kelengkapan(tree.rt1, B3, MAR)
-    assert [(r.unit.name, r.status, r.lengkap_pct) for r in leaves] == [("Mawar", "diajukan", 100.0), ("Melati", "diajukan", 100.0)]
+    assert [(r.unit.name, r.status, r.lengkap_pct) for r in leaves] == [
+        ("Mawar", "diajukan", 100.0),
+        ("Melati", "diajukan", 100.0),
+    ]
     _, kab_rows = kelengkapan(tree.kab, B3, MAR)
     assert [(r.unit.name, r.terdaftar, r.diajukan) for r in kab_rows] == [("Bener", 4, 2), ("Grabag", 1, 0)]
 

@@ -23,7 +23,8 @@ def client_for(user):
     return c
 
 
-def submit(unit, user, when=at(2025, 4, 2), periode=MAR, jenis="buku3"):
+def submit(unit, user, when=None, periode=MAR, jenis="buku3"):
+    when = when or at(2025, 4, 2)
     return laporan_submit(dasawisma=unit, jenis=jenis, periode=periode, actor=user, now=when)
 
 
@@ -85,7 +86,10 @@ def test_kader_of_another_dasawisma_gets_404_on_laporan(tree):
     for persona in ("kader_melati", "kader_kp"):
         c = client_for(getattr(tree, persona))
         assert c.get(reverse("reporting:laporan_detail", kwargs={"laporan_id": lap.pk})).status_code == 404
-        resp = c.post(reverse("reporting:laporan_ajukan", kwargs={"unit_id": tree.mawar.pk}), {"jenis": "buku3", "periode": "2025-04"})
+        resp = c.post(
+            reverse("reporting:laporan_ajukan", kwargs={"unit_id": tree.mawar.pk}),
+            {"jenis": "buku3", "periode": "2025-04"},
+        )
         assert resp.status_code == 404
         assert c.get(reverse("reporting:dasbor", kwargs={"unit_id": tree.mawar.pk})).status_code == 404
     assert Laporan.objects.count() == 1
@@ -95,7 +99,10 @@ def test_a_kader_cannot_review(tree):
     lap = submit(tree.mawar, tree.kader)
     c = client_for(tree.kader)
     assert c.post(reverse("reporting:laporan_terima", kwargs={"laporan_id": lap.pk})).status_code == 403
-    assert c.post(reverse("reporting:laporan_kembalikan", kwargs={"laporan_id": lap.pk}), {"alasan": "x"}).status_code == 403
+    assert (
+        c.post(reverse("reporting:laporan_kembalikan", kwargs={"laporan_id": lap.pk}), {"alasan": "x"}).status_code
+        == 403
+    )
     assert c.post(reverse("reporting:verifikasi_terima"), {"laporan": [lap.pk]}).status_code == 403
     assert c.get(reverse("reporting:verifikasi")).status_code == 403
     lap.refresh_from_db()
@@ -106,9 +113,14 @@ def test_a_kader_cannot_review(tree):
 
 def test_admin_cannot_review_and_desa_cannot_unlock(tree):
     lap = submit(tree.mawar, tree.kader)
-    assert client_for(tree.admin).post(reverse("reporting:laporan_terima", kwargs={"laporan_id": lap.pk})).status_code == 403
+    assert (
+        client_for(tree.admin).post(reverse("reporting:laporan_terima", kwargs={"laporan_id": lap.pk})).status_code
+        == 403
+    )
     periode_lock_args = {"jenis": "buku3", "periode": "2025-02", "alasan": "x"}
-    resp = client_for(tree.desa).post(reverse("reporting:kunci_buka", kwargs={"unit_id": tree.kaliboto.pk}), periode_lock_args)
+    resp = client_for(tree.desa).post(
+        reverse("reporting:kunci_buka", kwargs={"unit_id": tree.kaliboto.pk}), periode_lock_args
+    )
     assert resp.status_code == 403
 
 
@@ -134,10 +146,16 @@ def test_kader_sees_due_periods_and_submits(tree):
     html = c.get(reverse("reporting:laporan_saya")).content.decode()
     assert "Menunggu verifikasi" in html
     # Bad input and a second submission give Indonesian messages, nothing else changes.
-    resp = c.post(reverse("reporting:laporan_ajukan", kwargs={"unit_id": tree.mawar.pk}), {"jenis": "buku3", "periode": "maret"}, follow=True)
+    resp = c.post(
+        reverse("reporting:laporan_ajukan", kwargs={"unit_id": tree.mawar.pk}),
+        {"jenis": "buku3", "periode": "maret"},
+        follow=True,
+    )
     assert any("Periode tidak valid" in m for m in messages_of(resp))
     resp = c.post(
-        reverse("reporting:laporan_ajukan", kwargs={"unit_id": tree.mawar.pk}), {"jenis": "buku3", "periode": f"{today:%Y-%m}"}, follow=True
+        reverse("reporting:laporan_ajukan", kwargs={"unit_id": tree.mawar.pk}),
+        {"jenis": "buku3", "periode": f"{today:%Y-%m}"},
+        follow=True,
     )
     assert any("sedang menunggu verifikasi" in m for m in messages_of(resp))
     assert Laporan.objects.count() == 1
@@ -146,7 +164,11 @@ def test_kader_sees_due_periods_and_submits(tree):
 def test_late_submission_is_marked(tree):
     c = client_for(tree.kader)
     last_year = timezone.localdate().year - 1
-    resp = c.post(reverse("reporting:laporan_ajukan", kwargs={"unit_id": tree.mawar.pk}), {"jenis": "buku2", "periode": str(last_year - 1)}, follow=True)
+    resp = c.post(
+        reverse("reporting:laporan_ajukan", kwargs={"unit_id": tree.mawar.pk}),
+        {"jenis": "buku2", "periode": str(last_year - 1)},
+        follow=True,
+    )
     assert any("terlambat" in m for m in messages_of(resp))
     assert Laporan.objects.get().terlambat
 
@@ -154,7 +176,11 @@ def test_late_submission_is_marked(tree):
 def test_submission_of_locked_period_is_refused(tree):
     periode_lock(unit=tree.kaliboto, jenis="buku3", periode=MAR, actor=tree.desa)
     c = client_for(tree.kader)
-    resp = c.post(reverse("reporting:laporan_ajukan", kwargs={"unit_id": tree.mawar.pk}), {"jenis": "buku3", "periode": "2025-03"}, follow=True)
+    resp = c.post(
+        reverse("reporting:laporan_ajukan", kwargs={"unit_id": tree.mawar.pk}),
+        {"jenis": "buku3", "periode": "2025-03"},
+        follow=True,
+    )
     assert any("sudah dikunci" in m for m in messages_of(resp))
     assert not Laporan.objects.exists()
 
@@ -176,10 +202,14 @@ def test_return_needs_reason_then_resubmit_then_accept(tree):
     kader = client_for(tree.kader)
     detail = kader.get(reverse("reporting:laporan_detail", kwargs={"laporan_id": lap.pk})).content.decode()
     assert "Kelahiran bulan Maret belum dicatat" in detail and "Ajukan ulang" in detail
-    kader.post(reverse("reporting:laporan_ajukan", kwargs={"unit_id": tree.mawar.pk}), {"jenis": "buku3", "periode": "2025-03"})
+    kader.post(
+        reverse("reporting:laporan_ajukan", kwargs={"unit_id": tree.mawar.pk}), {"jenis": "buku3", "periode": "2025-03"}
+    )
     lap.refresh_from_db()
     assert lap.status == "diajukan"
-    resp = client_for(tree.pembina).post(reverse("reporting:laporan_terima", kwargs={"laporan_id": lap.pk}), follow=True)
+    resp = client_for(tree.pembina).post(
+        reverse("reporting:laporan_terima", kwargs={"laporan_id": lap.pk}), follow=True
+    )
     assert resp.status_code == 200
     lap.refresh_from_db()
     assert lap.status == "diterima" and lap.reviewed_by == tree.pembina
@@ -222,11 +252,19 @@ def test_lock_page_lock_refused_then_lock_and_unlock_with_history(tree):
     kunci_url = reverse("reporting:kunci", kwargs={"unit_id": tree.kaliboto.pk})
     page = desa.get(kunci_url + "?tahun=2025").content.decode()
     assert "Buku III Maret 2025" in page and "menunggu 1" in page
-    resp = desa.post(reverse("reporting:kunci_tutup", kwargs={"unit_id": tree.kaliboto.pk}), {"jenis": "buku3", "periode": "2025-03"}, follow=True)
+    resp = desa.post(
+        reverse("reporting:kunci_tutup", kwargs={"unit_id": tree.kaliboto.pk}),
+        {"jenis": "buku3", "periode": "2025-03"},
+        follow=True,
+    )
     assert any("belum dapat dikunci: 1 laporan masih menunggu verifikasi" in m for m in messages_of(resp))
     assert not KunciPeriode.objects.exists()
     desa.post(reverse("reporting:laporan_terima", kwargs={"laporan_id": lap.pk}))
-    resp = desa.post(reverse("reporting:kunci_tutup", kwargs={"unit_id": tree.kaliboto.pk}), {"jenis": "buku3", "periode": "2025-03"}, follow=True)
+    resp = desa.post(
+        reverse("reporting:kunci_tutup", kwargs={"unit_id": tree.kaliboto.pk}),
+        {"jenis": "buku3", "periode": "2025-03"},
+        follow=True,
+    )
     assert any("dikunci" in m for m in messages_of(resp))
     assert KunciPeriode.objects.filter(unit=tree.kaliboto, jenis="buku3", periode=MAR).exists()
 
@@ -237,7 +275,10 @@ def test_lock_page_lock_refused_then_lock_and_unlock_with_history(tree):
     assert KunciPeriode.objects.exists()
     pembina.post(buka, {"jenis": "buku3", "periode": "2025-03", "alasan": "Koreksi data ibu hamil"})
     assert not KunciPeriode.objects.exists()
-    assert list(KunciRiwayat.objects.order_by("id").values_list("aksi", "actor__username")) == [("kunci", "desa"), ("buka", "pembina")]
+    assert list(KunciRiwayat.objects.order_by("id").values_list("aksi", "actor__username")) == [
+        ("kunci", "desa"),
+        ("buka", "pembina"),
+    ]
     page = pembina.get(kunci_url + "?tahun=2025").content.decode()
     assert "Koreksi data ibu hamil" in page and "Dibuka" in page and "Dikunci" in page
     assert client_for(tree.admin).get(kunci_url).status_code == 200
@@ -258,13 +299,26 @@ def test_completeness_page_hand_worked_and_drill_down(tree):
     assert "66,7 %" in html and "33,3 %" in html
     assert "<svg" in html and 'role="img"' in html and "<desc" in html
     assert reverse("reporting:kelengkapan_bulanan", kwargs={"unit_id": tree.krajan.pk, "bulan": "2025-03"}) in html
-    bener = c.get(reverse("reporting:kelengkapan_bulanan", kwargs={"unit_id": tree.bener.pk, "bulan": "2025-03"})).content.decode()
+    bener = c.get(
+        reverse("reporting:kelengkapan_bulanan", kwargs={"unit_id": tree.bener.pk, "bulan": "2025-03"})
+    ).content.decode()
     assert "Desa Kaliboto" in bener and "Desa Kedungpucang" in bener and "50,0 %" in bener and "25,0 %" in bener
-    rt = c.get(reverse("reporting:kelengkapan_bulanan", kwargs={"unit_id": tree.rt1.pk, "bulan": "2025-03"})).content.decode()
-    assert "Diajukan" in rt and reverse("reporting:laporan_detail", kwargs={"laporan_id": Laporan.objects.get(dasawisma=tree.mawar).pk}) in rt
-    assert c.get(reverse("reporting:kelengkapan_bulanan", kwargs={"unit_id": tree.bener.pk, "bulan": "maret"})).status_code == 404
+    rt = c.get(
+        reverse("reporting:kelengkapan_bulanan", kwargs={"unit_id": tree.rt1.pk, "bulan": "2025-03"})
+    ).content.decode()
+    assert (
+        "Diajukan" in rt
+        and reverse("reporting:laporan_detail", kwargs={"laporan_id": Laporan.objects.get(dasawisma=tree.mawar).pk})
+        in rt
+    )
+    assert (
+        c.get(reverse("reporting:kelengkapan_bulanan", kwargs={"unit_id": tree.bener.pk, "bulan": "maret"})).status_code
+        == 404
+    )
     pick = c.get(reverse("reporting:kelengkapan_unit", kwargs={"unit_id": tree.bener.pk}) + "?tahun=2024")
-    assert pick["Location"] == reverse("reporting:kelengkapan_tahunan", kwargs={"unit_id": tree.bener.pk, "tahun": 2024})
+    assert pick["Location"] == reverse(
+        "reporting:kelengkapan_tahunan", kwargs={"unit_id": tree.bener.pk, "tahun": 2024}
+    )
     assert c.get(pick["Location"]).status_code == 200
 
 
@@ -317,11 +371,24 @@ def test_home_lands_each_role_on_its_dashboard(tree):
 
 
 def test_dashboard_trends_from_stored_rekap(tree):
-    _rekap(tree.kab, dt.date(2025, 1, 1), ibu_hamil=41, ibu_hamil_kek=3, bayi_lahir_l=5, bayi_lahir_p=6, bayi_meninggal_l=1, balita_meninggal_p=2)
+    _rekap(
+        tree.kab,
+        dt.date(2025, 1, 1),
+        ibu_hamil=41,
+        ibu_hamil_kek=3,
+        bayi_lahir_l=5,
+        bayi_lahir_p=6,
+        bayi_meninggal_l=1,
+        balita_meninggal_p=2,
+    )
     _rekap(tree.kab, dt.date(2025, 2, 1), ibu_hamil=39, ibu_hamil_kek=4, bayi_lahir_l=7, bayi_lahir_p=2)
     _rekap(tree.bener, dt.date(2025, 1, 1), ibu_hamil=999)  # another unit: not on the kabupaten's dashboard
     _rekap(tree.kab, dt.date(2024, 1, 1), ibu_hamil=777)  # another year
-    html = client_for(tree.admin).get(reverse("reporting:dasbor", kwargs={"unit_id": tree.kab.pk}) + "?tahun=2025").content.decode()
+    html = (
+        client_for(tree.admin)
+        .get(reverse("reporting:dasbor", kwargs={"unit_id": tree.kab.pk}) + "?tahun=2025")
+        .content.decode()
+    )
     assert "999" not in html and "777" not in html
     assert "Ibu hamil, Januari: 41" in html and "Ibu hamil KEK, Februari: 4" in html
     assert "Kelahiran (bayi lahir L+P), Januari: 11" in html and "Kelahiran (bayi lahir L+P), Februari: 9" in html
@@ -349,3 +416,27 @@ def test_dashboard_query_count_pinned_and_independent_of_units(tree, django_asse
     with django_assert_num_queries(len(small.captured_queries)):
         html = c.get(url).content.decode()
     assert "Ibu hamil, Desember: 12" in html
+
+
+def test_laporan_saya_and_kunci_query_counts_pinned(tree, django_assert_max_num_queries):
+    submit(tree.mawar, tree.kader, periode=timezone.localdate().replace(day=1), when=timezone.now())
+    kader = client_for(tree.kader)
+    with django_assert_max_num_queries(6):
+        assert kader.get(reverse("reporting:laporan_saya")).status_code == 200
+    desa = client_for(tree.desa)
+    periode_lock(unit=tree.kaliboto, jenis="buku3", periode=MAR, actor=tree.desa)
+    with django_assert_max_num_queries(8):
+        html = desa.get(
+            reverse("reporting:kunci", kwargs={"unit_id": tree.kaliboto.pk}) + "?tahun=2025"
+        ).content.decode()
+    assert "Terkunci" in html and "Dikunci" in html
+
+
+def test_operator_reaches_every_cycle_page(tree, django_user_model):
+    lap = submit(tree.mawar, tree.kader)
+    root = client_for(django_user_model.objects.create_superuser("operator", password="x-uji-12345"))
+    for method, url in cycle_urls(tree, lap):
+        if method == "get":
+            resp = root.get(url, follow=True)
+            assert resp.status_code == 200, url
+    assert "Dasbor Kabupaten Purworejo" in root.get("/").content.decode()

@@ -168,3 +168,13 @@ def test_command_writes_the_same_file_as_the_page(seeded, tmp_path):
 def test_command_refuses_bad_arguments(seeded, tmp_path, args, message):
     with pytest.raises(CommandError, match=message):
         call_command("export_rekap", *args, "--out", str(tmp_path / "x.xlsx"))
+
+
+def test_signature_block_follows_the_tree(seeded):
+    with_dusun = report_for_unit(LAYOUTS["4.18c"], seeded.rw1, BULAN)
+    without_dusun = report_for_unit(LAYOUTS["4.18c"], seeded.kp_rw1, BULAN)
+    assert with_dusun.signature_left == ("Mengetahui,", "Ketua Kelompok PKK Dusun/Lingkungan")
+    assert without_dusun.signature_left == ("Mengetahui,", "Ketua TP PKK Desa/Kelurahan")
+    assert without_dusun.signature_right == ("Yang membuat,", "Ketua Kelompok PKK RW")
+    assert ("DUSUN/LINGKUNGAN", "Krajan") in with_dusun.meta
+    assert all(label != "DUSUN/LINGKUNGAN" for label, _ in without_dusun.meta)

@@ -17,7 +17,6 @@ from reporting import exports
 from reporting.exports import export_job_claim, export_job_create, export_job_run, exports_cleanup
 from reporting.layouts import TAHUNAN
 from reporting.models import ExportJob
-
 from tests.builders import make_user
 
 from .conftest import TAHUN, login
@@ -200,3 +199,10 @@ def test_subtree_export_not_offered_below_the_dusun_and_refused_for_bad_options(
         export_job_create(unit=seeded.kab, buku="buku9", periode=TAHUN, sampai="desa", actor=seeded.admin)
     with pytest.raises(ValidationError):
         export_job_create(unit=seeded.kab, buku=TAHUNAN, periode=TAHUN, sampai="rt", actor=seeded.admin)
+
+
+def test_worker_registers_the_export_tasks():
+    from pkk.celery import app
+
+    app.loader.import_default_modules()  # what a worker does at start (CELERY_IMPORTS + autodiscovery)
+    assert {"reporting.run_export_job", "reporting.cleanup_exports"} <= set(app.tasks)

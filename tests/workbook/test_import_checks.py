@@ -276,13 +276,16 @@ def test_the_standard_keys_alone_are_enough(tree, book):
 
 
 def test_queries_do_not_grow_with_rows(tree, book, django_assert_max_num_queries):
-    """Checks and writes use a fixed number of queries per file (plus one per new unit), not per row."""
+    """Checks and writes use a fixed number of queries per batch (plus a few per new unit), never one per row.
+
+    404 rows (202 households, 202 warga): one query per row would be 400+. SQLite batches are smaller (its
+    parameter limit), hence the margin; on PostgreSQL this import takes about 35 queries."""
     rows = valid_rows()
     for n in range(200):
         rows[RT].append(rt_row(f"X-{n}"))
         nik = f"330610170580{n + 10:04d}"
         rows[W].append(warga_row(f"XW-{n}", f"X-{n}", kepala_rumah_tangga="ya", nik=nik))
-    with django_assert_max_num_queries(60):
+    with django_assert_max_num_queries(100):
         result = workbook_import(source=book(rows), actor=tree.desa)
     assert result.ok, result.issues[:3]
     assert Warga.objects.count() == 204

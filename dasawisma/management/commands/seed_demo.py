@@ -12,7 +12,6 @@ database. Refuses to run when DEBUG is off, unless ``--force``.
 from __future__ import annotations
 
 import datetime as dt
-import inspect
 import time
 
 from django.conf import settings
@@ -68,24 +67,16 @@ class Command(BaseCommand):
         self._print_accounts(accounts)
 
     def _rebuild(self, today: dt.date) -> None:
-        try:
-            from reporting import services
-        except ImportError:
-            self.stdout.write("Rekap belum dihitung (reporting.services belum tersedia).")
-            return
-        fn = getattr(services, "rebuild", None) or getattr(services, "rebuild_all", None)
+        """Stored rekap for last year and this year (Buku II and the twelve months of Buku III)."""
+        fn = demo.find_rebuild()
         if fn is None:
-            self.stdout.write("Rekap belum dihitung (tidak ada fungsi rebuild di reporting.services).")
+            self.stdout.write("Rekap belum dihitung (fungsi rebuild belum tersedia di reporting).")
             return
         t0 = time.perf_counter()
-        params = inspect.signature(fn).parameters
-        kwargs = {}
-        if "tahun" in params:
-            kwargs["tahun"] = today.year
-        elif "year" in params:
-            kwargs["year"] = today.year
-        fn(**kwargs)
-        self.stdout.write(f"Rekap dihitung ulang dalam {time.perf_counter() - t0:.1f} detik.")
+        for tahun in (today.year - 1, today.year):
+            fn(tahun)
+        took = time.perf_counter() - t0
+        self.stdout.write(f"Rekap {today.year - 1} dan {today.year} dihitung dalam {took:.1f} detik.")
 
     def _print_accounts(self, accounts) -> None:
         self.stdout.write(self.style.SUCCESS(f"Akun demo (kata sandi: {demo.DEMO_PASSWORD}):"))

@@ -26,7 +26,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--scale", type=float, default=1.0, help="Skala (1 = Purworejo, 0.01 = 1%%).")
         parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL))
-        parser.add_argument("--runs", type=int, default=0, help="Ulangan per ukuran (bawaan: 5, atau 3 pada skala penuh).")
+        parser.add_argument("--runs", type=int, default=0, help="Ulangan per ukuran (bawaan 5; 3 pada skala penuh).")
         parser.add_argument("--seed", type=int, default=2026)
         parser.add_argument("--reuse", action="store_true", help="Pakai data yang sudah ada (lewati pembangkitan).")
         parser.add_argument("--only", default="", help="Bagian yang diukur, mis. rebuild,refresh,pages,excel,import.")

@@ -51,6 +51,6 @@ class Command(BaseCommand):
             parts.append(f"tahun {', '.join(map(str, result['years']))}")
         if result["months"]:
             parts.append(f"{len(result['months'])} bulan")
-        self.stdout.write(
-            self.style.SUCCESS(f"Rekap {where} ({' + '.join(parts)}) dihitung ulang dalam {result['seconds']:.2f} detik.")
-        )
+        seconds = result["seconds"]
+        message = f"Rekap {where} ({' + '.join(parts)}) dihitung ulang dalam {seconds:.2f} detik."
+        self.stdout.write(self.style.SUCCESS(message))
