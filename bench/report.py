@@ -38,8 +38,9 @@ re-created each run (`--reuse` keeps the generated data). Steps and measurements
   bench on a free port; logged in by a session created in the bench database. Queries per page: Django test
   client with `CaptureQueriesContext` (second request).
 - **4. Excel**: the 4.17c and 4.17b downloads through their views (median); the standard workbook export of the
-  largest kecamatan in a child process (wall time and `ru_maxrss`, which includes the ~80 MB of a Django
-  process).
+  largest kecamatan in a child process (wall time and peak resident memory `VmHWM`, which includes the ~80 MB
+  of a Django process; `ru_maxrss` is kept in the JSON but on Linux it inherits the parent's peak over
+  fork + exec).
 - **5. Import** of a 50,000-warga standard workbook (`dasawisma.workbook.sample.write_sample_workbook`) into a
   desa outside Purworejo, in a child process (wall time, peak memory).
 

@@ -152,7 +152,7 @@ class Run:
         self.say(f"generating {households:,} rumah tangga under {len(desa)} desa (scale {self.scale:g})")
         cpu0 = time.process_time()
         res = demo.generate(desa_units=desa, total_households=households, seed=self.opts["seed"], today=self.today,
-                            use_copy=True, progress=lambda m: self.say("   " + m))
+                            use_copy=True, trust_foreign_keys=True, progress=lambda m: self.say("   " + m))
         gen_cpu = time.process_time() - cpu0
         t0 = time.perf_counter()
         with connection.cursor() as cur:

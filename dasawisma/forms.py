@@ -94,9 +94,7 @@ class PhoneFormMixin:
     def style(self) -> None:
         for name, field in self.fields.items():  # type: ignore[attr-defined]
             w = field.widget
-            if isinstance(w, (forms.CheckboxInput,)):
-                w.attrs.setdefault("class", "form-check-input")
-            elif isinstance(w, (forms.RadioSelect, forms.CheckboxSelectMultiple)):
+            if isinstance(w, (forms.CheckboxInput, forms.RadioSelect, forms.CheckboxSelectMultiple)):
                 w.attrs.setdefault("class", "form-check-input")
             elif isinstance(w, forms.Select):
                 w.attrs.setdefault("class", "form-select")
@@ -104,10 +102,13 @@ class PhoneFormMixin:
                 w.attrs.setdefault("class", "form-control")
             if name in LABELS:
                 field.label = LABELS[name]
-
-
-class VersionMixin(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=True)
+            if isinstance(field, forms.ModelChoiceField):
+                if field.empty_label == "---------":
+                    field.empty_label = "(tidak ada)" if not field.required else "(pilih)"
+            elif isinstance(field, forms.ChoiceField) and isinstance(w, forms.Select):
+                choices = list(field.choices)
+                if choices and choices[0] == ("", "---------"):
+                    field.choices = [("", "(pilih)"), *choices[1:]]
 
 
 def _number_field(label: str, required: bool = False) -> forms.CharField:

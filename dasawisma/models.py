@@ -229,7 +229,9 @@ class Kehamilan(TimeStamped):
                 name="kehamilan_selesai_after_mulai",
             ),
             models.CheckConstraint(
-                condition=(Q(tanggal_selesai__isnull=True, hasil="") | (Q(tanggal_selesai__isnull=False) & ~Q(hasil=""))),
+                condition=(
+                    Q(tanggal_selesai__isnull=True, hasil="") | (Q(tanggal_selesai__isnull=False) & ~Q(hasil=""))
+                ),
                 name="kehamilan_hasil_with_selesai",
             ),
         ]

@@ -209,7 +209,7 @@ def rumah_tangga_create(*, dasawisma: Unit, data: dict[str, Any], actor) -> Ruma
         obj=rt,
         dasawisma_id=dasawisma.pk,
         aksi=Riwayat.Aksi.BUAT,
-        changes=_diff({}, {k: getattr(rt, k) for k in data}),
+        changes=_diff({}, {k: getattr(rt, k) for k in data if getattr(rt, k) not in (None, "", False)}),
         actor=actor,
     )
     record_change(dasawisma, _jan1())

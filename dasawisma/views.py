@@ -730,11 +730,35 @@ def data_quality(request: HttpRequest) -> HttpResponse:
 # ---------------------------------------------------------------------------------------------------------
 
 
+_HISTORY_MODELS = {"rumah_tangga": RumahTangga, "warga": Warga, "kehamilan": Kehamilan}
+
+
+def _choice_labels(model_name: str) -> dict[str, dict[Any, str]]:
+    model = _HISTORY_MODELS.get(model_name)
+    if model is None:
+        return {}
+    return {f.name: {str(k): str(v) for k, v in f.choices} for f in model._meta.concrete_fields if f.choices}
+
+
+def _show_history_value(labels: dict[str, dict[str, str]], field: str, value: Any) -> str:
+    if field in labels and value not in (None, ""):
+        return labels[field].get(str(value), str(value))
+    if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
+        return f"{value[8:]}-{value[5:7]}-{value[:4]}"  # ISO date as dd-mm-yyyy
+    return _display(value)
+
+
 def _riwayat_rows(qs) -> list[dict[str, Any]]:
     rows = []
+    labels_by_model: dict[str, dict] = {}
     for r in qs[:100]:
+        labels = labels_by_model.setdefault(r.model, _choice_labels(r.model))
         changes = [
-            {"field": LABELS.get(field, field), "before": _display(v[0]), "after": _display(v[1])}
+            {
+                "field": LABELS.get(field, field),
+                "before": _show_history_value(labels, field, v[0]),
+                "after": _show_history_value(labels, field, v[1]),
+            }
             for field, v in r.changes.items()
         ]
         rows.append({"r": r, "changes": changes, "who": r.actor.get_username() if r.actor else "sistem"})

@@ -139,20 +139,31 @@ def unit_set_active(*, unit: Unit, active: bool) -> Unit:
 
 
 def fill_missing_paths() -> int:
-    """Set ``path`` for units created in bulk (top-down, one UPDATE per level). Returns rows updated."""
-    from django.db.models import OuterRef, Subquery
+    """Set ``path`` for units created in bulk (top-down, one UPDATE per level). Returns rows updated.
+
+    Each level is one ``UPDATE ... FROM`` joining the parent (PostgreSQL, SQLite >= 3.33): a join
+    instead of a correlated subquery per row."""
+    from django.db import connection
 
     total = 0
     pad = LPad(Cast(F("pk"), output_field=Unit._meta.get_field("path")), PATH_SEGMENT, Value("0"))
     total += Unit.objects.filter(path="", parent__isnull=True).update(path=pad)
-    parent_path = Subquery(Unit.objects.filter(pk=OuterRef("parent_id")).values("path")[:1])
-    for _ in range(len(Level)):
-        n = Unit.objects.filter(path="", parent__isnull=False).exclude(parent__path="").update(
-            path=Concat(parent_path, pad)
-        )
-        total += n
-        if n == 0:
-            break
+    table = connection.ops.quote_name(Unit._meta.db_table)
+    if connection.vendor == "postgresql":
+        own = f"lpad(CAST({table}.id AS varchar), {PATH_SEGMENT}, '0')"
+    else:
+        own = f"substr('{'0' * PATH_SEGMENT}' || {table}.id, -{PATH_SEGMENT}, {PATH_SEGMENT})"
+    sql = (
+        f"UPDATE {table} SET path = p.path || {own} FROM {table} AS p "
+        f"WHERE {table}.parent_id = p.id AND {table}.path = '' AND p.path <> ''"
+    )
+    with connection.cursor() as cur:
+        for _ in range(len(Level)):
+            cur.execute(sql)
+            n = cur.rowcount
+            total += n
+            if n == 0:
+                break
     return total
 
 

@@ -20,7 +20,7 @@ STRUCTURE_ROLES = (Role.TP_PKK_DESA, Role.ADMIN_KABUPATEN)
 
 
 @require_GET
-@scoped()
+@scoped(*Role.values)  # an account without any role has no scope to search in
 def unit_search(request: HttpRequest) -> HttpResponse:
     """The unit picker: matches by name or code, within the user's own scope only (at most 20).
 

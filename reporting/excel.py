@@ -73,10 +73,13 @@ def write_sheet(ws: Worksheet, report: Report) -> SheetLayout:
 
     # Lampiran number, top right; title lines merged across the table.
     ws.cell(row=1, column=width, value=f"LAMPIRAN {layout.lampiran}").alignment = Alignment(horizontal="right")
+    widths = [_width(leaf) for leaf in layout.leaves]
     row = 2
     for line in layout.title:
         ws.cell(row=row, column=1, value=line).style = "rekap_title"
         ws.merge_cells(f"A{row}:{last_col}{row}")
+        # Excel does not grow merged rows to fit wrapped text: size them here (bold 12 pt ~ 1.3 units/char).
+        ws.row_dimensions[row].height = 17 * _lines(line, sum(widths) / 1.3)
         row += 1
     row += 1
 
@@ -101,8 +104,8 @@ def write_sheet(ws: Worksheet, report: Report) -> SheetLayout:
     for r in range(header_first, header_last + 1):
         for c in range(1, width + 1):
             ws.cell(row=r, column=c).style = "rekap_header"
-        ws.row_dimensions[r].height = 30
-    ws.row_dimensions[header_last].height = 60
+    for r, height in enumerate(_header_heights(report, widths), start=header_first):
+        ws.row_dimensions[r].height = height
 
     # Column numbers 1, 2, 3 ...
     numbers_row = header_last + 1
@@ -130,8 +133,8 @@ def write_sheet(ws: Worksheet, report: Report) -> SheetLayout:
     ws.cell(row=name_row, column=right_col, value="(...................................)")
 
     # Column widths.
-    for c, leaf in enumerate(layout.leaves, start=1):
-        ws.column_dimensions[get_column_letter(c)].width = WIDTH.get(leaf.kind, 8)
+    for c, w in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(c)].width = w
 
     # Page set-up: landscape, one page wide, headers repeated on every page.
     ws.page_setup.orientation = "landscape"
@@ -145,6 +148,48 @@ def write_sheet(ws: Worksheet, report: Report) -> SheetLayout:
     ws.print_options.horizontalCentered = True
     ws.freeze_panes = ws.cell(row=data_first, column=3)
     return SheetLayout(header_first, header_last, numbers_row, data_first, jumlah_row)
+
+
+def _width(leaf) -> float:
+    """Column width: the kind's default, widened so the longest word of the header fits on one line."""
+    base = WIDTH.get(leaf.kind, 8)
+    if leaf.kind in ("num", "mark"):
+        longest = max((len(word) for word in leaf.label.split()), default=0)
+        return float(min(max(base, longest + 1), 13))
+    return float(base)
+
+
+def _lines(text: str, chars_per_line: float) -> int:
+    """Wrapped lines of ``text`` in a cell holding about ``chars_per_line`` characters (word wrap)."""
+    per_line = max(int(chars_per_line), 1)
+    lines, current = 1, 0
+    for word in text.split():
+        need = len(word) if current == 0 else current + 1 + len(word)
+        if need <= per_line or current == 0:
+            current = need
+        else:
+            lines, current = lines + 1, len(word)
+        while current > per_line:  # a word longer than the cell breaks anywhere
+            lines, current = lines + 1, current - per_line
+    return lines
+
+
+def _header_heights(report: Report, widths: list[float]) -> list[float]:
+    """Heights (points) of the header rows so every wrapped label shows whole."""
+    line_pt = 12.5
+    depth = report.layout.header_depth
+    heights = [15.0] * depth
+    cells = [cell for header_row in report.header_rows for cell in header_row]
+    for span in range(1, depth + 1):  # single-row cells first, then taller ones top up their last row
+        for label, cell in cells:
+            if cell.rowspan != span:
+                continue
+            chars = sum(widths[cell.col : cell.col + cell.colspan]) * 1.1 - 1
+            need = _lines(label, chars) * line_pt + 4
+            have = sum(heights[cell.row : cell.row + span])
+            if need > have:
+                heights[cell.row + span - 1] += need - have
+    return heights
 
 
 def _write_cells(ws: Worksheet, r: int, cells, *, bold: bool = False) -> None:

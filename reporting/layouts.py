@@ -372,8 +372,8 @@ _add(Layout(
         no(), name("NAMA DUSUN/LINGKUNGAN"), *counts("jml_rw", "jml_rt", "jml_dasawisma"), *_KRT_KK,
         *buku2_rekap_block(tiga_buta_split=False, ket_label="KETERANGAN"),
     ),
-    signature_left=(MENGETAHUI, "Kepala Desa/Lurah"),
-    signature_right=(YANG_MEMBUAT, "Ketua TP PKK Desa/Kelurahan"),
+    signature_left=(MENGETAHUI, "Ketua TP PKK Desa/Kelurahan"),
+    signature_right=(YANG_MEMBUAT, "Sekretaris TP PKK Desa/Kelurahan"),
     name_label_without_dusun="NOMOR RW",
 ))
 _add(Layout(
@@ -384,8 +384,8 @@ _add(Layout(
         no(), name("NAMA DESA/KELURAHAN"), *counts("jml_dusun", "jml_rw", "jml_rt", "jml_dasawisma"), *_KRT_KK,
         *buku2_rekap_block(ket_label="KETERANGAN"),
     ),
-    signature_left=(MENGETAHUI, "Camat"),
-    signature_right=(YANG_MEMBUAT, "Ketua TP PKK Kecamatan"),
+    signature_left=(MENGETAHUI, "Ketua TP PKK Kecamatan"),
+    signature_right=(YANG_MEMBUAT, "Sekretaris TP PKK Kecamatan"),
 ))
 _add(Layout(
     lampiran="4.17c", buku=TAHUNAN, tier=KAB, row_level=KEC,
@@ -395,8 +395,8 @@ _add(Layout(
         no(), name("NAMA KECAMATAN"), *counts("jml_desa", "jml_dusun", "jml_rw", "jml_rt", "jml_dasawisma"),
         *_KRT_KK, *buku2_rekap_block(ket_label="KETERANGAN"),
     ),
-    signature_left=(MENGETAHUI, "Bupati/Wali Kota"),
-    signature_right=(YANG_MEMBUAT, "Ketua TP PKK Kabupaten/Kota"),
+    signature_left=(MENGETAHUI, "Ketua TP PKK Kabupaten/Kota"),
+    signature_right=(YANG_MEMBUAT, "Sekretaris TP PKK Kabupaten/Kota"),
 ))
 
 # -------------------------------------------------------------------------------- Buku III (monthly)
@@ -463,8 +463,8 @@ _add(Layout(
         no(), name("NAMA DUSUN/LINGKUNGAN"), *buku3_counts("jml_rw", "jml_rt", "jml_dasawisma"),
         *buku3_rekap_block(),
     ),
-    signature_left=(MENGETAHUI, "Kepala Desa/Lurah"),
-    signature_right=(YANG_MEMBUAT, "Ketua TP PKK Desa/Kelurahan"),
+    signature_left=(MENGETAHUI, "Ketua TP PKK Desa/Kelurahan"),
+    signature_right=(YANG_MEMBUAT, "Sekretaris TP PKK Desa/Kelurahan"),
     name_label_without_dusun="NOMOR RW",
 ))
 _add(Layout(
@@ -475,8 +475,8 @@ _add(Layout(
         no(), name("NAMA DESA/KELURAHAN"), *buku3_counts("jml_dusun", "jml_rw", "jml_rt", "jml_dasawisma"),
         *buku3_rekap_block(),
     ),
-    signature_left=(MENGETAHUI, "Camat"),
-    signature_right=(YANG_MEMBUAT, "Ketua TP PKK Kecamatan"),
+    signature_left=(MENGETAHUI, "Ketua TP PKK Kecamatan"),
+    signature_right=(YANG_MEMBUAT, "Sekretaris TP PKK Kecamatan"),
 ))
 _add(Layout(
     lampiran="4.19c", buku=BULANAN, tier=KAB, row_level=KEC,
@@ -487,8 +487,8 @@ _add(Layout(
         *buku3_counts("jml_desa", "jml_dusun", "jml_rw", "jml_rt", "jml_dasawisma"),
         *buku3_rekap_block(),
     ),
-    signature_left=(MENGETAHUI, "Bupati/Wali Kota"),
-    signature_right=(YANG_MEMBUAT, "Ketua TP PKK Kabupaten/Kota"),
+    signature_left=(MENGETAHUI, "Ketua TP PKK Kabupaten/Kota"),
+    signature_right=(YANG_MEMBUAT, "Sekretaris TP PKK Kabupaten/Kota"),
 ))
 
 BY_TIER: dict[tuple[str, str], Layout] = {(lay.buku, lay.tier): lay for lay in LAYOUTS.values()}

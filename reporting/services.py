@@ -17,10 +17,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from dasawisma.models import DasawismaChange
-from pkk.models import Level, Unit
+from pkk.models import Level
 
 from . import rollup
-from .rollup.store import lock_chain
 
 logger = logging.getLogger(__name__)
 
@@ -36,20 +35,17 @@ def refresh_dasawisma(dasawisma_id: int, *, today: dt.date | None = None) -> dic
     """
     today = today or timezone.localdate()
     with transaction.atomic():
-        unit = Unit.objects.filter(pk=dasawisma_id).first()
-        if unit is None:
-            return {"dasawisma_id": dasawisma_id, "changes": 0}
-        lock_chain(unit)
-        unit.refresh_from_db()
+        chain = rollup.lock_and_load_chain(dasawisma_id)
         changes = list(DasawismaChange.objects.filter(dasawisma_id=dasawisma_id).values_list("id", "since"))
         if not changes:
             return {"dasawisma_id": dasawisma_id, "changes": 0}
+        unit = chain[-1]
         if unit.level != Level.DASAWISMA:  # defensive: the outbox only names dasawisma
             DasawismaChange.objects.filter(id__in=[c[0] for c in changes]).delete()
             return {"dasawisma_id": dasawisma_id, "changes": 0}
         since = min(s for _, s in changes)
         years, months = rollup.affected_periods(unit, since, today)
-        rollup.recompute_dasawisma(unit, years, months)
+        rollup.recompute_dasawisma(chain, years, months)
         DasawismaChange.objects.filter(id__in=[c[0] for c in changes]).delete()
     logger.info("rekap dasawisma %s: %d perubahan, tahun %s, %d bulan", dasawisma_id, len(changes), years, len(months))
     return {
@@ -58,6 +54,17 @@ def refresh_dasawisma(dasawisma_id: int, *, today: dt.date | None = None) -> dic
         "years": years,
         "months": [m.isoformat() for m in months],
     }
+
+
+def rebuild_unit_period(*, unit, jenis: str, periode: dt.date) -> dict[str, Any]:
+    """Recompute one unit's subtree (and its ancestors) for one period: e.g. right after a period is
+    unlocked, so that edits made while it was locked reach the stored rows. ``jenis``: buku2 | buku3;
+    ``periode``: 1 January of the year (buku2) or the first of the month (buku3)."""
+    if jenis == "buku2":
+        result = rollup.rebuild_periods(unit, [periode.year], [])
+    else:
+        result = rollup.rebuild_periods(unit, [], [periode.replace(day=1)])
+    return {"seconds": result["seconds"]}
 
 
 def stale_outbox_dasawisma(*, older_than_seconds: int = 60) -> list[int]:

@@ -18,18 +18,19 @@ import datetime as dt
 import time
 from collections.abc import Sequence
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from pkk.models import Unit
 
-from ..models import RekapBulanan, RekapTahunan
 from ..periods import months_of_year
+from .refresh import existing_periods, lock_and_load_chain, recompute_chain
 from .rows import buku3_dasawisma_rows, rumah_tangga_rows
-from .store import BULANAN, TAHUNAN, has_locks, lock_chain, missing_children, rebuild_subtree, rollup_unit
+from .store import BULANAN, TAHUNAN, has_locks, lock_chain, rebuild_subtree, rollup_unit
 
 __all__ = [
     "affected_periods",
     "buku3_dasawisma_rows",
+    "lock_and_load_chain",
     "rebuild",
     "rebuild_periods",
     "recompute_dasawisma",
@@ -58,6 +59,9 @@ def rebuild_periods(unit: Unit | None, years: Sequence[int], months: Sequence[dt
     started = time.monotonic()
     with transaction.atomic():
         lock_chain(unit)
+        if connection.vendor == "postgresql":  # sorts and hash aggregates of a kabupaten stay in memory
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL work_mem = '64MB'")
         if unit is not None:
             unit.refresh_from_db()
         rebuild_subtree(unit, years, months)
@@ -87,38 +91,18 @@ def affected_periods(unit: Unit, since: dt.date, today: dt.date) -> tuple[list[i
     first_year = min(since.year, today.year)
     first_month = min(since.replace(day=1), this_month)
     owners = [unit.pk] + ([unit.parent_id] if unit.parent_id else [])
-    years = set(
-        RekapTahunan.objects.filter(unit_id__in=owners, tahun__gte=first_year, tahun__lte=today.year).values_list(
-            "tahun", flat=True
-        )
-    )
-    months = set(
-        RekapBulanan.objects.filter(unit_id__in=owners, bulan__gte=first_month, bulan__lte=this_month).values_list(
-            "bulan", flat=True
-        )
-    )
+    years, months = existing_periods(owners, first_year, first_month, today)
     years.add(today.year)
     months.add(this_month)
     return sorted(years), sorted(months)
 
 
-def recompute_dasawisma(unit: Unit, years: Sequence[int], months: Sequence[dt.date]) -> None:
-    """Recompute one dasawisma for the periods, then each ancestor (nearest first) as the sum of its children.
+def recompute_dasawisma(chain: Sequence[Unit], years: Sequence[int], months: Sequence[dt.date]) -> None:
+    """Recompute one dasawisma (``chain[-1]``; ``chain`` = its ancestors root first, then itself, locked by
+    ``lock_and_load_chain``) for the periods, then each ancestor, nearest first, as the sum of its
+    children's stored rows: one statement per ancestor and book. Locked periods are skipped.
 
-    The caller holds the transaction and the lock (``lock_chain``). Siblings are read from their stored
-    rows; a registered sibling subtree that has no row for a period yet (a new unit, a never built period)
-    is built first so the parents' sums stay complete.
+    A registered sibling subtree that has no row for a period yet (a new unit, a never built period) is
+    built first, so the parents' sums stay complete.
     """
-    rebuild_subtree(unit, years, months)
-    ancestors = unit.ancestors()
-    for book, periods in ((TAHUNAN, years), (BULANAN, months)):
-        missing = missing_children(book, periods, ancestors)
-        if not missing:
-            continue
-        built: list[tuple[str, object]] = []
-        for child in Unit.objects.filter(pk__in=list(missing)).order_by("path"):  # top-down
-            todo = [p for p in missing[child.pk] if not any(child.path.startswith(b) and p == bp for b, bp in built)]
-            if todo:
-                rebuild_subtree(child, todo if book is TAHUNAN else [], todo if book is BULANAN else [])
-                built.extend((child.path, p) for p in todo)
-    _rollup_ancestors(unit, years, months)
+    recompute_chain(chain, years, months)

@@ -5,7 +5,7 @@ with the cutoff computed here in Python (``years_before``), so PostgreSQL and SQ
 Only the age at death (bayi/balita meninggal) and "42 days before a death" (ibu meninggal) need per-row
 date arithmetic; ``Sql`` writes those in each dialect.
 
-Every measure is a boolean condition summed with ``SUM(CASE WHEN ... THEN 1 ELSE 0 END)``: the same
+Every measure is a boolean condition counted with ``COUNT(*) FILTER (WHERE ...)``: the same
 condition serves the stored per-dasawisma rows and the live per-rumah-tangga rows of 4.16a.
 """
 
@@ -38,8 +38,8 @@ def years_before(on: dt.date, years: int) -> dt.date:
     """The latest birth date with an age of at least ``years`` on ``on``.
 
     ``age_on(born, on) >= years``  <=>  ``born <= years_before(on, years)``. A reference date of
-    29 February maps to 28 February in a common year (someone born on 29 February 2020 is one year old on
-    28 February 2021? no: on 1 March 2021; but someone born 28 February 2023 is one on 29 February 2024).
+    29 February maps to 28 February of a common year: someone born on 28 February 2023 is one year old on
+    29 February 2024, someone born on 1 March 2023 is not (tested against ``age_on``).
     """
     try:
         return on.replace(year=on.year - years)
@@ -96,7 +96,8 @@ class Sql:
 
 
 def count(cond: str) -> str:
-    return f"SUM(CASE WHEN {cond} THEN 1 ELSE 0 END)"
+    """Rows satisfying ``cond`` (the aggregate FILTER clause: PostgreSQL, SQLite >= 3.30)."""
+    return f"COUNT(*) FILTER (WHERE {cond})"
 
 
 def flag(cond: str) -> str:
@@ -250,7 +251,8 @@ EVENT_COLUMNS = BULANAN_NAMES
 
 
 def bulanan_events_cte(q: Sql, months: list[dt.date], scope: Scope) -> str:
-    """``ev(dw, bulan, <BULANAN measures>)``: partial counts per dasawisma and month (UNION ALL, summed later)."""
+    """``kw`` and ``ev(dw, bulan, <BULANAN measures>)``: partial counts per dasawisma and month (UNION ALL of
+    the pregnancy-based and the warga-based measures, summed later)."""
     from ..periods import month_bounds
 
     fmin = month_bounds(min(months))[0]
@@ -263,14 +265,23 @@ def bulanan_events_cte(q: Sql, months: list[dt.date], scope: Scope) -> str:
     def row(values: dict[str, str]) -> str:
         return ", ".join(f"{values.get(name, '0')}" for name in EVENT_COLUMNS)
 
-    hamil = row(
+    hamil = (
+        "kw.tanggal_mulai <= m.l AND (kw.tanggal_selesai IS NULL OR kw.tanggal_selesai > m.l)"
+        f" AND {active('kw', 'm.l')}"
+    )
+    melahirkan = f"kw.hasil IN {BIRTH_RESULTS} AND kw.tanggal_selesai >= m.f AND kw.tanggal_selesai <= m.l"
+    nifas = (
+        f"kw.hasil IN {BIRTH_RESULTS} AND kw.tanggal_selesai < m.f AND kw.tanggal_selesai >= m.f42"
+        f" AND {active('kw', 'm.f')}"
+    )
+    pregnancies = row(
         {
-            "ibu_hamil": "COUNT(DISTINCT k.warga_id)",
-            "ibu_hamil_kek": "COUNT(DISTINCT CASE WHEN k.kek THEN k.warga_id END)",
+            "ibu_hamil": f"COUNT(DISTINCT CASE WHEN {hamil} THEN kw.warga_id END)",
+            "ibu_hamil_kek": f"COUNT(DISTINCT CASE WHEN {hamil} AND kw.kek THEN kw.warga_id END)",
+            "ibu_melahirkan": count(melahirkan),
+            "ibu_nifas": f"COUNT(DISTINCT CASE WHEN {nifas} THEN kw.warga_id END)",
         }
     )
-    melahirkan = row({"ibu_melahirkan": "COUNT(*)"})
-    nifas = row({"ibu_nifas": "COUNT(DISTINCT k.warga_id)"})
     born = "w.tanggal_lahir >= m.f AND w.tanggal_lahir <= m.l"
     died = "w.tanggal_meninggal >= m.f AND w.tanggal_meninggal <= m.l"
     age = q.age_at("w.tanggal_lahir", "w.tanggal_meninggal")
@@ -288,28 +299,19 @@ def bulanan_events_cte(q: Sql, months: list[dt.date], scope: Scope) -> str:
         }
     )
     cols = ", ".join(EVENT_COLUMNS)
-    return f"""ev(dw, bulan, {cols}) AS (
-SELECT k.dasawisma_id, m.bulan, {hamil}
-FROM {K} k
-JOIN m ON k.tanggal_mulai <= m.l AND (k.tanggal_selesai IS NULL OR k.tanggal_selesai > m.l)
-JOIN {W} w ON w.id = k.warga_id
-WHERE {active("w", "m.l")}
-  AND k.tanggal_mulai <= {p_lmax} AND (k.tanggal_selesai IS NULL OR k.tanggal_selesai > {p_fmin}){ks}
-GROUP BY k.dasawisma_id, m.bulan
-UNION ALL
-SELECT k.dasawisma_id, m.bulan, {melahirkan}
-FROM {K} k
-JOIN m ON k.tanggal_selesai >= m.f AND k.tanggal_selesai <= m.l
-WHERE k.hasil IN {BIRTH_RESULTS} AND k.tanggal_selesai >= {p_fmin} AND k.tanggal_selesai <= {p_lmax}{ks}
-GROUP BY k.dasawisma_id, m.bulan
-UNION ALL
-SELECT k.dasawisma_id, m.bulan, {nifas}
-FROM {K} k
-JOIN m ON k.tanggal_selesai < m.f AND k.tanggal_selesai >= m.f42
-JOIN {W} w ON w.id = k.warga_id
-WHERE {active("w", "m.f")}
-  AND k.hasil IN {BIRTH_RESULTS} AND k.tanggal_selesai >= {p_f42min} AND k.tanggal_selesai <= {p_lmax}{ks}
-GROUP BY k.dasawisma_id, m.bulan
+    # kw: every pregnancy that can count in one of the months, with its mother's dates (one join).
+    return f"""kw AS (
+SELECT k.warga_id, k.dasawisma_id, k.tanggal_mulai, k.tanggal_selesai, k.hasil, k.kek,
+  w.tanggal_lahir, w.tanggal_meninggal, w.tanggal_pindah
+FROM {K} k JOIN {W} w ON w.id = k.warga_id
+WHERE k.tanggal_mulai <= {p_lmax} AND (k.tanggal_selesai IS NULL OR k.tanggal_selesai >= {p_f42min}){ks}
+),
+ev(dw, bulan, {cols}) AS (
+SELECT kw.dasawisma_id, m.bulan, {pregnancies}
+FROM kw
+JOIN m ON (kw.tanggal_mulai <= m.l AND (kw.tanggal_selesai IS NULL OR kw.tanggal_selesai > m.l))
+  OR (kw.tanggal_selesai >= m.f42 AND kw.tanggal_selesai <= m.l)
+GROUP BY kw.dasawisma_id, m.bulan
 UNION ALL
 SELECT w.dasawisma_id, m.bulan, {warga_events}
 FROM {W} w

@@ -1,10 +1,10 @@
 """Writing the stored rekap rows: set-based statements, tier by tier, honouring period locks.
 
-A rebuild of a subtree first deletes the subtree's rows for the periods (``clear``), then fills each tier
-with one plain ``INSERT ... SELECT`` (the dasawisma tier from the facts, every tier above as the SUM of
-its registered children's stored rows). A refresh of one dasawisma writes its ancestors one by one with
-``INSERT ... SELECT ... ON CONFLICT (unit_id, <period>) DO UPDATE`` (PostgreSQL and SQLite >= 3.24 alike),
-so their row ids stay stable. Bulk upserts were measured 2-3 times slower than delete + insert.
+A rebuild fills each tier with one ``INSERT ... SELECT ... ON CONFLICT (unit_id, <period>) DO UPDATE ...
+WHERE <a value differs>`` (PostgreSQL and SQLite >= 3.24 alike): the dasawisma tier from the facts, every
+tier above as the SUM of its registered children's stored rows. Only rows whose numbers changed are
+written (a nightly rebuild of unchanged data writes nothing), row ids stay stable, and a recompute is
+idempotent. Rows of deactivated units are deleted.
 
 A row is never changed while its unit lies under a ``KunciPeriode`` of that jenis and periode (the locked
 unit itself or anything below it); a locked unit that has no row yet still gets one (there is nothing
@@ -74,8 +74,12 @@ class Book:
         return [*UNIT_COUNT_NAMES, *self.measures]
 
     def upsert(self) -> str:
+        """Update a conflicting row only when a value differs: an unchanged row is not written at all
+        (no new tuple, no WAL), so ``computed_at`` is the time the stored numbers last changed."""
         sets = ", ".join(f"{c} = excluded.{c}" for c in ["computed_at", *self.columns])
-        return f"ON CONFLICT (unit_id, {self.period}) DO UPDATE SET {sets}"
+        old = ", ".join(f"{self.table}.{c}" for c in self.columns)
+        new = ", ".join(f"excluded.{c}" for c in self.columns)
+        return f"ON CONFLICT (unit_id, {self.period}) DO UPDATE SET {sets} WHERE ({old}) <> ({new})"
 
     def tail(self, upsert: bool) -> str:
         """Plain INSERT after ``clear`` (rebuild), or an upsert (refresh of single units)."""
@@ -260,34 +264,46 @@ def has_locks(book: Book, periods: Sequence[int | dt.date]) -> bool:
     return bool(periods) and _any_lock(book, periods)
 
 
+def delete_inactive(book: Book, periods: Sequence[int | dt.date], scope: Scope, *, locks: bool) -> int:
+    """Rows of deactivated units in the scope go: only registered units have rows."""
+    q = Sql()
+    lock = _not_locked(q, book, "u", f"per.{book.period}", "per.kp", allow_missing=False) if locks else ""
+    sql = f"""WITH {book.values(q, periods)}
+DELETE FROM {book.table} WHERE id IN (
+  SELECT x.id FROM {book.table} x JOIN per ON x.{book.period} = per.{book.period} JOIN {U} u ON u.id = x.unit_id
+  WHERE NOT u.is_active{scope.units(q, "u")}{lock})"""
+    return _execute(q, sql)
+
+
 def rebuild_subtree(unit: Unit | None, years: Sequence[int], months: Sequence[dt.date]) -> None:
     """Recompute every registered unit in ``unit``'s subtree (everything when None), tier by tier.
 
-    Deletes the subtree's unlocked rows for the periods, then inserts: the dasawisma tier (one statement
-    per year, one for all the months) and one statement per tier above and book. Rows of deactivated units
-    are gone afterwards. The caller holds the transaction and ``lock_chain``.
+    The dasawisma tier (one statement per year, one for all the months), then one statement per tier
+    above and book, each an upsert that writes only rows whose numbers changed; rows of deactivated units
+    are deleted. The caller holds the transaction and ``lock_chain``.
     """
     if unit is not None and unit.level == Level.DASAWISMA:
         scope = Scope(dasawisma_id=unit.pk)
     else:
         scope = Scope(unit=unit)
     t_locks, b_locks = has_locks(TAHUNAN, years), has_locks(BULANAN, months)
-    if years:
-        clear(TAHUNAN, years, scope, locks=t_locks)
-    if months:
-        clear(BULANAN, months, scope, locks=b_locks)
     for tahun in years:
-        dasawisma_tahunan(scope, tahun, locks=t_locks, upsert=False)
+        dasawisma_tahunan(scope, tahun, locks=t_locks)
     if months:
-        dasawisma_bulanan(scope, months, locks=b_locks, upsert=False)
+        dasawisma_bulanan(scope, months, locks=b_locks)
+    if unit is None or not unit.is_active or unit.level != Level.DASAWISMA:
+        if years:
+            delete_inactive(TAHUNAN, years, scope, locks=t_locks)
+        if months:
+            delete_inactive(BULANAN, months, scope, locks=b_locks)
     top = LEVEL_ORDER.index(unit.level) if unit is not None else 0
     for level in LEVELS_UP:
         if LEVEL_ORDER.index(level) < top:
             continue
         if years:
-            rollup_level(TAHUNAN, years, level, scope, locks=t_locks, upsert=False)
+            rollup_level(TAHUNAN, years, level, scope, locks=t_locks)
         if months:
-            rollup_level(BULANAN, months, level, scope, locks=b_locks, upsert=False)
+            rollup_level(BULANAN, months, level, scope, locks=b_locks)
 
 
 def lock_chain(unit: Unit | None) -> None:

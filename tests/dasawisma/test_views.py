@@ -261,10 +261,13 @@ def test_nik_mismatch_warning_on_record(household, tree, client):
 
 def test_record_page_shows_history_to_writer(household, tree, client):
     w = household["ani"]
-    services.warga_update(warga=w, data={"pekerjaan": "Pelajar"}, version=w.version, actor=tree.desa)
+    services.warga_update(
+        warga=w, data={"pekerjaan": "Pelajar", "pendidikan": "smp"}, version=w.version, actor=tree.desa
+    )
     client.force_login(tree.kader)
     html = client.get(reverse("dasawisma:warga_detail", kwargs={"warga_id": w.pk})).content.decode()
     assert "Riwayat perubahan" in html and "Pekerjaan: Petani" in html and "Pelajar" in html and "desa" in html
+    assert "SD/sederajat &rarr; SMP/sederajat" in html  # choice labels, not stored codes
 
 
 def test_lists_mask_nik(household, tree, client):

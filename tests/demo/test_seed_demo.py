@@ -7,6 +7,7 @@ import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
+from django.db.models import F as models_F
 
 from dasawisma import demo
 from dasawisma.models import Kehamilan, Keluarga, RumahTangga, Warga
@@ -152,3 +153,17 @@ def test_generate_next_to_existing_data(tree):
     demo.generate(desa_units=desa, households_per_desa=15, seed=3, today=TODAY)
     assert Warga.objects.count() > before
     assert Warga.objects.values("nik").exclude(nik=None).distinct().count() == Warga.objects.exclude(nik=None).count()
+
+
+@pytest.mark.django_db
+def test_generate_trusting_foreign_keys_writes_consistent_rows(tree):
+    """The benchmark's fast path (COPY, FK triggers off on PostgreSQL) still writes rows that join."""
+    res = demo.generate(desa_units=[tree.kaliboto], households_per_desa=25, seed=9, today=TODAY,
+                        trust_foreign_keys=True)
+    assert res.counts["rumahtangga"] == 25
+    assert Warga.objects.filter(rumah_tangga__dasawisma=models_F("dasawisma")).count() == Warga.objects.count() > 0
+    assert Kehamilan.objects.exclude(warga__jenis_kelamin="P").count() == 0
+    assert all(rt.kepala is not None and rt.kepala.rumah_tangga_id == rt.pk
+               for rt in RumahTangga.objects.select_related("kepala"))
+    dw_ids = set(Unit.objects.filter(level=Level.DASAWISMA).values_list("pk", flat=True))
+    assert set(Warga.objects.values_list("dasawisma_id", flat=True)) <= dw_ids

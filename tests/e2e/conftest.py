@@ -155,7 +155,8 @@ def shot(page, name: str) -> Path:
 
 
 def assert_fits_phone(page, what: str = "page") -> None:
-    """No horizontal scrolling of the whole page at 360 px (tables scroll inside .table-responsive)."""
+    """No horizontal scrolling of the whole page (at 360 px unless the test set another viewport); tables
+    scroll inside their .table-responsive box."""
     overflow = page.evaluate(
         """() => {
             const doc = document.documentElement;
@@ -168,7 +169,8 @@ def assert_fits_phone(page, what: str = "page") -> None:
             return {scroll: doc.scrollWidth, client: doc.clientWidth, wide: wide.slice(0, 5)};
         }"""
     )
-    assert overflow["scroll"] <= overflow["client"] + 1, f"{what} scrolls sideways at 360 px: {overflow}"
+    width = overflow["client"]
+    assert overflow["scroll"] <= width + 1, f"{what} scrolls sideways at {width} px: {overflow}"
 
 
 def _slug(text: str) -> str:

@@ -220,3 +220,68 @@ def test_submit_that_fails_for_the_network_keeps_the_input_for_a_retry(page, log
     save(page)
     page.wait_for_url("**/data/rumah-tangga/*/")
     assert Warga.objects.filter(nama="Wahyu Nugroho").count() == 1
+
+
+def test_buku_1_is_a_printable_page(page, login, url, e2e_tree):
+    """Buku I (Catatan Keluarga, lampiran 4.15) of a household: the members in a table that scrolls inside
+    its box on a phone, and a print view without the navigation."""
+    from tests.e2e.test_reports import _household
+
+    rt = _household(e2e_tree)
+    login("kader")
+    page.goto(url(f"/data/rumah-tangga/{rt.pk}/buku-1/"))
+    content = page.content()
+    assert "4.15" in content
+    year = TODAY.year
+    assert f"{year // 1000}.{year % 1000:03d}" not in content, "the year is printed as a number with a separator"
+    table = page.locator("table", has_text="NAMA ANGGOTA KELUARGA")
+    assert table.get_by_text("Budi Santoso").count() == 1
+    assert table.get_by_text("Siti Aminah").count() == 1
+    assert_fits_phone(page, "Buku I")
+    shot(page, "buku1")
+    page.emulate_media(media="print")
+    assert not page.locator("nav.navbar").is_visible(), "the navigation must not be printed"
+    assert table.is_visible()
+
+
+def test_second_of_two_concurrent_edits_is_refused_and_keeps_its_input(browser, page, login, url, e2e_tree):
+    """The kader and the TP PKK desa open the same warga; the desa saves first; the kader's save is refused
+    with a message, the kader's typing is still in the form, and the value stored now is shown."""
+    from dasawisma.models import Warga
+    from tests.builders import PASSWORD
+    from tests.e2e.conftest import PHONE
+    from tests.e2e.test_reports import _household
+
+    _household(e2e_tree)
+    siti = Warga.objects.get(nama="Siti Aminah")
+    edit = url(f"/data/warga/{siti.pk}/ubah/")
+
+    login("kader")
+    page.goto(edit)
+    other = browser.new_context(**PHONE)
+    try:
+        desa = other.new_page()
+        desa.goto(url("/masuk/"))
+        desa.fill("#id_username", "desa")
+        desa.fill("#id_password", PASSWORD)
+        desa.get_by_role("button", name="Masuk").click()
+        desa.wait_for_load_state()
+        desa.goto(edit)
+        desa.fill("#id_pekerjaan", "Pedagang")
+        save(desa)
+        assert "/ubah/" not in desa.url, _errors(desa)
+    finally:
+        other.close()
+
+    page.fill("#id_pekerjaan", "Guru")
+    save(page)
+    assert "/ubah/" in page.url, "the second save must be refused"
+    assert "sudah diubah oleh pengguna lain" in page.locator("#form-errors").inner_text()
+    assert page.locator("#id_pekerjaan").input_value() == "Guru"
+    assert "Pedagang" in page.locator("#conflict-values").inner_text()
+    siti.refresh_from_db()
+    assert siti.pekerjaan == "Pedagang"  # nothing lost silently
+    shot(page, "warga-konflik")
+    save(page)  # a deliberate second save now overwrites
+    siti.refresh_from_db()
+    assert siti.pekerjaan == "Guru"

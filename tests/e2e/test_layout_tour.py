@@ -45,3 +45,16 @@ def test_every_menu_page_fits_a_phone(page, login, url, e2e_tree, persona):
     if page.js_errors:
         problems.append(f"JavaScript errors: {page.js_errors}")
     assert not problems, f"{persona}:\n" + "\n".join(problems)
+
+
+@pytest.mark.parametrize("width", [768, 1024])
+def test_navigation_fits_a_tablet(page, login, e2e_tree, width):
+    """Where the menu stops collapsing (Bootstrap md), every item of the longest menu (TP PKK desa) stays on
+    screen: the bar may wrap, the page must not scroll sideways."""
+    page.set_viewport_size({"width": width, "height": 900})
+    login("desa")
+    assert_fits_phone(page, f"home at {width}px")
+    shot(page, f"nav-desa-{width}")
+    for link in page.locator("nav.navbar .nav-link").all():
+        box = link.bounding_box()
+        assert box and box["x"] >= 0 and box["x"] + box["width"] <= width + 1, f"{link.inner_text()} off screen"

@@ -155,3 +155,20 @@ def test_admin_kabupaten_may_manage_structure(tree, login):
     assert c.get(url("struktur", tree.kedungpucang)).status_code == 200
     c.post(url("unit_tambah", tree.kp_rt1), {"level": "dasawisma", "name": "Teratai"})
     assert Unit.objects.filter(name="Teratai", parent=tree.kp_rt1).exists()
+
+
+def test_fill_missing_paths_after_bulk_create(tree):
+    rt3 = Unit.objects.create(level=Level.RT, name="03", parent=tree.rw1)  # path not set yet
+    kids = Unit.objects.bulk_create(
+        [Unit(level=Level.DASAWISMA, name=f"Bulk {i}", parent=rt3) for i in range(3)]
+    )
+    from pkk.services import fill_missing_paths
+
+    assert fill_missing_paths() == 4
+    rt3.refresh_from_db()
+    assert rt3.path == tree.rw1.path + str(rt3.pk).zfill(10)
+    for kid in kids:
+        kid.refresh_from_db()
+        assert kid.path == rt3.path + str(kid.pk).zfill(10)
+    assert set(Unit.objects.subtree(tree.rw1).filter(name__startswith="Bulk")) == set(kids)
+    assert fill_missing_paths() == 0

@@ -83,6 +83,10 @@ def test_plain_search_page_without_js_links_back(tree, login):
     assert b"evil.example" not in r.content
 
 
+def test_account_without_roles_is_refused(tree, login):
+    assert login("nobody").get(URL, {"q": "Mawar"}).status_code == 403
+
+
 def test_anonymous_is_sent_to_login(tree, client):
     r = client.get(URL, {"q": "Mawar"})
     assert r.status_code == 302 and reverse("login") in r["Location"]

@@ -236,3 +236,13 @@ def test_measure_lists_match_models():
     assert [f.name for f in RekapBulanan._meta.fields if f.name in BULANAN_NAMES + UNIT_COUNT_NAMES] == (
         UNIT_COUNT_NAMES + BULANAN_NAMES
     )
+
+
+def test_rebuild_after_unlock_applies_edits_made_while_locked(built):
+    KunciPeriode.objects.create(unit=built["kaliboto"], jenis="buku3", periode=MARCH)
+    add_baby(built)
+    services.refresh_dasawisma(built["mawar"].pk, today=TODAY)
+    assert RekapBulanan.objects.get(unit=built["kab"], bulan=MARCH).bayi_lahir_l == 0  # locked
+    KunciPeriode.objects.all().delete()
+    services.rebuild_unit_period(unit=built["kaliboto"], jenis="buku3", periode=MARCH)
+    assert RekapBulanan.objects.get(unit=built["kab"], bulan=MARCH).bayi_lahir_l == 1

@@ -113,8 +113,20 @@ def test_title_meta_headers_and_merged_ranges(seeded):
     assert ws.cell(parts.jumlah_row, 2).value == "JUMLAH"
     texts = [ws.cell(r, c).value for r in range(parts.jumlah_row + 1, ws.max_row + 1) for c in range(1, 33)]
     assert "Mengetahui," in texts and "Ketua Kelompok PKK RW" in texts and "Yang membuat," in texts
+    assert ws.cell(parts.data_first, 5).number_format == "#,##0"
+    assert ws.cell(h, 6).font.bold and ws.cell(h, 6).alignment.wrap_text
+    # Wrapped labels fit: "MEMILIKI TEMPAT PEMBUANGAN SAMPAH" needs several lines in the last header row.
+    assert ws.row_dimensions[h + 1].height + ws.row_dimensions[h + 2].height >= 4 * 12.5
+    assert ws.column_dimensions["AC"].width >= len("PEMANFAATAN") + 1
     border = ws.cell(parts.data_first, 5).border
     assert border.left.style == border.right.style == border.top.style == border.bottom.style == "thin"
+
+
+def test_long_titles_get_tall_rows(seeded):
+    ws = report_workbook(report_for_unit(LAYOUTS["4.18b"], seeded.rt1, BULAN)).active
+    assert ws.cell(2, 1).value.startswith("REKAPITULASI DATA/BUKU CATATAN IBU HAMIL")
+    assert ws.row_dimensions[2].height >= 2 * 17  # ~150 characters over 15 columns wrap
+    assert ws.row_dimensions[3].height == 17
 
 
 def test_print_settings(seeded):

@@ -142,3 +142,14 @@ def test_dasawisma_list_sheets_carry_personal_data():
     assert {k for k, lay in LAYOUTS.items() if lay.personal_data} == {"4.16a", "4.18a"}
     top = {c.label: (c.col + 1, c.col + c.colspan) for c in LAYOUTS["4.18a"].header_cells if c.row == 0}
     assert top["CATATAN KELAHIRAN"] == (5, 10) and top["CATATAN KEMATIAN"] == (11, 16)
+
+
+@pytest.mark.parametrize("lampiran", sorted(WIDTHS))
+def test_signature_block(lampiran):
+    lay = LAYOUTS[lampiran]
+    assert lay.signature_left[0] == "Mengetahui," and lay.signature_right[0] == "Yang membuat,"
+    if lay.tier in (Level.DESA, Level.KECAMATAN, Level.KABUPATEN):
+        assert lay.signature_left[1].startswith("Ketua TP PKK")
+        assert lay.signature_right[1].startswith("Sekretaris TP PKK")
+    else:
+        assert lay.signature_left[1].startswith("Ketua")

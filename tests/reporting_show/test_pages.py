@@ -172,7 +172,10 @@ def test_phone_markup(seeded):
     html = login(seeded.admin).get(url_tahunan(seeded.kab)).content.decode()
     assert '<div class="table-responsive">' in html
     assert "table-rekap" in html
-    assert reverse("reporting:laporan_home") in html  # nav link "Laporan"
+    link = f'href="{reverse("reporting:laporan_home")}">Laporan<'
+    assert link in html  # nav link "Laporan"
+    page = login(seeded.nobody).get(reverse("home")).content.decode()
+    assert link not in page  # no unit, no link
 
 
 # ------------------------------------------------------------------------------------------------ scope
@@ -235,6 +238,7 @@ def test_report_page_query_count_does_not_grow_with_rows(tree, buku, django_asse
     client = login(tree.admin)
     seed_rekap()
     small = _queries(client, url)
+    assert small <= 10  # session, user, unit, scope, ancestors, children, stored rows, counts, recent jobs
     RekapTahunan.objects.all().delete()
     RekapBulanan.objects.all().delete()
     _grow(tree, 12)
