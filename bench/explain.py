@@ -20,6 +20,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--tahun", type=int, default=None)
     parser.add_argument("--top", type=int, default=8)
     parser.add_argument("--explain", action="store_true", help="EXPLAIN (ANALYZE, BUFFERS) the slowest statement")
+    parser.add_argument("--under", default="", help="refresh: pick the household under this unit code")
     parser.add_argument("--since", default="", help="refresh: the edit's date (default 1 January of the year)")
     args = parser.parse_args(argv)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pkk.settings")
@@ -47,7 +48,13 @@ def main(argv: list[str] | None = None) -> int:
         if args.what == "refresh":
             from dasawisma.models import DasawismaChange, RumahTangga, Warga
 
-            rt = RumahTangga.objects.order_by("?").first()
+            from pkk.models import Unit
+
+            rts = RumahTangga.objects.all()
+            if args.under:
+                under = Unit.objects.get(code=args.under)
+                rts = rts.filter(dasawisma__path__gte=under.path, dasawisma__path__lt=under.path + "A")
+            rt = rts.order_by("?").first()
             w = Warga.objects.filter(rumah_tangga=rt).first()
             Warga.objects.filter(pk=w.pk).update(menyusui=not w.menyusui)
             since = dt.date.fromisoformat(args.since) if args.since else dt.date(tahun, 1, 1)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Value
@@ -22,6 +24,23 @@ from .models import (
 
 # Depth of a desa in the tree (provinsi=1 ... desa=4): the first DESA_DEPTH path segments name the desa.
 DESA_DEPTH = 4
+
+
+audit_log = logging.getLogger("pkk.audit")
+
+
+def _audit(actor, action: str, unit: Unit | None, **details) -> None:
+    """Structure and account changes made by a person go to the ``pkk.audit`` log (who, what, where).
+    Changes without an actor (imports, demo data, tests) are not logged line by line."""
+    if actor is None:
+        return
+    audit_log.info(
+        "%s by=%s unit=%s %s",
+        action,
+        getattr(actor, "username", "-"),
+        unit.pk if unit is not None else "-",
+        " ".join(f"{k}={v}" for k, v in details.items()),
+    )
 
 
 def kind_from_code(code: str, level: str) -> str:
@@ -58,7 +77,9 @@ def same_desa(a: Unit, b: Unit) -> bool:
 
 
 @transaction.atomic
-def unit_create(*, level: str, name: str, parent: Unit | None, code: str | None = None, kind: str = "") -> Unit:
+def unit_create(
+    *, level: str, name: str, parent: Unit | None, code: str | None = None, kind: str = "", actor=None
+) -> Unit:
     name = _normalise_name(level, name)
     if not name:
         raise ValidationError({"name": "Nama wilayah wajib diisi."})
@@ -73,11 +94,12 @@ def unit_create(*, level: str, name: str, parent: Unit | None, code: str | None 
     unit.save()
     unit.path = (parent.path if parent else "") + path_segment(unit.pk)
     Unit.objects.filter(pk=unit.pk).update(path=unit.path)
+    _audit(actor, "unit_create", unit, parent=parent.pk if parent else None)
     return unit
 
 
 @transaction.atomic
-def unit_rename(*, unit: Unit, name: str) -> Unit:
+def unit_rename(*, unit: Unit, name: str, actor=None) -> Unit:
     name = _normalise_name(unit.level, name)
     if not name:
         raise ValidationError({"name": "Nama wilayah wajib diisi."})
@@ -90,11 +112,12 @@ def unit_rename(*, unit: Unit, name: str) -> Unit:
         raise ValidationError({"name": f"Nama “{name}” sudah dipakai di tingkat yang sama."})
     unit.name = name
     unit.save(update_fields=["name", "updated_at"])
+    _audit(actor, "unit_rename", unit, name=name)
     return unit
 
 
 @transaction.atomic
-def unit_move(*, unit: Unit, new_parent: Unit) -> Unit:
+def unit_move(*, unit: Unit, new_parent: Unit, actor=None) -> Unit:
     """Move a unit (e.g. an RT to another RW); rewrites the stored path of its whole subtree."""
     _check_parent(unit.level, new_parent)
     if new_parent.path.startswith(unit.path):
@@ -117,11 +140,12 @@ def unit_move(*, unit: Unit, new_parent: Unit) -> Unit:
 
     subtree.update(path=Concat(Value(new_prefix), Substr("path", len(old_prefix) + 1)))
     unit.refresh_from_db()
+    _audit(actor, "unit_move", unit, new_parent=new_parent.pk)
     return unit
 
 
 @transaction.atomic
-def unit_set_active(*, unit: Unit, active: bool) -> Unit:
+def unit_set_active(*, unit: Unit, active: bool, actor=None) -> Unit:
     """Deactivate (or reactivate) a unit and everything under it. Units with data are never deleted."""
     if active and unit.parent_id:
         parent = Unit.objects.get(pk=unit.parent_id)
@@ -135,6 +159,7 @@ def unit_set_active(*, unit: Unit, active: bool) -> Unit:
             raise ValidationError({"name": f"Sudah ada {Level(unit.level).label} aktif bernama “{unit.name}”."})
     Unit.objects.subtree(unit).update(is_active=active)
     unit.refresh_from_db()
+    _audit(actor, "unit_set_active", unit, active=active)
     return unit
 
 
@@ -190,6 +215,7 @@ def account_create(*, username: str, name: str, password: str, role: str, unit: 
     assignment = RoleAssignment(user=user, role=role, unit=unit, created_by=actor)
     assignment.full_clean()
     assignment.save()
+    _audit(actor, "account_create", unit, user=user.username, role=role)
     return user
 
 
@@ -200,4 +226,5 @@ def account_set_active(*, user, active: bool, actor=None):
         raise ValidationError("Anda tidak dapat menonaktifkan akun Anda sendiri.")
     user.is_active = active
     user.save(update_fields=["is_active"])
+    _audit(actor, "account_set_active", None, user=user.username, active=active)
     return user

@@ -103,7 +103,9 @@ def unit_tambah(request: HttpRequest, unit_id: int) -> HttpResponse:
     form = UnitCreateForm(request.POST or None, parent=parent, initial={"level": request.GET.get("level")})
     if request.method == "POST" and form.is_valid():
         try:
-            unit = services.unit_create(level=form.cleaned_data["level"], name=form.cleaned_data["name"], parent=parent)
+            unit = services.unit_create(
+                level=form.cleaned_data["level"], name=form.cleaned_data["name"], parent=parent, actor=request.user
+            )
         except ValidationError as exc:
             _add_errors(form, exc)
         else:
@@ -121,7 +123,7 @@ def unit_ubah_nama(request: HttpRequest, unit_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         old = str(unit)
         try:
-            services.unit_rename(unit=unit, name=form.cleaned_data["name"])
+            services.unit_rename(unit=unit, name=form.cleaned_data["name"], actor=request.user)
         except ValidationError as exc:
             _add_errors(form, exc)
         else:
@@ -140,7 +142,7 @@ def unit_pindah(request: HttpRequest, unit_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         target = form.cleaned_data["new_parent"]
         try:
-            services.unit_move(unit=unit, new_parent=target)
+            services.unit_move(unit=unit, new_parent=target, actor=request.user)
         except ValidationError as exc:
             _add_errors(form, exc, default_field="new_parent")
         else:
@@ -153,7 +155,7 @@ def unit_pindah(request: HttpRequest, unit_id: int) -> HttpResponse:
 def _set_active(request: HttpRequest, unit_id: int, active: bool) -> HttpResponse:
     unit = _structure_unit(request, unit_id, STRUCTURE_LEVELS)
     try:
-        services.unit_set_active(unit=unit, active=active)
+        services.unit_set_active(unit=unit, active=active, actor=request.user)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:

@@ -83,8 +83,10 @@ def validate(path: Path, *, root: str | None = None) -> list[str]:
     try:
         rows = _rows(path)
         first = next(rows, None)
-    except (OSError, UnicodeDecodeError) as exc:
-        return [f"Berkas {path} tidak dapat dibaca: {exc}"]
+    except UnicodeDecodeError as exc:
+        return [_not_utf8(path, exc)]
+    except OSError as exc:
+        return [f"Berkas {path} tidak dapat dibaca: {exc.strerror or exc}"]
     if first is None:
         return [f"Berkas {path} kosong (baris 1 harus berisi kepala kolom code,name,level)."]
     if [c.strip().lower() for c in first[1]] != HEADER:
@@ -134,7 +136,7 @@ def validate(path: Path, *, root: str | None = None) -> list[str]:
             if ok and parent is not None and parent not in seen:
                 pending.append((line, code, parent))
     except UnicodeDecodeError as exc:
-        problems.append(f"Berkas bukan UTF-8: {exc}")
+        problems.append(_not_utf8(path, exc))
         return problems
 
     # Parents that come later in the file are fine; the rest must already be in the database.
@@ -153,6 +155,10 @@ def validate(path: Path, *, root: str | None = None) -> list[str]:
         problems.append(f"Kode --root {root} tidak ada di berkas.")
     problems.sort(key=_line_of)
     return problems
+
+
+def _not_utf8(path: Path, exc: UnicodeDecodeError) -> str:
+    return f"Berkas {path} bukan teks UTF-8 (byte {exc.start}: {exc.reason}); simpan ulang sebagai CSV UTF-8."
 
 
 def _line_of(problem: str) -> int:

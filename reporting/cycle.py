@@ -349,6 +349,11 @@ def periode_unlock(*, unit: Unit, jenis: str, periode: dt.date | int, alasan: st
     KunciRiwayat.objects.create(
         unit=unit, jenis=jenis, periode=periode, aksi=KunciRiwayat.Aksi.BUKA, alasan=alasan, actor=actor
     )
+    # Edits made while the period was locked must now reach the stored numbers.
+    from .tasks import rebuild_unit_period
+
+    unit_id, iso = unit.pk, periode.isoformat()
+    transaction.on_commit(lambda: rebuild_unit_period.delay(unit_id, jenis, iso))
 
 
 # --------------------------------------------------------------------------- completeness

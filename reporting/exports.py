@@ -139,7 +139,8 @@ def export_job_run(*, job_id: int) -> None:
             ExportJob.objects.filter(pk=job_id).update(progress=i)
         content = workbook_bytes(wb)
         slug = job.params.get("tahun") or job.params.get("bulan")
-        name = f"rekap-{job.unit.code or job.unit.pk}-{slug}-{job.pk}.xlsx"
+        code = (job.unit.code or str(job.unit.pk)).replace(".", "")  # one dot only: storage suffixes go before it
+        name = f"rekap-{code}-{slug}-{job.pk}.xlsx"
         with transaction.atomic():
             job.refresh_from_db()
             job.file.save(name, ContentFile(content), save=False)

@@ -18,4 +18,10 @@ BEAT_SCHEDULE: dict[str, dict] = {
         "schedule": crontab(hour=1, minute=30),
         "options": {"expires": 3 * 3600},
     },
+    # Expired export files are deleted (the job row stays and says the file has expired).
+    "reporting.cleanup_exports": {
+        "task": "reporting.cleanup_exports",
+        "schedule": crontab(minute=15),
+        "options": {"expires": 3000},
+    },
 }

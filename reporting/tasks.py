@@ -101,3 +101,22 @@ def sweep_outbox(older_than_seconds: int = 60) -> dict[str, Any]:
 def rebuild_current() -> dict[str, Any]:
     """Nightly: rebuild the current year and month for every unit."""
     return services.rebuild_current()
+
+
+@shared_task(
+    name="reporting.rebuild_unit_period",
+    acks_late=True,
+    autoretry_for=(DatabaseError,),
+    retry_backoff=30,
+    max_retries=5,
+    soft_time_limit=1800,
+    time_limit=1900,
+)
+def rebuild_unit_period(unit_id: int, jenis: str, periode: str) -> dict[str, Any]:
+    """Recompute one unit's subtree and ancestors for one period (e.g. right after an unlock)."""
+    import datetime as dt
+
+    from pkk.models import Unit
+
+    unit = Unit.objects.get(pk=unit_id)
+    return services.rebuild_unit_period(unit=unit, jenis=jenis, periode=dt.date.fromisoformat(periode))

@@ -26,3 +26,9 @@ def _celery_eager_unless_worker(request):
     celery_app.conf.task_always_eager = True
     yield
     celery_app.conf.task_always_eager = old
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    """Export files written by tests go to a temporary folder, not the working tree."""
+    settings.MEDIA_ROOT = tmp_path / "media"

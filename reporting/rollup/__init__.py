@@ -3,8 +3,8 @@
 * ``rebuild(unit, tahun=..., bulan=...)``: recompute a subtree (default: everything) for a year and its
   twelve months, or for one month, then the unit's ancestors. Set-based: one statement per dasawisma-tier
   book and one per tier above (a parent row is the SUM of its registered children's stored rows).
-* ``recompute_dasawisma(unit, years, months)``: one dasawisma, then its ancestors only (one statement per
-  ancestor and book). Used by ``reporting.services.refresh_dasawisma``.
+* ``lock_and_load_chain(id)`` + ``recompute_dasawisma(chain, years, months)``: one dasawisma, then its
+  ancestors only (one statement per ancestor and book). Used by ``reporting.services.refresh_dasawisma``.
 * ``rumah_tangga_rows`` / ``buku3_dasawisma_rows``: the live lists of the dasawisma sheets 4.16a / 4.18a.
 
 Stored rows: ``RekapTahunan`` (unit, tahun) and ``RekapBulanan`` (unit, bulan = first day) for every

@@ -44,7 +44,7 @@ def lock_and_load_chain(dasawisma_id: int) -> list[Unit]:
                 cursor.execute(f"UPDATE {U} SET id = id WHERE id = %s", [dasawisma_id])
             qs = Unit.objects.filter(pk__in=unit.ancestor_ids(include_self=True))
         else:
-            qs = Unit.objects.select_for_update().filter(pk__in=unit.ancestor_ids(include_self=True))
+            qs = Unit.objects.select_for_update(no_key=True).filter(pk__in=unit.ancestor_ids(include_self=True))
         chain = list(qs.order_by("path"))
         if chain and chain[-1].pk == dasawisma_id and chain[-1].path == unit.path:
             return chain

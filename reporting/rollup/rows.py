@@ -51,7 +51,7 @@ def _unit_id(unit: Unit | int) -> int:
 
 
 def rumah_tangga_rows(dasawisma: Unit | int, tahun: int) -> list[dict[str, Any]]:
-    """4.16a: one dict per rumah tangga of the dasawisma for year ``tahun`` (R = 31 December), two queries.
+    """4.16a: one dict per rumah tangga of the dasawisma for year ``tahun`` (R = 31 December), one query.
 
     Keys: ``rumah_tangga_id``, ``kode``, ``alamat``, ``nama_kepala`` (the recorded kepala rumah tangga, or
     else the first kepala keluarga of the household, or ""), ``dihitung`` (True when the household has at

@@ -116,10 +116,8 @@ def _not_locked(q: Sql, book: Book, alias: str, period_expr: str, kp_expr: str, 
     )
     if not allow_missing:
         return f" AND NOT {locked}"
-    missing = (
-        f"NOT EXISTS (SELECT 1 FROM {book.table} x"
-        f" WHERE x.unit_id = {alias}.id AND x.{book.period} = {period_expr})"
-    )
+    same_row = f"x.unit_id = {alias}.id AND x.{book.period} = {period_expr}"
+    missing = f"NOT EXISTS (SELECT 1 FROM {book.table} x WHERE {same_row})"
     return f" AND (NOT {locked} OR {missing})"
 
 
@@ -310,7 +308,8 @@ def lock_chain(unit: Unit | None) -> None:
     """Serialise roll-up writers: lock ``unit`` and its ancestors (or every root), top-down.
 
     Every writer locks from its provinsi downwards in path order, so two refreshes of sibling dasawisma
-    (which both rewrite their shared ancestors) run one after the other and cannot deadlock. On SQLite a
+    (which both rewrite their shared ancestors) run one after the other and cannot deadlock. The lock is
+    ``FOR NO KEY UPDATE``: it does not block the foreign-key checks of data entry meanwhile. On SQLite a
     write statement first takes the database write lock, which serialises writers the same way.
     """
     if connection.vendor == "sqlite":
@@ -321,4 +320,4 @@ def lock_chain(unit: Unit | None) -> None:
         qs = Unit.objects.filter(level=Level.PROVINSI)
     else:
         qs = Unit.objects.filter(pk__in=unit.ancestor_ids(include_self=True))
-    list(qs.select_for_update().order_by("path").values_list("pk", flat=True))
+    list(qs.select_for_update(no_key=True).order_by("path").values_list("pk", flat=True))

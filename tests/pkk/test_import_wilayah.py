@@ -175,3 +175,15 @@ def test_whole_country_file(capsys):
     # re-running creates nothing
     call_command("import_wilayah", str(COUNTRY), stdout=open("/dev/null", "w"))
     assert Unit.objects.count() == 91599
+
+
+def test_unreadable_files_are_refused(tmp_path):
+    with pytest.raises(CommandError, match="tidak dapat dibaca"):
+        run(tmp_path / "tidak-ada.csv")
+    p = tmp_path / "latin1.csv"
+    p.write_bytes("code,name,level\n33,Jawa Tengah,provinsi\n33.06,Purworejo\xe9,kabupaten\n".encode("latin-1"))
+    with pytest.raises(CommandError, match="UTF-8"):
+        run(p)
+    assert Unit.objects.count() == 0
+    with pytest.raises(CommandError, match="kosong"):
+        run(write(tmp_path, ""))

@@ -172,3 +172,10 @@ def test_fill_missing_paths_after_bulk_create(tree):
         assert kid.path == rt3.path + str(kid.pk).zfill(10)
     assert set(Unit.objects.subtree(tree.rw1).filter(name__startswith="Bulk")) == set(kids)
     assert fill_missing_paths() == 0
+
+
+def test_changes_by_a_person_are_audited(tree, login, caplog):
+    with caplog.at_level("INFO", logger="pkk.audit"):
+        login("desa").post(url("unit_ubah_nama", tree.melati), {"name": "Melati Putih"})
+    assert any("unit_rename by=desa" in r.getMessage() and f"unit={tree.melati.pk}" in r.getMessage()
+               for r in caplog.records)

@@ -212,3 +212,24 @@ def test_completeness_ignores_inactive_dasawisma(tree):
     assert (total.terdaftar, total.diajukan, total.lengkap_pct) == (2, 1, 50.0)
     empty_total, _ = kelengkapan(tree.kaliboto, B3, dt.date(2025, 1, 1))
     assert empty_total.lengkap_pct == 0.0
+
+
+def test_unlock_brings_edits_made_while_locked_into_the_stored_numbers(tree, django_capture_on_commit_callbacks):
+    """A birth recorded while March 2025 was locked stays out of the stored numbers until the unlock,
+    which recomputes the desa (and its ancestors) for that period."""
+    from reporting import rollup
+    from reporting.models import RekapBulanan
+    from tests.reporting_compute.data import rumah_tangga, warga
+
+    rollup.rebuild(bulan=MAR)
+    periode_lock(unit=tree.kaliboto, jenis=B3, periode=MAR, actor=tree.desa)
+    rt = rumah_tangga(tree.mawar, "RT-1")
+    warga(rt, "3306100101250001", "Bayi Maret", "P", dt.date(2025, 3, 10))
+    rollup.rebuild(bulan=MAR)  # the nightly safety net must not touch a locked period
+    row = lambda unit: RekapBulanan.objects.get(unit=unit, bulan=MAR)  # noqa: E731
+    assert row(tree.kaliboto).bayi_lahir_p == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        periode_unlock(unit=tree.kaliboto, jenis=B3, periode=MAR, alasan="Data kelahiran terlambat", actor=tree.pembina)
+    assert row(tree.mawar).bayi_lahir_p == 1
+    assert row(tree.kaliboto).bayi_lahir_p == 1
+    assert row(tree.kab).bayi_lahir_p == 1
