@@ -86,13 +86,12 @@ def rollup_parent(book: Book, periods: Sequence[int | dt.date], unit: Unit) -> i
     pid = q.p(unit.pk)
     values = ["1" if COUNT_LEVEL[n] == unit.level else f"SUM(c.{n})" for n in UNIT_COUNT_NAMES]
     values += [f"SUM(c.{n})" for n in book.measures]
-    sql = f"""
-INSERT INTO {book.table} (unit_id, {book.period}, computed_at, {", ".join(book.columns)})
-SELECT {pid}, c.{book.period}, {q.now()}, {", ".join(values)}
+    select = f"""
+SELECT {pid} AS unit_id, c.{book.period} AS {book.period}, {q.now()} AS computed_at, {book.named(values)}
 FROM {book.table} c JOIN {U} cu ON cu.id = c.unit_id
 WHERE cu.parent_id = {pid} AND cu.is_active AND c.{book.period} IN ({_plist(q, book, periods)})
-GROUP BY c.{book.period}
-{book.upsert()}"""
+GROUP BY c.{book.period}"""
+    sql = f"{book.insert(select)}\n{book.upsert()}"
     return _execute(q, sql)
 
 

@@ -193,12 +193,21 @@ assert ["jml_krt", "jml_kk", *PERSON_NAMES, *HOUSE_NAMES] == TAHUNAN_NAMES, "rep
 
 
 def household_subquery(q: Sql, ref: dt.date, scope: Scope) -> str:
-    """One row per counted rumah tangga (>= 1 warga active on R): ``dw, rt_id, jml_kk`` and person measures."""
+    """One row per counted rumah tangga (>= 1 warga active on R): ``dw, rt_id, jml_kk`` and person measures.
+
+    Two hash-friendly groupings instead of one sort of every warga: the active warga grouped by
+    (dasawisma, rumah tangga, No. KK) with the person counts, then by rumah tangga (jml_kk = the number of
+    its No. KK groups, i.e. the distinct No. KK of its active warga; a NULL No. KK is not counted, as in
+    ``COUNT(DISTINCT)``). EXPLAIN: the single grouping with ``COUNT(DISTINCT w.no_kk)`` sorted all warga.
+    """
     r = q.p(ref)
     ks = scope.facts(q, "k.dasawisma_id")
     persons = ",\n  ".join(f"{count(cond)} AS {name}" for name, cond in person_conditions(q, ref))
+    sums = ", ".join(f"SUM(g.{name}) AS {name}" for name in PERSON_NAMES)
     return f"""
-SELECT w.dasawisma_id AS dw, w.rumah_tangga_id AS rt_id, COUNT(DISTINCT w.no_kk) AS jml_kk,
+SELECT g.dw AS dw, g.rt_id AS rt_id, COUNT(g.no_kk) AS jml_kk, {sums}
+FROM (
+SELECT w.dasawisma_id AS dw, w.rumah_tangga_id AS rt_id, w.no_kk AS no_kk,
   {persons}
 FROM {W} w
 LEFT JOIN (
@@ -206,7 +215,9 @@ LEFT JOIN (
   WHERE k.tanggal_mulai <= {r} AND (k.tanggal_selesai IS NULL OR k.tanggal_selesai > {r}){ks}
 ) kh ON kh.warga_id = w.id
 WHERE {active("w", r)}{scope.facts(q, "w.dasawisma_id")}
-GROUP BY w.dasawisma_id, w.rumah_tangga_id"""
+GROUP BY w.dasawisma_id, w.rumah_tangga_id, w.no_kk
+) g
+GROUP BY g.dw, g.rt_id"""
 
 
 def tahunan_dasawisma_select(q: Sql, ref: dt.date, scope: Scope) -> str:
@@ -247,12 +258,12 @@ def bulanan_months_cte(q: Sql, months: list[dt.date]) -> str:
     return "m(bulan, f, l, f42) AS (VALUES " + ", ".join(rows) + ")"
 
 
-EVENT_COLUMNS = BULANAN_NAMES
-
-
-def bulanan_events_cte(q: Sql, months: list[dt.date], scope: Scope) -> str:
-    """``kw`` and ``ev(dw, bulan, <BULANAN measures>)``: partial counts per dasawisma and month (UNION ALL of
-    the pregnancy-based and the warga-based measures, summed later)."""
+def bulanan_events_cte(q: Sql, months: list[dt.date], scope: Scope) -> tuple[str, list[str], list[str]]:
+    """CTEs ``kw``, ``pe(dw, bulan, <pregnancy measures>)`` and ``we(dw, bulan, <warga-event measures>)``:
+    counts per dasawisma and month, each measure in exactly one of ``pe``/``we``. Returns (ctes, pregnancy
+    measure names, warga-event measure names). The caller LEFT JOINs both to (dasawisma x month): no
+    UNION ALL re-aggregated with SUM (EXPLAIN: that outer aggregate cost as much as computing the events).
+    """
     from ..periods import month_bounds
 
     fmin = month_bounds(min(months))[0]
@@ -261,9 +272,6 @@ def bulanan_events_cte(q: Sql, months: list[dt.date], scope: Scope) -> str:
     p_f42min = q.p(fmin - dt.timedelta(days=NIFAS_DAYS))
     ks = scope.facts(q, "k.dasawisma_id")
     ws = scope.facts(q, "w.dasawisma_id")
-
-    def row(values: dict[str, str]) -> str:
-        return ", ".join(f"{values.get(name, '0')}" for name in EVENT_COLUMNS)
 
     hamil = (
         "kw.tanggal_mulai <= m.l AND (kw.tanggal_selesai IS NULL OR kw.tanggal_selesai > m.l)"
@@ -274,49 +282,49 @@ def bulanan_events_cte(q: Sql, months: list[dt.date], scope: Scope) -> str:
         f"kw.hasil IN {BIRTH_RESULTS} AND kw.tanggal_selesai < m.f AND kw.tanggal_selesai >= m.f42"
         f" AND {active('kw', 'm.f')}"
     )
-    pregnancies = row(
-        {
-            "ibu_hamil": f"COUNT(DISTINCT CASE WHEN {hamil} THEN kw.warga_id END)",
-            "ibu_hamil_kek": f"COUNT(DISTINCT CASE WHEN {hamil} AND kw.kek THEN kw.warga_id END)",
-            "ibu_melahirkan": count(melahirkan),
-            "ibu_nifas": f"COUNT(DISTINCT CASE WHEN {nifas} THEN kw.warga_id END)",
-        }
-    )
+    pregnancies = {
+        "ibu_hamil": f"COUNT(DISTINCT CASE WHEN {hamil} THEN kw.warga_id END)",
+        "ibu_hamil_kek": f"COUNT(DISTINCT CASE WHEN {hamil} AND kw.kek THEN kw.warga_id END)",
+        "ibu_melahirkan": count(melahirkan),
+        "ibu_nifas": f"COUNT(DISTINCT CASE WHEN {nifas} THEN kw.warga_id END)",
+    }
     born = "w.tanggal_lahir >= m.f AND w.tanggal_lahir <= m.l"
     died = "w.tanggal_meninggal >= m.f AND w.tanggal_meninggal <= m.l"
     age = q.age_at("w.tanggal_lahir", "w.tanggal_meninggal")
-    warga_events = row(
-        {
-            "ibu_meninggal": count(f"{died} AND {ibu_meninggal_condition(q)}"),
-            "bayi_lahir_l": count(f"{born} AND w.jenis_kelamin = 'L'"),
-            "bayi_lahir_p": count(f"{born} AND w.jenis_kelamin = 'P'"),
-            "akte_ada": count(f"{born} AND w.akta_kelahiran"),
-            "akte_tidak": count(f"{born} AND NOT w.akta_kelahiran"),
-            "bayi_meninggal_l": count(f"{died} AND {age} < 1 AND w.jenis_kelamin = 'L'"),
-            "bayi_meninggal_p": count(f"{died} AND {age} < 1 AND w.jenis_kelamin = 'P'"),
-            "balita_meninggal_l": count(f"{died} AND {age} >= 1 AND {age} < 5 AND w.jenis_kelamin = 'L'"),
-            "balita_meninggal_p": count(f"{died} AND {age} >= 1 AND {age} < 5 AND w.jenis_kelamin = 'P'"),
-        }
-    )
-    cols = ", ".join(EVENT_COLUMNS)
+    warga_events = {
+        "ibu_meninggal": count(f"{died} AND {ibu_meninggal_condition(q)}"),
+        "bayi_lahir_l": count(f"{born} AND w.jenis_kelamin = 'L'"),
+        "bayi_lahir_p": count(f"{born} AND w.jenis_kelamin = 'P'"),
+        "akte_ada": count(f"{born} AND w.akta_kelahiran"),
+        "akte_tidak": count(f"{born} AND NOT w.akta_kelahiran"),
+        "bayi_meninggal_l": count(f"{died} AND {age} < 1 AND w.jenis_kelamin = 'L'"),
+        "bayi_meninggal_p": count(f"{died} AND {age} < 1 AND w.jenis_kelamin = 'P'"),
+        "balita_meninggal_l": count(f"{died} AND {age} >= 1 AND {age} < 5 AND w.jenis_kelamin = 'L'"),
+        "balita_meninggal_p": count(f"{died} AND {age} >= 1 AND {age} < 5 AND w.jenis_kelamin = 'P'"),
+    }
+    assert sorted([*pregnancies, *warga_events]) == sorted(BULANAN_NAMES), "reporting.measures.BULANAN changed"
+    pe_cols = ", ".join(pregnancies)
+    we_cols = ", ".join(warga_events)
     # kw: every pregnancy that can count in one of the months, with its mother's dates (one join).
-    return f"""kw AS (
+    ctes = f"""kw AS (
 SELECT k.warga_id, k.dasawisma_id, k.tanggal_mulai, k.tanggal_selesai, k.hasil, k.kek,
   w.tanggal_lahir, w.tanggal_meninggal, w.tanggal_pindah
 FROM {K} k JOIN {W} w ON w.id = k.warga_id
 WHERE k.tanggal_mulai <= {p_lmax} AND (k.tanggal_selesai IS NULL OR k.tanggal_selesai >= {p_f42min}){ks}
 ),
-ev(dw, bulan, {cols}) AS (
-SELECT kw.dasawisma_id, m.bulan, {pregnancies}
+pe(dw, bulan, {pe_cols}) AS (
+SELECT kw.dasawisma_id, m.bulan, {", ".join(pregnancies.values())}
 FROM kw
 JOIN m ON (kw.tanggal_mulai <= m.l AND (kw.tanggal_selesai IS NULL OR kw.tanggal_selesai > m.l))
   OR (kw.tanggal_selesai >= m.f42 AND kw.tanggal_selesai <= m.l)
 GROUP BY kw.dasawisma_id, m.bulan
-UNION ALL
-SELECT w.dasawisma_id, m.bulan, {warga_events}
+),
+we(dw, bulan, {we_cols}) AS (
+SELECT w.dasawisma_id, m.bulan, {", ".join(warga_events.values())}
 FROM {W} w
 JOIN m ON ({born}) OR ({died})
 WHERE ((w.tanggal_lahir >= {p_fmin} AND w.tanggal_lahir <= {p_lmax})
     OR (w.tanggal_meninggal >= {p_fmin} AND w.tanggal_meninggal <= {p_lmax})){ws}
 GROUP BY w.dasawisma_id, m.bulan
 )"""
+    return ctes, list(pregnancies), list(warga_events)
