@@ -47,7 +47,6 @@ def main(argv: list[str] | None = None) -> int:
     with connection.execute_wrapper(wrapper):
         if args.what == "refresh":
             from dasawisma.models import DasawismaChange, RumahTangga, Warga
-
             from pkk.models import Unit
 
             rts = RumahTangga.objects.all()

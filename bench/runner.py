@@ -87,7 +87,7 @@ class Run:
         self.today = dt.date(self.tahun, 12, 31)
         self.only = {s.strip() for s in opts["only"].split(",") if s.strip()}
         tag = f"{self.scale:g}".replace(".", "_")
-        self.json_path = Path(opts["out"]) if opts["out"] else RESULTS_DIR / f"bench-scale-{tag}.json"
+        self.json_path = Path(opts["out"]).resolve() if opts["out"] else RESULTS_DIR / f"bench-scale-{tag}.json"
         previous = {}
         if self.only and self.json_path.exists():  # a partial re-run updates the sections it measures
             previous = json.loads(self.json_path.read_text(encoding="utf-8")).get("sections", {})

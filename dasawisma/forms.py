@@ -9,6 +9,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.boundfield import BoundField
 from django.forms.models import fields_for_model, model_to_dict
 from django.utils import timezone
 
@@ -88,8 +89,25 @@ class DateInput(forms.DateInput):
         super().__init__(attrs={"max": timezone.localdate().isoformat(), **(attrs or {})}, format="%Y-%m-%d")
 
 
+class InvalidAwareBoundField(BoundField):
+    """Adds Bootstrap's ``is-invalid`` to the widget of a field with errors (red border, and the
+    ``invalid-feedback`` next to it shows). Read at render time, so service errors added after
+    ``is_valid()`` count too."""
+
+    def build_widget_attrs(self, attrs, widget=None):
+        attrs = super().build_widget_attrs(attrs, widget)
+        if self.errors:
+            classes = (attrs.get("class") or (widget or self.field.widget).attrs.get("class") or "").split()
+            if "is-invalid" not in classes:
+                classes.append("is-invalid")
+            attrs["class"] = " ".join(classes)
+        return attrs
+
+
 class PhoneFormMixin:
     """Bootstrap classes and phone-friendly inputs for every widget."""
+
+    bound_field_class = InvalidAwareBoundField
 
     def style(self) -> None:
         for name, field in self.fields.items():  # type: ignore[attr-defined]

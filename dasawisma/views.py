@@ -63,7 +63,7 @@ from .forms import (
     WargaForm,
     add_service_errors,
 )
-from .models import HasilKehamilan, Kehamilan, RumahTangga, Warga, mask_number
+from .models import HasilKehamilan, Kehamilan, Riwayat, RumahTangga, Warga, mask_number
 from .validators import age_on, nik_warnings
 
 WRITERS = (Role.KADER, Role.TP_PKK_DESA)
@@ -141,6 +141,21 @@ def _conflict(request: HttpRequest, form_factory, exc: services.ConflictError, f
     return form, differences
 
 
+KEGIATAN_RUMAH_TANGGA = [
+    ("up2k", "UP2K"),
+    ("pemanfaatan_pekarangan", "Pemanfaatan pekarangan"),
+    ("industri_rumah_tangga", "Industri rumah tangga"),
+    ("kesehatan_lingkungan", "Kesehatan lingkungan"),
+]
+
+
+def rt_name(rt: RumahTangga) -> str:
+    """Title name: "rumah tangga Siti Aminah" (kepala), else its kode, else its number: for titles and messages."""
+    if rt.kepala_id:
+        return f"rumah tangga {rt.kepala.nama}"
+    return f"rumah tangga {rt.kode}" if rt.kode else f"rumah tangga #{rt.pk}"
+
+
 def _version(form) -> int:
     return form.cleaned_data["version"]
 
@@ -177,7 +192,6 @@ def dasawisma_home(request: HttpRequest, unit_id: int) -> HttpResponse:
             "ancestors": dasawisma.ancestors(),
             "page": page,
             "rows": rows,
-            "due": selectors.due_items(dasawisma, today=today),
             "may_write": selectors.may_write(request.user, dasawisma),
         },
     )
@@ -242,6 +256,8 @@ def rumah_tangga_detail(request: HttpRequest, rumah_tangga_id: int) -> HttpRespo
             "may_write": may_write,
             "riwayat": _riwayat_rows(selectors.riwayat_of("rumah_tangga", rt.pk)) if may_write else [],
             "sumber_air": [LABELS[f] for f in services.SUMBER_AIR_FIELDS if getattr(rt, f)],
+            "kegiatan": [label for f, label in KEGIATAN_RUMAH_TANGGA if getattr(rt, f)],
+            "judul": rt_name(rt),
         },
     )
 
@@ -271,7 +287,7 @@ def rumah_tangga_update(request: HttpRequest, rumah_tangga_id: int) -> HttpRespo
     return _form_page(
         request,
         form,
-        title=f"Ubah rumah tangga {rt}",
+        title=f"Ubah {rt_name(rt)}",
         draft_key=f"rumah-tangga-{rt.pk}",
         back_url=back,
         context={"differences": differences},
@@ -370,7 +386,7 @@ def _warga_create_page(request: HttpRequest, rt: RumahTangga, keluarga_id: int |
     return _form_page(
         request,
         form,
-        title=f"Tambah warga – rumah tangga {rt.kepala or rt}",
+        title=f"Tambah warga – {rt_name(rt)}",
         draft_key=draft,
         back_url=back,
         context={"sections": True},
@@ -753,13 +769,17 @@ def _riwayat_rows(qs) -> list[dict[str, Any]]:
     labels_by_model: dict[str, dict] = {}
     for r in qs[:100]:
         labels = labels_by_model.setdefault(r.model, _choice_labels(r.model))
-        changes = [
-            {
-                "field": LABELS.get(field, field),
-                "before": _show_history_value(labels, field, v[0]),
-                "after": _show_history_value(labels, field, v[1]),
-            }
-            for field, v in r.changes.items()
-        ]
-        rows.append({"r": r, "changes": changes, "who": r.actor.get_username() if r.actor else "sistem"})
+        created = r.aksi == Riwayat.Aksi.BUAT
+        changes = []
+        for field, v in r.changes.items():
+            before, after = _show_history_value(labels, field, v[0]), _show_history_value(labels, field, v[1])
+            if created:
+                # A creation has no "before": list the initial values that were filled in.
+                if after != "—":
+                    changes.append({"field": LABELS.get(field, field), "after": after})
+            elif before != after:
+                changes.append({"field": LABELS.get(field, field), "before": before, "after": after})
+        rows.append(
+            {"r": r, "created": created, "changes": changes, "who": r.actor.get_username() if r.actor else "sistem"}
+        )
     return rows

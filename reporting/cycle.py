@@ -481,12 +481,33 @@ def periods_listed(today: dt.date) -> list[tuple[str, dt.date]]:
     return out
 
 
+def registered_from(unit: Unit) -> dt.date | None:
+    """First day of the month the unit was registered (local date of ``Unit.created_at``)."""
+    if unit.created_at is None:
+        return None
+    return timezone.localdate(unit.created_at).replace(day=1)
+
+
+def periods_of(unit: Unit, periods: list[tuple[str, dt.date]]) -> list[tuple[str, dt.date]]:
+    """The listed periods a dasawisma can owe: Buku III from the month it was registered on, Buku II
+    from that year on. A dasawisma registered today owes nothing for the months before."""
+    start = registered_from(unit)
+    if start is None:
+        return periods
+    return [
+        (jenis, periode)
+        for jenis, periode in periods
+        if periode >= (start if jenis == JenisLaporan.BUKU_III else start.replace(month=1))
+    ]
+
+
 def kader_dasawisma(user) -> list[Unit]:
     return sorted({a.unit.pk: a.unit for a in assignments(user) if a.role == Role.KADER}.values(), key=lambda u: u.path)
 
 
 def jatuh_tempo(units: list[Unit], today: dt.date | None = None) -> list[tuple[Unit, list[DueItem]]]:
-    """For each dasawisma: the listed periods with their report and lock state (2 queries)."""
+    """For each dasawisma: the listed periods (from its registration on, see ``periods_of``) with their
+    report and lock state (2 queries)."""
     today = today or timezone.localdate()
     if not units:
         return []
@@ -502,7 +523,7 @@ def jatuh_tempo(units: list[Unit], today: dt.date | None = None) -> list[tuple[U
     out = []
     for u in units:
         items = []
-        for jenis, periode in periods:
+        for jenis, periode in periods_of(u, periods):
             terkunci = (desa_of(u), jenis, periode) in locks or (u.pk, jenis, periode) in locks
             items.append(
                 DueItem(

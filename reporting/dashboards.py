@@ -89,6 +89,13 @@ def tren_bulanan(unit: Unit, tahun: int) -> Tren:
 # --------------------------------------------------------------------------- SVG geometry
 
 
+# Charts are drawn at their natural size: one SVG unit is one CSS pixel (``width``/``height`` on the
+# <svg>, scaled down only when the column is narrower, ``max-width: 100%``). W fits a 360 px phone
+# (content ~344 px: scale 0.96), so 13-unit text reads as ~12.5 px there and stays 13 px on a desktop
+# instead of growing with the column.
+FONT, FONT_SMALL = 13, 12
+
+
 @dataclass
 class Chart:
     id: str
@@ -103,10 +110,16 @@ class Chart:
     dots: list[dict] = field(default_factory=list)  # {"x", "y", "color", "title"}
     bars: list[dict] = field(default_factory=list)  # {"x", "y", "w", "h", "color", "title"}
     texts: list[dict] = field(default_factory=list)  # {"x", "y", "text", "anchor", "cls"}
+    font: int = 0  # font sizes in SVG units (set from FONT / FONT_SMALL)
+    font_small: int = 0
+
+    def __post_init__(self) -> None:
+        self.font = self.font or FONT
+        self.font_small = self.font_small or FONT_SMALL
 
 
-W, H = 360, 200
-LEFT, RIGHT, TOP, BOTTOM = 34, 8, 12, 26
+W, H = 360, 210
+LEFT, RIGHT, TOP, BOTTOM = 40, 6, 12, 26
 
 
 def _axes(chart: Chart, ymax: int) -> tuple[float, float]:
@@ -117,11 +130,11 @@ def _axes(chart: Chart, ymax: int) -> tuple[float, float]:
         value = ymax * frac
         label = f"{value:.0f}" if value == int(value) else f"{value:.1f}".replace(".", ",")
         chart.grid.append(
-            {"x1": str(LEFT), "x2": str(W - RIGHT), "y": _f(y), "label": label, "lx": str(LEFT - 4), "ly": _f(y + 3)}
+            {"x1": str(LEFT), "x2": str(W - RIGHT), "y": _f(y), "label": label, "lx": str(LEFT - 5), "ly": _f(y + 4)}
         )
     step = plot_w / 12
     for i, name in enumerate(BULAN_SINGKAT):
-        chart.xlabels.append({"x": _f(LEFT + step * (i + 0.5)), "y": str(H - 8), "text": name})
+        chart.xlabels.append({"x": _f(LEFT + step * (i + 0.5)), "y": str(H - 7), "text": name})
     return plot_w, plot_h
 
 
@@ -194,7 +207,7 @@ def tren_charts(tren: Tren) -> list[Chart]:
 
 # --------------------------------------------------------------------------- completeness bars
 
-BAR_W, LABEL_H, ROW_H, BAR_MAX = 320, 12, 40, 250
+BAR_W, LABEL_H, ROW_H, BAR_MAX, BAR_H = 340, 15, 46, 260, 11
 WARNA_LENGKAP, WARNA_TEPAT = "#198754", "#0d6efd"
 
 
@@ -214,7 +227,7 @@ def completeness_chart(rows: list[KelengkapanRow], *, id: str, title: str) -> Ch
         for j, (pct, color, name) in enumerate(
             ((row.lengkap_pct, WARNA_LENGKAP, "lengkap"), (row.tepat_pct, WARNA_TEPAT, "tepat waktu"))
         ):
-            y = y0 + LABEL_H + 2 + j * 11
+            y = y0 + LABEL_H + 2 + j * (BAR_H + 2)
             w = BAR_MAX * (pct or 0) / 100
             text = "–" if pct is None else f"{pct:.1f}".replace(".", ",") + " %"
             chart.bars.append(
@@ -222,12 +235,12 @@ def completeness_chart(rows: list[KelengkapanRow], *, id: str, title: str) -> Ch
                     "x": "0",
                     "y": _f(y),
                     "w": _f(w),
-                    "h": "9",
+                    "h": str(BAR_H),
                     "color": color,
                     "title": f"{row.unit.label}: {text} {name}",
                 }
             )
-            chart.texts.append({"x": _f(w + 4), "y": _f(y + 8), "text": text, "anchor": "start", "cls": "val"})
+            chart.texts.append({"x": _f(w + 4), "y": _f(y + BAR_H - 1), "text": text, "anchor": "start", "cls": "val"})
         desc.append(f"{row.unit.label}: lengkap {_pct_text(row.lengkap_pct)}, tepat waktu {_pct_text(row.tepat_pct)}")
     chart.desc = "; ".join(desc) + "." if desc else "Tidak ada wilayah di bawah unit ini."
     return chart

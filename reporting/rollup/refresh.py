@@ -86,10 +86,15 @@ def rollup_parent(book: Book, periods: Sequence[int | dt.date], unit: Unit) -> i
     pid = q.p(unit.pk)
     values = ["1" if COUNT_LEVEL[n] == unit.level else f"SUM(c.{n})" for n in UNIT_COUNT_NAMES]
     values += [f"SUM(c.{n})" for n in book.measures]
+    children = f"SELECT cu.id FROM {U} cu WHERE cu.parent_id = {pid} AND cu.is_active"
+    # PostgreSQL: the children's ids as one array parameter, so that their rows are read through the
+    # (unit_id, period) unique index. EXPLAIN: with a join, a parent of 32 desa hashed a sequential scan of
+    # every stored monthly row (19 ms at 10% scale, growing with the table); the index reads 384 rows.
+    child_ids = f"c.unit_id = ANY(ARRAY({children}))" if q.pg else f"c.unit_id IN ({children})"
     select = f"""
 SELECT {pid} AS unit_id, c.{book.period} AS {book.period}, {q.now()} AS computed_at, {book.named(values)}
-FROM {book.table} c JOIN {U} cu ON cu.id = c.unit_id
-WHERE cu.parent_id = {pid} AND cu.is_active AND c.{book.period} IN ({_plist(q, book, periods)})
+FROM {book.table} c
+WHERE {child_ids} AND c.{book.period} IN ({_plist(q, book, periods)})
 GROUP BY c.{book.period}"""
     sql = f"{book.insert(select)}\n{book.upsert()}"
     return _execute(q, sql)
@@ -127,6 +132,11 @@ def fill_missing(parents: Sequence[Unit], years: Sequence[int], months: Sequence
     q = Sql()
     ids = ", ".join(q.p(u.pk) for u in parents)
     parts, ctes = [], []
+    # PostgreSQL: the same condition once more as an array parameter, so that the stored rows are probed
+    # through the (unit_id, period) index. EXPLAIN: the anti-join otherwise hashed every stored monthly row
+    # (19 ms at 10% scale, growing with the table).
+    children = f"SELECT c2.id FROM {U} c2 WHERE c2.parent_id IN ({ids})"
+    only_children = f" AND x.unit_id = ANY(ARRAY({children}))" if q.pg else ""
     for book, periods, name in ((TAHUNAN, years, "yt"), (BULANAN, months, "mb")):
         if not periods:
             continue
@@ -136,7 +146,7 @@ def fill_missing(parents: Sequence[Unit], years: Sequence[int], months: Sequence
         parts.append(
             f"SELECT '{book.period}', cu.id, cu.path, {cols} FROM {U} cu CROSS JOIN {name}"
             f" WHERE cu.parent_id IN ({ids}) AND cu.is_active AND NOT EXISTS (SELECT 1 FROM {book.table} x"
-            f" WHERE x.unit_id = cu.id AND x.{book.period} = {name}.p)"
+            f" WHERE x.unit_id = cu.id AND x.{book.period} = {name}.p{only_children})"
         )
     sql = f"WITH {', '.join(ctes)}\n" + "\nUNION ALL\n".join(parts)
     with connection.cursor() as cursor:

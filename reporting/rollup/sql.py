@@ -193,21 +193,12 @@ assert ["jml_krt", "jml_kk", *PERSON_NAMES, *HOUSE_NAMES] == TAHUNAN_NAMES, "rep
 
 
 def household_subquery(q: Sql, ref: dt.date, scope: Scope) -> str:
-    """One row per counted rumah tangga (>= 1 warga active on R): ``dw, rt_id, jml_kk`` and person measures.
-
-    Two hash-friendly groupings instead of one sort of every warga: the active warga grouped by
-    (dasawisma, rumah tangga, No. KK) with the person counts, then by rumah tangga (jml_kk = the number of
-    its No. KK groups, i.e. the distinct No. KK of its active warga; a NULL No. KK is not counted, as in
-    ``COUNT(DISTINCT)``). EXPLAIN: the single grouping with ``COUNT(DISTINCT w.no_kk)`` sorted all warga.
-    """
+    """One row per counted rumah tangga (>= 1 warga active on R): ``dw, rt_id, jml_kk`` and person measures."""
     r = q.p(ref)
     ks = scope.facts(q, "k.dasawisma_id")
     persons = ",\n  ".join(f"{count(cond)} AS {name}" for name, cond in person_conditions(q, ref))
-    sums = ", ".join(f"SUM(g.{name}) AS {name}" for name in PERSON_NAMES)
     return f"""
-SELECT g.dw AS dw, g.rt_id AS rt_id, COUNT(g.no_kk) AS jml_kk, {sums}
-FROM (
-SELECT w.dasawisma_id AS dw, w.rumah_tangga_id AS rt_id, w.no_kk AS no_kk,
+SELECT w.dasawisma_id AS dw, w.rumah_tangga_id AS rt_id, COUNT(DISTINCT w.no_kk) AS jml_kk,
   {persons}
 FROM {W} w
 LEFT JOIN (
@@ -215,9 +206,7 @@ LEFT JOIN (
   WHERE k.tanggal_mulai <= {r} AND (k.tanggal_selesai IS NULL OR k.tanggal_selesai > {r}){ks}
 ) kh ON kh.warga_id = w.id
 WHERE {active("w", r)}{scope.facts(q, "w.dasawisma_id")}
-GROUP BY w.dasawisma_id, w.rumah_tangga_id, w.no_kk
-) g
-GROUP BY g.dw, g.rt_id"""
+GROUP BY w.dasawisma_id, w.rumah_tangga_id"""
 
 
 def tahunan_dasawisma_select(q: Sql, ref: dt.date, scope: Scope) -> str:

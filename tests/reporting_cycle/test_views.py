@@ -1,4 +1,5 @@
 import datetime as dt
+import re
 
 import pytest
 from django.test import Client
@@ -134,7 +135,9 @@ def test_kader_sees_due_periods_and_submits(tree):
     html = page.content.decode()
     assert page.status_code == 200
     assert "Dasawisma Mawar" in html and "Melati" not in html
-    assert html.count('name="periode"') == today.month + (1 if today.month == 1 else 0) + 2  # months + 2 Buku II
+    # Registered today: only this month's Buku III and this year's Buku II are owed.
+    assert html.count('name="periode"') == 2
+    assert f'value="{today:%Y-%m}"' in html and f'value="{today:%Y}"' in html
     resp = c.post(
         reverse("reporting:laporan_ajukan", kwargs={"unit_id": tree.mawar.pk}),
         {"jenis": "buku3", "periode": f"{today:%Y-%m}"},
@@ -394,7 +397,7 @@ def test_dashboard_trends_from_stored_rekap(tree):
     assert "Kelahiran (bayi lahir L+P), Januari: 11" in html and "Kelahiran (bayi lahir L+P), Februari: 9" in html
     assert "Kematian bayi (L+P), Januari: 1" in html and "Kematian balita (L+P), Januari: 2" in html
     assert "<polyline" in html and "<rect" in html
-    assert "cdn" not in html.lower() and "chart.js" not in html.lower()
+    assert not re.search(r"(src|href)=\"(https?:)?//", html) and "chart.js" not in html.lower()  # no CDN
 
 
 def test_dashboard_of_a_dasawisma_shows_what_is_due(tree):
@@ -416,6 +419,30 @@ def test_dashboard_query_count_pinned_and_independent_of_units(tree, django_asse
     with django_assert_num_queries(len(small.captured_queries)):
         html = c.get(url).content.decode()
     assert "Ibu hamil, Desember: 12" in html
+
+
+def test_laporan_saya_lists_periods_from_registration_on(tree):
+    """A dasawisma registered long ago owes this year's months (and last December in January) and two
+    Buku II; one registered in the middle of last year owes no Buku II before that year."""
+    from pkk.models import Unit
+
+    today = timezone.localdate()
+    long_ago = timezone.make_aware(dt.datetime(today.year - 3, 5, 1, 12))
+    Unit.objects.filter(pk=tree.mawar.pk).update(created_at=long_ago)
+    c = client_for(tree.kader)
+    html = c.get(reverse("reporting:laporan_saya")).content.decode()
+    assert html.count('name="periode"') == today.month + (1 if today.month == 1 else 0) + 2  # months + 2 Buku II
+    last_year_mid = timezone.make_aware(dt.datetime(today.year - 1, 7, 15, 12))
+    Unit.objects.filter(pk=tree.mawar.pk).update(created_at=last_year_mid)
+    html = c.get(reverse("reporting:laporan_saya")).content.decode()
+    assert f'value="{today.year - 1}"' in html and f'value="{today.year - 2}"' not in html
+    # Registered on the first of this month at 00:30 Jakarta time (the previous day in UTC): no
+    # earlier month is listed, the local date counts.
+    first = today.replace(day=1)
+    local_midnight = dt.datetime(first.year, first.month, 1, 0, 30, tzinfo=dt.timezone(dt.timedelta(hours=7)))
+    Unit.objects.filter(pk=tree.mawar.pk).update(created_at=local_midnight)
+    html = c.get(reverse("reporting:laporan_saya")).content.decode()
+    assert html.count('value="buku3"') == 1 and f'value="{today:%Y-%m}"' in html
 
 
 def test_laporan_saya_and_kunci_query_counts_pinned(tree, django_assert_max_num_queries):
