@@ -119,7 +119,7 @@ class Chart:
 
 
 W, H = 360, 210
-LEFT, RIGHT, TOP, BOTTOM = 40, 6, 12, 26
+LEFT, RIGHT, TOP, BOTTOM = 46, 6, 12, 26
 
 
 def _axes(chart: Chart, ymax: int) -> tuple[float, float]:
@@ -128,7 +128,7 @@ def _axes(chart: Chart, ymax: int) -> tuple[float, float]:
     for frac in (0, 0.5, 1):
         y = TOP + plot_h * (1 - frac)
         value = ymax * frac
-        label = f"{value:.0f}" if value == int(value) else f"{value:.1f}".replace(".", ",")
+        label = f"{value:,.0f}".replace(",", ".") if value == int(value) else f"{value:.1f}".replace(".", ",")
         chart.grid.append(
             {"x1": str(LEFT), "x2": str(W - RIGHT), "y": _f(y), "label": label, "lx": str(LEFT - 5), "ly": _f(y + 4)}
         )

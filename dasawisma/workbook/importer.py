@@ -22,7 +22,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from pkk.models import Unit
@@ -65,7 +65,13 @@ def workbook_import(
         return ImportResult(issues=plan.issues)
     if not plan.rumah_tangga:
         return ImportResult(issues=[ImportIssue("rumah_tangga", 0, "", "Berkas tidak berisi rumah tangga.")])
-    return _write(plan, actor=actor, filename=filename)
+    try:
+        return _write(plan, actor=actor, filename=filename)
+    except IntegrityError:
+        # Checked a moment ago, taken since: another import or form saved the same NIK meanwhile.
+        return ImportResult(
+            issues=[ImportIssue("", 0, "", "Data berubah selama impor (mis. NIK yang sama baru disimpan). Coba lagi.")]
+        )
 
 
 @transaction.atomic

@@ -212,6 +212,7 @@ def _sheet_rows(
         issues.append(ImportIssue(sheet, 0, "", f"Lembar “{sheet}” tidak ada di berkas."))
         return None
     ws = wb[sheet]
+    ws.reset_dimensions()  # some writers store a wrong sheet size; read every row that is there
     rows = ws.iter_rows(values_only=True)
     header = next(rows, None) or ()
     allowed = set(c.REQUIRED_KEYS[sheet]) | set(c.OPTIONAL_KEYS[sheet])

@@ -120,3 +120,15 @@ def test_riwayat_update_hides_unchanged_fields(tree, client):
     assert "Jl. A &rarr; Jl. B" in section
     assert "Jumlah jamban" not in section and "jumlah_jamban" not in section
     assert dt.date.today().strftime("%d-%m-%Y") in html
+
+
+def test_pregnancy_history_is_its_own_section(household, tree, client):
+    siti = household["siti"]
+    services.kehamilan_create(
+        warga=siti, data={"tanggal_mulai": dt.date.today() - dt.timedelta(days=30), "kek": False}, actor=tree.kader
+    )
+    client.force_login(tree.kader)
+    html = client.get(reverse("dasawisma:warga_detail", kwargs={"warga_id": siti.pk})).content.decode()
+    assert html.count('id="riwayat"') == 1 and html.count('id="riwayat-kehamilan"') == 1
+    section = html[html.index('id="riwayat-kehamilan"') :]
+    assert "Riwayat kehamilan" in section[:200] and "Dibuat</strong> oleh kader" in section

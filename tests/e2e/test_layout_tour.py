@@ -49,11 +49,18 @@ def test_every_menu_page_fits_a_phone(page, login, url, e2e_tree, persona):
 
 @pytest.mark.parametrize("width", [768, 1024])
 def test_navigation_fits_a_tablet(page, login, e2e_tree, width):
-    """Where the menu stops collapsing (Bootstrap md), every item of the longest menu (TP PKK desa) stays on
-    screen: the bar may wrap, the page must not scroll sideways."""
+    """Below Bootstrap lg (992 px) the menu collapses behind the toggler; from lg on, every item of the
+    longest menu (TP PKK desa) stays on screen: the bar may wrap, the page must not scroll sideways."""
     page.set_viewport_size({"width": width, "height": 900})
     login("desa")
     assert_fits_phone(page, f"home at {width}px")
+    toggler = page.locator("nav.navbar .navbar-toggler")
+    if width < 992:
+        assert toggler.is_visible(), "the menu should collapse behind the toggler below 992 px"
+        toggler.click()
+        page.locator("#nav.show").wait_for()
+    else:
+        assert not toggler.is_visible()
     shot(page, f"nav-desa-{width}")
     for link in page.locator("nav.navbar .nav-link").all():
         box = link.bounding_box()

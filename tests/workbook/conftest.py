@@ -59,11 +59,26 @@ def valid_rows() -> dict[str, list[dict]]:
         ],
         c.SHEET_WARGA: [
             warga_row("W-1", "RT-1", kepala_rumah_tangga="ya", nik="3306101705800001"),
-            warga_row("W-2", "RT-1", jenis_kelamin="P", nama="Siti", status_dalam_keluarga="istri",
-                      tanggal_lahir=dt.date(1990, 1, 2), nik="3306104201900002", akseptor_kb="ya",
-                      jenis_kb="pil"),  # fmt: skip
-            warga_row("W-3", "RT-1", status_dalam_keluarga="anak", status_perkawinan="belum_kawin",
-                      tanggal_lahir=dt.date(2015, 7, 1), pendidikan="sd", kode_warga_ibu="W-2"),  # fmt: skip
+            warga_row(
+                "W-2",
+                "RT-1",
+                jenis_kelamin="P",
+                nama="Siti",
+                status_dalam_keluarga="istri",
+                tanggal_lahir=dt.date(1990, 1, 2),
+                nik="3306104201900002",
+                akseptor_kb="ya",
+                jenis_kb="pil",
+            ),  # fmt: skip
+            warga_row(
+                "W-3",
+                "RT-1",
+                status_dalam_keluarga="anak",
+                status_perkawinan="belum_kawin",
+                tanggal_lahir=dt.date(2015, 7, 1),
+                pendidikan="sd",
+                kode_warga_ibu="W-2",
+            ),  # fmt: skip
             warga_row("W-4", "RT-2", kepala_rumah_tangga="ya", no_kk="3306101203040002"),
         ],
         c.SHEET_KEHAMILAN: [hamil_row("W-2")],

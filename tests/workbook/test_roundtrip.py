@@ -118,6 +118,7 @@ def _fields(obj, refs: dict) -> dict:
 def snapshot(kecamatan) -> dict:
     """Every field of every record under ``kecamatan``, with ids replaced by what identifies them in a file."""
     in_kec = {"dasawisma__path__startswith": kecamatan.path}
+    kk_in_kec = Keluarga.objects.filter(rumah_tangga__dasawisma__path__startswith=kecamatan.path)
     warga_kode = dict(Warga.objects.values_list("pk", "kode"))
     rt_kode = dict(RumahTangga.objects.values_list("pk", "kode"))
     kk = {k.pk: (rt_kode[k.rumah_tangga_id], k.no_kk) for k in Keluarga.objects.all()}
@@ -132,7 +133,7 @@ def snapshot(kecamatan) -> dict:
             "ibu": warga_kode.get, "warga": warga_kode.get}  # fmt: skip
     return {
         "rumah_tangga": {r.kode: _fields(r, refs) for r in RumahTangga.objects.filter(**in_kec)},
-        "keluarga": sorted(kk[k.pk] for k in Keluarga.objects.filter(rumah_tangga__dasawisma__path__startswith=kecamatan.path)),
+        "keluarga": sorted(kk[pk] for pk in kk_in_kec.values_list("pk", flat=True)),
         "warga": {w.kode: _fields(w, refs) for w in Warga.objects.filter(**in_kec)},
         "kehamilan": sorted(
             (tuple(sorted(_fields(k, refs).items(), key=lambda kv: kv[0])) for k in Kehamilan.objects.filter(**in_kec)),

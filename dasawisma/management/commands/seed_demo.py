@@ -30,8 +30,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--households", type=int, default=600, help="Jumlah rumah tangga (bawaan 600).")
         parser.add_argument("--seed", type=int, default=2026, help="Benih acak (data sama untuk benih sama).")
-        parser.add_argument("--today", type=dt.date.fromisoformat, default=None,
-                            help="Tanggal acuan YYYY-MM-DD (bawaan: hari ini).")
+        parser.add_argument(
+            "--today", type=dt.date.fromisoformat, default=None, help="Tanggal acuan YYYY-MM-DD (bawaan: hari ini)."
+        )
         parser.add_argument("--force", action="store_true", help="Jalankan walau DEBUG mati.")
         parser.add_argument("--no-rebuild", action="store_true", help="Jangan hitung ulang rekap.")
 
@@ -49,14 +50,21 @@ class Command(BaseCommand):
         desa = [u for u in units.values() if u.level == Level.DESA]
         has_data = Warga.objects.filter(dasawisma__path__startswith=units["33.06"].path).exists()
         if has_data or User.objects.filter(username="admin.purworejo").exists():
-            self.stdout.write(self.style.WARNING(
-                "Data demo sudah ada; tidak ada yang diubah. Untuk membuat ulang, gunakan basis data baru."
-            ))
+            self.stdout.write(
+                self.style.WARNING(
+                    "Data demo sudah ada; tidak ada yang diubah. Untuk membuat ulang, gunakan basis data baru."
+                )
+            )
             self._print_accounts(demo.create_demo_accounts())
             return
         t0 = time.perf_counter()
-        result = demo.generate(desa_units=desa, total_households=households, seed=seed, today=today,
-                               progress=lambda m: self.stdout.write(f"  {m}") if options["verbosity"] > 1 else None)
+        result = demo.generate(
+            desa_units=desa,
+            total_households=households,
+            seed=seed,
+            today=today,
+            progress=lambda m: self.stdout.write(f"  {m}") if options["verbosity"] > 1 else None,
+        )
         self.stdout.write(
             f"Dibuat dalam {time.perf_counter() - t0:.1f} detik: "
             + ", ".join(f"{k} {v:,}".replace(",", ".") for k, v in result.counts.items())

@@ -1,0 +1,46 @@
+"""Chart geometry: drawn at natural size with readable text, and thousands shown as 1.234."""
+
+import datetime as dt
+import re
+
+import pytest
+from django.template.loader import render_to_string
+
+from reporting.cycle import KelengkapanRow
+from reporting.dashboards import FONT, FONT_SMALL, Tren, W, completeness_chart, line_chart
+
+
+def _tren(values):
+    months = [dt.date(2025, m, 1) for m in range(1, 13)]
+    return Tren(tahun=2025, months=months, series={"ibu_hamil": values, "ibu_hamil_kek": [None] * 12})
+
+
+def test_svg_has_natural_size_and_fixed_text_size():
+    chart = line_chart(_tren([23456] + [None] * 11), ["ibu_hamil"], id="c", title="Ibu hamil")
+    html = render_to_string("reporting/dashboard/_chart.html", {"chart": chart})
+    svg = re.search(r"<svg[^>]*>", html).group(0)
+    # width/height in CSS px equal to the viewBox: 1 unit = 1 px unless the column is narrower.
+    assert f'viewBox="0 0 {W} {chart.height}"' in svg and f'width="{W}"' in svg and f'height="{chart.height}"' in svg
+    assert "max-width:100%" in svg and 'width="100%"' not in svg
+    sizes = {int(s) for s in re.findall(r'font-size="(\d+)"', html)}
+    assert sizes and sizes <= {FONT, FONT_SMALL} and min(sizes) >= 12
+    assert W <= 360  # fits a phone without shrinking the text below ~12 px
+
+
+def test_axis_labels_use_thousand_dots():
+    chart = line_chart(_tren([23456] + [None] * 11), ["ibu_hamil"], id="c", title="Ibu hamil")
+    assert [g["label"] for g in chart.grid] == ["0", "15.000", "30.000"]
+    small = line_chart(_tren([3] + [None] * 11), ["ibu_hamil"], id="c", title="Ibu hamil")
+    assert [g["label"] for g in small.grid] == ["0", "1,5", "3"]
+
+
+@pytest.mark.django_db
+def test_completeness_counts_use_thousand_dots(tree):
+    row = KelengkapanRow(unit=tree.kab, terdaftar=12345, diajukan=2345, tepat_waktu=1000)
+    html = render_to_string(
+        "reporting/dashboard/_completeness.html",
+        {"rows": [row], "total": row, "chart": completeness_chart([row], id="k", title="Kelengkapan")},
+    )
+    assert "2.345 dari 12.345" in html and "1.000 dari 12.345" in html
+    texts = re.findall(r'font-size="(\d+)"', html)
+    assert texts and min(int(t) for t in texts) >= 12
