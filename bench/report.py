@@ -31,8 +31,9 @@ re-created each run (`--reuse` keeps the generated data). Steps and measurements
   `count()` per unit and column over the unit's subtree (30 Buku II columns, 13 Buku III columns x 12 months),
   timed on a random sample of units of every level (Buku III on one month, counted twelve times) and scaled
   by the number of units of each level.
-- **2. Refresh**: 30 random households; for each, one warga is edited (flag + version, an outbox row) and
-  `reporting.services.refresh_dasawisma` is timed (worker time, in-process): median and p95.
+- **2. Refresh**: 30 random households for each of two kinds of edit (an outbox row dated the reference day,
+  and one dated 1 January, which touches all twelve months); for each, one warga is edited (flag + version)
+  and `reporting.services.refresh_dasawisma` is timed (worker time, in-process): median and p95.
 - **3. Pages** under 20 concurrent clients (threads with keep-alive connections, each 10-15 requests after 2
   warm-up requests) on loopback against gunicorn (`2 x cores + 1` sync workers, DEBUG off) started by the
   bench on a free port; logged in by a session created in the bench database. Queries per page: Django test

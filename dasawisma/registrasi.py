@@ -1,7 +1,7 @@
 """No. Registrasi of a warga (DOMAIN.md section 3): desa code digits, entry year, sequence.
 
-Format: ``<desa code without dots><YYYY><NNNNN>``, e.g. ``3306102001202600017`` for the 17th warga entered in
-Desa Kaliboto (33.06.10.2001) in 2026. The sequence is per desa and year, at least five digits (it widens
+Format: ``<desa code without dots><YYYY><NNNNN>``, e.g. ``3306162006202600017`` for the 17th warga entered in
+Desa Kaliboto (33.06.16.2006) in 2026. The sequence is per desa and year, at least five digits (it widens
 past 99,999). Allocation locks the desa row (``SELECT ... FOR UPDATE`` on PostgreSQL), so two concurrent
 writers in the same desa queue up instead of drawing the same number; call it inside the writing
 transaction. One query finds the last number, however many are drawn (the workbook import draws 50,000 at once).

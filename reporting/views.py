@@ -4,12 +4,14 @@ fetched through a scope helper, so anything outside the user's subtree answers 4
 from __future__ import annotations
 
 import datetime as dt
+from html import escape
 
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_POST
 
 from pkk.models import Level
@@ -20,7 +22,7 @@ from .exports import SAMPAI_CHOICES, export_job_create, export_job_is_expired, l
 from .layouts import BULANAN, TAHUNAN, layout_for
 from .models import ExportJob
 from .periods import parse_bulan
-from .selectors import breadcrumb, report_for_unit
+from .selectors import Report, breadcrumb, format_angka, report_for_unit
 
 MIN_TAHUN = 2000
 
@@ -80,21 +82,106 @@ def laporan_pilih(request: HttpRequest, unit_id: int) -> HttpResponse:
     return redirect(_report_url(TAHUNAN, unit.pk, _tahun(tahun)))
 
 
+# ------------------------------------------------------------------------------ the table as HTML
+# The report table is built here as one escaped string instead of nested template loops: a 4.17b page has
+# ~40 rows x ~45 cells, and a template ``{% for %}``/``{% if %}`` per cell cost most of the request's CPU
+# (docs/performance.md, "Report pages"). The markup is the one the template used to produce.
+
+_THEAD: dict[tuple[int, str], tuple[object, str]] = {}
+_URL_SENTINEL = 987654321
+
+
+def _thead_html(report: Report) -> str:
+    """Header rows and column numbers: the same for every page of a layout (and name label)."""
+    layout = report.layout
+    key = (id(layout), report.name_label)
+    hit = _THEAD.get(key)
+    if hit is None or hit[0] is not layout:
+        parts = []
+        for header_row in report.header_rows:
+            parts.append("<tr>")
+            for label, cell in header_row:
+                span = f' colspan="{cell.colspan}"' if cell.colspan > 1 else ""
+                if cell.rowspan > 1:
+                    span += f' rowspan="{cell.rowspan}"'
+                parts.append(f'<th scope="col"{span}>{escape(str(label))}</th>')
+            parts.append("</tr>\n")
+        numbers = "".join(f'<th scope="col">{n}</th>' for n in report.column_numbers)
+        parts.append(f'<tr class="colnum">{numbers}</tr>')
+        hit = (layout, "".join(parts))
+        _THEAD[key] = hit  # the layout is kept in the value, so its id cannot be reused while cached
+    return hit[1]
+
+
+def _display(value) -> str:
+    """``Cell.display``, escaped: numbers with Indonesian thousand separators."""
+    if value is None:
+        return ""
+    if isinstance(value, int):
+        return format_angka(value)
+    return escape(str(value))
+
+
+def _tbody_html(report: Report, rows: list[tuple[object, str]]) -> str:
+    layout = report.layout
+    if not rows:
+        what = "catatan" if layout.is_list else f"unit terdaftar di bawah {escape(report.unit.label)}"
+        return f'<tr><td colspan="{layout.width}" class="text-muted">Belum ada {what}.</td></tr>'
+    opens = []  # the opening tag of each column's <td>, by kind
+    for col in layout.leaves:
+        if col.kind == "name":
+            opens.append(None)
+        elif col.kind == "no":
+            opens.append('<td class="no">')
+        elif col.is_numeric:
+            opens.append('<td class="num">')
+        else:
+            opens.append("<td>")
+    parts = []
+    for row, url in rows:
+        parts.append(f'<tr class="rekap-link" data-row="{row.no}">' if url else f'<tr data-row="{row.no}">')
+        for open_td, cell in zip(opens, row.cells, strict=True):
+            text = _display(cell.value)
+            if open_td is not None:
+                parts.append(f"{open_td}{text}</td>")
+            elif url:
+                parts.append(f'<td class="name"><a class="stretched-link" href="{escape(url)}">{text}</a></td>')
+            else:
+                parts.append(f'<td class="name">{text}</td>')
+        parts.append("</tr>\n")
+    return "".join(parts)
+
+
+def _tfoot_html(report: Report) -> str:
+    cells = "".join(
+        f'<td class="num">{_display(c.value)}</td>' if c.numeric else f"<td>{_display(c.value)}</td>"
+        for c in report.jumlah
+    )
+    return f'<tr class="fw-bold jumlah">{cells}</tr>'
+
+
+def _row_urls(buku: str, periode: int | dt.date, rows) -> list[tuple[object, str]]:
+    """Each row with the URL of its unit's report (one ``reverse`` for all rows)."""
+    pattern = _report_url(buku, _URL_SENTINEL, periode)
+    sentinel = f"/{_URL_SENTINEL}/"
+    return [(row, pattern.replace(sentinel, f"/{row.unit_id}/") if row.unit_id else "") for row in rows]
+
+
 def _page(request: HttpRequest, unit_id: int, buku: str, periode: int | dt.date) -> HttpResponse:
     unit, layout, chain, report = _load(request, unit_id, buku, periode)
     today = timezone.localdate()
     tahun = periode if buku == TAHUNAN else periode.year  # type: ignore[union-attr]
     bulan = periode if buku == BULANAN else dt.date(int(tahun), min(today.month, 12), 1)  # type: ignore[arg-type]
-    rows = [
-        (row, _report_url(buku, row.unit_id, periode) if row.unit_id else "")
-        for row in report.rows
-    ]
+    rows = _row_urls(buku, periode, report.rows)
     recent_jobs = ExportJob.objects.filter(requester=request.user, unit=unit).order_by("-created_at")[:3]
     context = {
         "unit": unit,
         "layout": layout,
         "report": report,
         "rows": rows,
+        "table_head": mark_safe(_thead_html(report)),  # noqa: S308 - every text in it went through escape()
+        "table_body": mark_safe(_tbody_html(report, rows)),  # noqa: S308 - idem
+        "table_foot": mark_safe(_tfoot_html(report)),  # noqa: S308 - idem
         "buku": buku,
         "periode": periode,
         "crumbs": [

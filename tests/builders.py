@@ -3,10 +3,10 @@
 Tree (official codes from Kabupaten Purworejo):
 
     Jawa Tengah (33) > Kabupaten Purworejo (33.06)
-      Kecamatan Bener (33.06.10)
-        Desa Kaliboto (33.06.10.2001)  > Dusun Krajan > RW 01 > RT 01 > Dasawisma Mawar, Melati
+      Kecamatan Bener (33.06.16)
+        Desa Kaliboto (33.06.16.2006)  > Dusun Krajan > RW 01 > RT 01 > Dasawisma Mawar, Melati
                                                              > RT 02 > Dasawisma Anggrek
-        Desa Kedungpucang (33.06.10.2002) > RW 01 (no dusun) > RT 01 > Dasawisma Kenanga
+        Desa Kedungpucang (33.06.16.2004) > RW 01 (no dusun) > RT 01 > Dasawisma Kenanga
       Kecamatan Grabag (33.06.01)
         Desa Harjobinangun (33.06.01.2001) > RW 01 > RT 01 > Dasawisma Dahlia
 """
@@ -41,8 +41,8 @@ def build_units(spec, parent: Unit | None = None, out: dict | None = None) -> di
 TREE = [
     ("prov", Level.PROVINSI, "Jawa Tengah", "33", [
         ("kab", Level.KABUPATEN, "Kabupaten Purworejo", "33.06", [
-            ("bener", Level.KECAMATAN, "Bener", "33.06.10", [
-                ("kaliboto", Level.DESA, "Kaliboto", "33.06.10.2001", [
+            ("bener", Level.KECAMATAN, "Bener", "33.06.16", [
+                ("kaliboto", Level.DESA, "Kaliboto", "33.06.16.2006", [
                     ("krajan", Level.DUSUN, "Krajan", None, [
                         ("rw1", Level.RW, "01", None, [
                             ("rt1", Level.RT, "01", None, [
@@ -55,7 +55,7 @@ TREE = [
                         ]),
                     ]),
                 ]),
-                ("kedungpucang", Level.DESA, "Kedungpucang", "33.06.10.2002", [
+                ("kedungpucang", Level.DESA, "Kedungpucang", "33.06.16.2004", [
                     ("kp_rw1", Level.RW, "01", None, [
                         ("kp_rt1", Level.RT, "01", None, [
                             ("kenanga", Level.DASAWISMA, "Kenanga", None, []),

@@ -118,10 +118,10 @@ def mawar(tree, settings, tmp_path):
     keluarga = Keluarga.objects.create(rumah_tangga=rumah_tangga, no_kk="3306101203040001")
     common = {"dasawisma": unit, "rumah_tangga": rumah_tangga, "keluarga": keluarga, "no_kk": keluarga.no_kk,
               "status_perkawinan": "kawin", "agama": "islam", "pendidikan": "sma"}
-    suami = Warga.objects.create(no_registrasi="3306102001202500001", nama="Budi Santoso", jenis_kelamin="L",
+    suami = Warga.objects.create(no_registrasi="3306162006202500001", nama="Budi Santoso", jenis_kelamin="L",
                                  tanggal_lahir=dt.date(1990, 4, 12), status_dalam_keluarga="kepala_keluarga",
                                  **common)
-    ibu = Warga.objects.create(no_registrasi="3306102001202500002", nama="Siti Aminah", jenis_kelamin="P",
+    ibu = Warga.objects.create(no_registrasi="3306162006202500002", nama="Siti Aminah", jenis_kelamin="P",
                                nik="3306105208950002", tanggal_lahir=dt.date(1995, 8, 12),
                                status_dalam_keluarga="istri", **common)
     rumah_tangga.kepala = suami

@@ -231,7 +231,7 @@ def _main(argv: list[str] | None = None) -> Any:  # pragma: no cover - convenien
 
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("path")
-    parser.add_argument("--kode-desa", default="33.06.10.2001")
+    parser.add_argument("--kode-desa", default="33.06.16.2006")
     parser.add_argument("--warga", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args(argv)

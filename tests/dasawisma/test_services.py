@@ -194,7 +194,7 @@ def test_jenis_kb_cleared_without_akseptor(household, tree):
 
 def test_no_registrasi_generated_and_unique(household, tree):
     regs = [household[k].no_registrasi for k in ("budi", "siti", "ani")]
-    prefix = f"3306102001{TODAY.year}"
+    prefix = f"3306162006{TODAY.year}"
     assert all(r.startswith(prefix) for r in regs)
     assert len(set(regs)) == 3
     assert sorted(int(r[len(prefix) :]) for r in regs) == [1, 2, 3]

@@ -6,7 +6,7 @@ from openpyxl import load_workbook
 
 from tests.e2e.conftest import assert_fits_phone, shot
 
-KALIBOTO = "33.06.10.2001"
+KALIBOTO = "33.06.16.2006"
 
 
 def _sample(tmp_path, n_warga=40):

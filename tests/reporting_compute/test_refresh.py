@@ -210,7 +210,7 @@ def test_beat_schedule_is_wired():
 
 
 def test_rebuild_rekap_command(built, capsys):
-    call_command("rebuild_rekap", "--unit", "33.06.10.2001", "--tahun", "2024")
+    call_command("rebuild_rekap", "--unit", "33.06.16.2006", "--tahun", "2024")
     out = capsys.readouterr().out
     assert "detik" in out and "Kaliboto" in out
     assert RekapTahunan.objects.filter(tahun=2024).count() == 1 + 7 + 3  # Kaliboto subtree + ancestors

@@ -170,7 +170,7 @@ def test_command_writes_the_same_file_as_the_page(seeded, tmp_path):
 
 
 @pytest.mark.parametrize("args,message", [
-    (["--lampiran", "4.17c", "--unit", "33.06.10", "--tahun", "2025"], "tingkat"),
+    (["--lampiran", "4.17c", "--unit", "33.06.16", "--tahun", "2025"], "tingkat"),
     (["--lampiran", "4.19c", "--unit", "33.06", "--tahun", "2025"], "--bulan"),
     (["--lampiran", "4.17c", "--unit", "33.06", "--bulan", "2025-03"], "--tahun"),
     (["--lampiran", "4.99z", "--unit", "33.06", "--tahun", "2025"], "tidak dikenal"),

@@ -12,8 +12,8 @@ from dasawisma.models import DasawismaChange, Kehamilan, Keluarga, Riwayat, Ruma
 from dasawisma.workbook import columns as c
 from pkk.models import Level, RoleAssignment, Unit
 
-KALIBOTO = "33.06.10.2001"
-KEDUNGPUCANG = "33.06.10.2002"
+KALIBOTO = "33.06.16.2006"
+KEDUNGPUCANG = "33.06.16.2004"
 
 
 def rt_row(kode: str, **over) -> dict:

@@ -69,7 +69,7 @@ def test_import_command_missing_file_or_user(tree, book, tmp_path):
 def test_export_command_by_code_and_by_id_logs_each_export(tree, book, tmp_path):
     call_command("import_dasawisma", str(book()), stdout=StringIO())
     out = tmp_path / "kaliboto.xlsx"
-    code, stdout, err = run(export_dasawisma, "--unit", "33.06.10.2001", "--out", str(out))
+    code, stdout, err = run(export_dasawisma, "--unit", "33.06.16.2006", "--out", str(out))
     assert code == 0, err
     assert "2 rumah tangga, 4 warga, 1 kehamilan" in stdout
     wb = load_workbook(out, read_only=True)
@@ -88,7 +88,7 @@ def test_export_command_by_code_and_by_id_logs_each_export(tree, book, tmp_path)
 def test_export_command_unknown_unit_or_outside_user_scope(tree, tmp_path):
     out = str(tmp_path / "x.xlsx")
     assert run(export_dasawisma, "--unit", "99.99", "--out", out)[0] == 1
-    code, _, err = run(export_dasawisma, "--unit", "33.06.10.2001", "--out", out, "--user", "kader_kp")
+    code, _, err = run(export_dasawisma, "--unit", "33.06.16.2006", "--out", out, "--user", "kader_kp")
     assert code == 1 and "tidak ditemukan" in err
     assert not PersonalDataExportLog.objects.exists()
     with pytest.raises(CommandError):

@@ -66,7 +66,7 @@ def test_a_valid_file_imports_everything(tree, book):
     # No. Registrasi: desa code digits + entry year + sequence, unique.
     regs = sorted(Warga.objects.values_list("no_registrasi", flat=True))
     year = dt.date.today().year
-    assert regs == [f"3306102001{year}{n:05d}" for n in range(1, 5)]
+    assert regs == [f"3306162006{year}{n:05d}" for n in range(1, 5)]
 
 
 def test_numbers_typed_as_excel_numbers_and_case_are_accepted(tree, book):
@@ -91,7 +91,7 @@ def test_rw_and_rt_match_existing_units_by_number(tree, book):
 def test_desa_without_dusun_puts_rw_under_the_desa(tree, book):
     rows = valid_rows()
     _set(rows, RT, 0, kode_desa=KEDUNGPUCANG, dusun="", rw="01", rt="01", dasawisma="Kenanga")
-    _set(rows, RT, 1, kode_desa="3306102002", dusun="", rw="03", rt="01", dasawisma="Baru")
+    _set(rows, RT, 1, kode_desa="3306162004", dusun="", rw="03", rt="01", dasawisma="Baru")
     result = workbook_import(source=book(rows), actor=tree.pembina)
     assert result.ok, result.issues
     assert RumahTangga.objects.get(kode="RT-1").dasawisma == tree.kenanga
@@ -130,7 +130,7 @@ CASES = [
     (W, 1, {"kepala_rumah_tangga": "ya"}, "kepala_rumah_tangga", "sudah punya kepala"),
     (W, 2, {"kode_warga_ibu": "W-9"}, "kode_warga_ibu", "tidak ada"),
     (W, 2, {"kode_warga_ibu": "W-1"}, "kode_warga_ibu", "perempuan"),
-    (RT, 0, {"kode_desa": "33.06.10.2999"}, "kode_desa", "tidak ditemukan atau di luar wilayah"),
+    (RT, 0, {"kode_desa": "33.06.16.2999"}, "kode_desa", "tidak ditemukan atau di luar wilayah"),
     (RT, 0, {"kode_desa": "33.06.01.2001"}, "kode_desa", "tidak ditemukan atau di luar wilayah"),  # Grabag
     (RT, 1, {"kode_rumah_tangga": "RT-1"}, "kode_rumah_tangga", "baris 2"),
     (RT, 0, {"kriteria_rumah": "layak"}, "kriteria_rumah", "bukan pilihan"),
@@ -289,3 +289,37 @@ def test_queries_do_not_grow_with_rows(tree, book, django_assert_max_num_queries
         result = workbook_import(source=book(rows), actor=tree.desa)
     assert result.ok, result.issues[:3]
     assert Warga.objects.count() == 204
+
+
+def test_row_numbers_count_empty_rows(tree, book):
+    """An empty row in the middle is skipped, and the rows after it keep their spreadsheet numbers."""
+    rows = valid_rows()
+    rows[W].insert(1, {})
+    rows[W][2]["agama"] = "?"  # W-2, now on spreadsheet row 4
+    result = workbook_import(source=book(rows), actor=tree.desa)
+    assert where(result) == {(W, 4, "agama")}
+
+
+
+@pytest.mark.django_db(transaction=True)
+def test_big_import_refreshes_planner_statistics(monkeypatch, tmp_path):
+    """After a big import the tables are ANALYZEd after commit (PostgreSQL), so the roll-up's plans see
+    the new rows; a small import skips it."""
+    from dasawisma.workbook import importer
+    from dasawisma.workbook.sample import write_sample_workbook
+    from tests.builders import build_tree
+    from tests.workbook.conftest import KALIBOTO
+
+    build_tree(with_users=False)
+    calls = []
+    original = importer._analyze_tables
+    monkeypatch.setattr(importer, "_analyze_tables", lambda: (calls.append(1), original()))
+    small, big = tmp_path / "small.xlsx", tmp_path / "big.xlsx"
+    write_sample_workbook(small, kode_desa=KALIBOTO, n_warga=20, seed=3)
+    assert not importer.workbook_import(source=small).issues
+    assert calls == []
+    monkeypatch.setattr(importer, "ANALYZE_AFTER_ROWS", 10)
+    write_sample_workbook(big, kode_desa=KALIBOTO, n_warga=20, seed=4)
+    result = importer.workbook_import(source=big)
+    assert not result.issues, result.issues
+    assert calls == [1]

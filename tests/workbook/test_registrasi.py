@@ -22,11 +22,11 @@ def test_numbers_continue_after_the_last_one_of_the_desa_and_year(tree, book):
     year = dt.date.today().year
     with transaction.atomic():
         assert allocate_registrasi(desa=tree.kaliboto, count=2) == [
-            f"3306102001{year}00005",
-            f"3306102001{year}00006",
+            f"3306162006{year}00005",
+            f"3306162006{year}00006",
         ]
-        assert next_registrasi(desa=tree.kaliboto, on=dt.date(2019, 5, 1)) == "3306102001201900001"
-        assert next_registrasi(desa=tree.kedungpucang) == f"3306102002{year}00001"
+        assert next_registrasi(desa=tree.kaliboto, on=dt.date(2019, 5, 1)) == "3306162006201900001"
+        assert next_registrasi(desa=tree.kedungpucang) == f"3306162004{year}00001"
         assert allocate_registrasi(desa=tree.kaliboto, count=0) == []
 
 

@@ -22,8 +22,8 @@ def _cells(path) -> str:
 
 def test_sample_workbook_is_valid_and_deterministic(tree, tmp_path):
     a, b = tmp_path / "a.xlsx", tmp_path / "b.xlsx"
-    counts = write_sample_workbook(a, kode_desa="33.06.10.2001", n_warga=600, seed=7)
-    write_sample_workbook(b, kode_desa="33.06.10.2001", n_warga=600, seed=7)
+    counts = write_sample_workbook(a, kode_desa="33.06.16.2006", n_warga=600, seed=7)
+    write_sample_workbook(b, kode_desa="33.06.16.2006", n_warga=600, seed=7)
     assert _cells(a) == _cells(b)
     assert counts["warga"] == 600 and counts["kehamilan"] > 0
     result = workbook_import(source=a, actor=tree.desa)

@@ -17,7 +17,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         target = parser.add_mutually_exclusive_group(required=True)
-        target.add_argument("--unit", help="kode resmi wilayah, mis. 33.06.10.2001 (atau id angka)")
+        target.add_argument("--unit", help="kode resmi wilayah, mis. 33.06.16.2006 (atau id angka)")
         target.add_argument("--unit-id", type=int, help="id wilayah (untuk dusun/RW/RT/dasawisma tanpa kode)")
         parser.add_argument("--out", required=True, help="berkas .xlsx yang ditulis")
         parser.add_argument("--user", help="ekspor atas nama akun ini (dibatasi wilayahnya; dicatat di log)")
