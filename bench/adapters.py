@@ -37,12 +37,9 @@ def call_with(fn: Callable, **candidates):
 
 def full_rebuild() -> Callable[[int], object]:
     """fn(tahun): Buku II of the year and Buku III of its twelve months, every unit and tier."""
-    from dasawisma.demo import find_rebuild
+    from reporting.rollup import rebuild
 
-    fn = find_rebuild()
-    if fn is None:
-        raise NotAvailable("no rebuild function in reporting.services or reporting.rollup")
-    return fn
+    return lambda tahun: rebuild(None, tahun=tahun)
 
 
 def refresh_dasawisma() -> Callable:

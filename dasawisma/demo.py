@@ -863,34 +863,6 @@ def create_demo_accounts(password: str = DEMO_PASSWORD) -> list[tuple[str, str, 
     return out
 
 
-def find_rebuild() -> Callable[[int], object] | None:
-    """fn(tahun) rebuilding every stored rekap (Buku II of the year, Buku III of its months), or None.
-
-    ``reporting.services.rebuild`` when the reporting app offers one, else ``reporting.rollup.rebuild``.
-    """
-    import importlib
-    import inspect
-
-    for module, name in (("reporting.services", "rebuild"), ("reporting.services", "rebuild_all"),
-                         ("reporting.rollup", "rebuild")):
-        try:
-            fn = getattr(importlib.import_module(module), name, None)
-        except ImportError:
-            continue
-        if not callable(fn):
-            continue
-        params = inspect.signature(fn).parameters
-
-        def run(tahun: int, fn=fn, params=params):
-            if "unit" in params:
-                return fn(unit=None, tahun=tahun)
-            return fn(tahun=tahun)
-
-        run.__qualname__ = f"{module}.{name}"
-        return run
-    return None
-
-
 def households_to_warga(n: int) -> int:
     """Rough warga count for ``n`` households (for messages)."""
     return math.ceil(n * 3.45)

@@ -90,7 +90,9 @@ class Unit(TimeStamped):
         ordering = ["path"]
         constraints = [
             models.CheckConstraint(
-                condition=(Q(level=Level.PROVINSI, parent__isnull=True) | (~Q(level=Level.PROVINSI) & Q(parent__isnull=False))),
+                condition=(
+                    Q(level=Level.PROVINSI, parent__isnull=True) | (~Q(level=Level.PROVINSI) & Q(parent__isnull=False))
+                ),
                 name="unit_root_is_provinsi",
             ),
             models.CheckConstraint(

@@ -1,7 +1,6 @@
 import pytest
 
 from pkk.celery import app as celery_app
-
 from tests.builders import build_tree
 
 

@@ -8,6 +8,7 @@ from django.db import connection
 from bench import baselines
 from dasawisma import demo
 from pkk.models import Level, Unit
+from reporting import rollup
 from reporting.models import RekapBulanan, RekapTahunan
 
 TAHUN = 2025
@@ -17,9 +18,7 @@ TAHUN = 2025
 def data(tree):
     demo.generate(desa_units=[tree.kaliboto, tree.kedungpucang, tree.harjobinangun], households_per_desa=40,
                   seed=5, today=dt.date(TAHUN, 12, 31))
-    rebuild = demo.find_rebuild()
-    assert rebuild is not None, "reporting offers no rebuild function"
-    rebuild(TAHUN)
+    rollup.rebuild(None, tahun=TAHUN)
     return tree
 
 

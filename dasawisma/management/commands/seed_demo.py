@@ -2,7 +2,7 @@
 
 Builds the demo kabupaten: the hand-written real units of ``fixtures/demo_wilayah.json`` (get-or-create
 by code), generated dusun/RW/RT/dasawisma and their data (``dasawisma.demo.generate``), the demo accounts
-(password ``pkk-demo-2026``), then the stored roll-ups if ``reporting.services`` offers a full rebuild.
+(password ``pkk-demo-2026``), then the stored roll-ups (``rebuild_rekap``).
 
 Re-running when the demo data exists (the account ``admin.purworejo`` or any warga under the demo desa)
 changes nothing and says so (exit status 0, so ``make run`` can be repeated). To start over, use a fresh
@@ -12,10 +12,12 @@ database. Refuses to run when DEBUG is off, unless ``--force``.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import time
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
@@ -75,14 +77,13 @@ class Command(BaseCommand):
         self._print_accounts(accounts)
 
     def _rebuild(self, today: dt.date) -> None:
-        """Stored rekap for last year and this year (Buku II and the twelve months of Buku III)."""
-        fn = demo.find_rebuild()
-        if fn is None:
-            self.stdout.write("Rekap belum dihitung (fungsi rebuild belum tersedia di reporting).")
-            return
+        """Stored rekap for last year and this year (Buku II and the twelve months of Buku III).
+
+        Through the ``rebuild_rekap`` command, not an import: data flows one way, dasawisma never imports
+        reporting."""
         t0 = time.perf_counter()
         for tahun in (today.year - 1, today.year):
-            fn(tahun)
+            call_command("rebuild_rekap", "--tahun", str(tahun), stdout=io.StringIO())
         took = time.perf_counter() - t0
         self.stdout.write(f"Rekap {today.year - 1} dan {today.year} dihitung dalam {took:.1f} detik.")
 
