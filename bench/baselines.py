@@ -16,7 +16,7 @@ import statistics
 import time
 from collections.abc import Callable
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Count, F, Q, QuerySet
 
 from dasawisma.models import Kehamilan, RumahTangga, Warga
@@ -55,10 +55,18 @@ GROUP BY w.dasawisma_id
 
 
 def floor(tahun: int) -> int:
-    """Run the floor query once; returns the number of dasawisma rows fetched."""
+    """Run the floor query once; returns the number of dasawisma rows fetched.
+
+    Same conditions as the rebuild: one transaction with the rebuild's ``work_mem``
+    (``reporting.rollup.WORK_MEM``, ``SET LOCAL``), not the server default.
+    """
+    from reporting.rollup import WORK_MEM
+
     r = dt.date(tahun, 12, 31)
     params = {"r": r, **{f"c{n}": years_before(r, n) for n in (5, 15, 50, 60)}}
-    with connection.cursor() as cur:
+    with transaction.atomic(), connection.cursor() as cur:
+        if connection.vendor == "postgresql":
+            cur.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")
         cur.execute(FLOOR_SQL, params)
         return len(cur.fetchall())
 

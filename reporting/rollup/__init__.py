@@ -28,6 +28,7 @@ from .rows import buku3_dasawisma_rows, rumah_tangga_rows
 from .store import BULANAN, TAHUNAN, has_locks, lock_chain, rebuild_subtree, rollup_unit
 
 __all__ = [
+    "WORK_MEM",
     "affected_periods",
     "buku3_dasawisma_rows",
     "lock_and_load_chain",
@@ -36,6 +37,10 @@ __all__ = [
     "recompute_dasawisma",
     "rumah_tangga_rows",
 ]
+
+# work_mem of a rebuild's transaction (PostgreSQL): sorts and hash aggregates of a kabupaten stay in memory.
+# bench.baselines.floor runs under the same setting.
+WORK_MEM = "64MB"
 
 
 def rebuild(unit: Unit | None = None, *, tahun: int | None = None, bulan: dt.date | None = None) -> dict:
@@ -59,9 +64,9 @@ def rebuild_periods(unit: Unit | None, years: Sequence[int], months: Sequence[dt
     started = time.monotonic()
     with transaction.atomic():
         lock_chain(unit)
-        if connection.vendor == "postgresql":  # sorts and hash aggregates of a kabupaten stay in memory
+        if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL work_mem = '64MB'")
+                cursor.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")
         if unit is not None:
             unit.refresh_from_db()
         rebuild_subtree(unit, years, months)

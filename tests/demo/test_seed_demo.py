@@ -167,3 +167,25 @@ def test_generate_trusting_foreign_keys_writes_consistent_rows(tree):
                for rt in RumahTangga.objects.select_related("kepala"))
     dw_ids = set(Unit.objects.filter(level=Level.DASAWISMA).values_list("pk", flat=True))
     assert set(Warga.objects.values_list("dasawisma_id", flat=True)) <= dw_ids
+
+
+@pytest.mark.django_db
+def test_demo_submissions_fill_the_dashboards():
+    """seed_demo adds Buku III submissions for the months before the current one, mostly on time and
+    accepted, so completeness pages show real figures; a second run adds nothing."""
+    from reporting.models import Laporan
+
+    _seed(households=120)
+    laporan = Laporan.objects.all()
+    months = {p for p in laporan.values_list("periode", flat=True)}
+    assert laporan.exists() and all(p.day == 1 for p in months)
+    n_dasawisma = Unit.objects.filter(level=Level.DASAWISMA, is_active=True).count()
+    per_month = laporan.count() / len(months)
+    assert 0.6 * n_dasawisma <= per_month <= n_dasawisma
+    assert laporan.filter(terlambat=True).exists() and laporan.filter(terlambat=False).exists()
+    assert laporan.filter(status=Laporan.Status.DITERIMA).exists()
+    assert not laporan.filter(status=Laporan.Status.DIKEMBALIKAN, alasan="").exists()
+    assert max(months) == dt.date(2026, 10, 1) and min(months) == dt.date(2026, 1, 1)  # TODAY is in November
+    n = laporan.count()
+    call_command("seed_demo_laporan", "--force", stdout=StringIO())
+    assert Laporan.objects.count() == n

@@ -74,6 +74,9 @@ class Command(BaseCommand):
         accounts = demo.create_demo_accounts()
         if not no_rebuild:
             self._rebuild(today)
+        call_command(
+            "seed_demo_laporan", "--seed", str(seed), "--today", today.isoformat(), "--force", stdout=self.stdout
+        )
         self._print_accounts(accounts)
 
     def _rebuild(self, today: dt.date) -> None:
