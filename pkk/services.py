@@ -119,6 +119,8 @@ def unit_rename(*, unit: Unit, name: str, actor=None) -> Unit:
 @transaction.atomic
 def unit_move(*, unit: Unit, new_parent: Unit, actor=None) -> Unit:
     """Move a unit (e.g. an RT to another RW); rewrites the stored path of its whole subtree."""
+    unit.refresh_from_db()  # the path in hand may be stale (an ancestor moved meanwhile)
+    new_parent.refresh_from_db()
     _check_parent(unit.level, new_parent)
     if new_parent.path.startswith(unit.path):
         raise ValidationError({"parent": "Wilayah tidak dapat dipindah ke bawah dirinya sendiri."})
@@ -132,6 +134,7 @@ def unit_move(*, unit: Unit, new_parent: Unit, actor=None) -> Unit:
         .exists()
     ):
         raise ValidationError({"parent": f"{Level(unit.level).label} {unit.name} sudah ada di {new_parent}."})
+    old_parent_id = unit.parent_id
     old_prefix = unit.path
     new_prefix = new_parent.path + path_segment(unit.pk)
     subtree = Unit.objects.subtree(unit)
@@ -141,12 +144,15 @@ def unit_move(*, unit: Unit, new_parent: Unit, actor=None) -> Unit:
     subtree.update(path=Concat(Value(new_prefix), Substr("path", len(old_prefix) + 1)))
     unit.refresh_from_db()
     _audit(actor, "unit_move", unit, new_parent=new_parent.pk)
+    # The stored rekap of the old and the new parent change: rebuild their common ancestor's subtree.
+    _request_structure_rebuild(old_parent_id=old_parent_id, unit=unit)
     return unit
 
 
 @transaction.atomic
 def unit_set_active(*, unit: Unit, active: bool, actor=None) -> Unit:
     """Deactivate (or reactivate) a unit and everything under it. Units with data are never deleted."""
+    unit.refresh_from_db()  # the path in hand may be stale (an ancestor moved meanwhile)
     if active and unit.parent_id:
         parent = Unit.objects.get(pk=unit.parent_id)
         if not parent.is_active:
@@ -160,7 +166,31 @@ def unit_set_active(*, unit: Unit, active: bool, actor=None) -> Unit:
     Unit.objects.subtree(unit).update(is_active=active)
     unit.refresh_from_db()
     _audit(actor, "unit_set_active", unit, active=active)
+    if unit.parent_id:
+        # A deactivated unit leaves its parent's sums (registered = active): rebuild the parent.
+        _request_structure_rebuild(old_parent_id=unit.parent_id, unit=unit)
     return unit
+
+
+STRUCTURE_REBUILD_TASK = "reporting.rebuild_structure"
+
+
+def _request_structure_rebuild(*, old_parent_id: int | None, unit: Unit) -> None:
+    """After commit, ask reporting (by task name) to rebuild the stored rekap under the nearest unit that
+    holds both the old and the current place of ``unit``."""
+    from .tasks_bridge import send_task_by_name
+
+    old_path = Unit.objects.get(pk=old_parent_id).path if old_parent_id else ""
+    new_path = unit.path[: -PATH_SEGMENT] if unit.parent_id else unit.path
+    common = ""
+    for i in range(0, min(len(old_path), len(new_path)), PATH_SEGMENT):
+        if old_path[i : i + PATH_SEGMENT] != new_path[i : i + PATH_SEGMENT]:
+            break
+        common += old_path[i : i + PATH_SEGMENT]
+    if not common:
+        return
+    target_id = int(common[-PATH_SEGMENT:])
+    transaction.on_commit(lambda: send_task_by_name(STRUCTURE_REBUILD_TASK, [target_id]))
 
 
 def fill_missing_paths() -> int:

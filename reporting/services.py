@@ -20,6 +20,7 @@ from dasawisma.models import DasawismaChange
 from pkk.models import Level
 
 from . import rollup
+from .models import RekapTahunan
 
 logger = logging.getLogger(__name__)
 
@@ -90,3 +91,18 @@ def rebuild_current(*, today: dt.date | None = None) -> dict[str, Any]:
         "months": [m.isoformat() for m in result["months"]],
         "seconds": round(result["seconds"], 3),
     }
+
+
+def rebuild_structure(*, unit_id: int, today: dt.date | None = None) -> dict[str, Any]:
+    """After a structure change (an RT moved, a unit deactivated) under ``unit_id``: rebuild its subtree
+    and ancestors for every year already stored for it and the current year (Buku II and the twelve months
+    of Buku III each). Locked periods stay as they are."""
+    from pkk.models import Unit
+
+    today = today or timezone.localdate()
+    unit = Unit.objects.get(pk=unit_id)
+    years = set(RekapTahunan.objects.filter(unit_id=unit_id).values_list("tahun", flat=True)) | {today.year}
+    seconds = 0.0
+    for tahun in sorted(years):
+        seconds += rollup.rebuild(unit, tahun=tahun)["seconds"]
+    return {"years": sorted(years), "seconds": round(seconds, 3)}

@@ -120,3 +120,17 @@ def rebuild_unit_period(unit_id: int, jenis: str, periode: str) -> dict[str, Any
 
     unit = Unit.objects.get(pk=unit_id)
     return services.rebuild_unit_period(unit=unit, jenis=jenis, periode=dt.date.fromisoformat(periode))
+
+
+@shared_task(
+    name="reporting.rebuild_structure",
+    acks_late=True,
+    autoretry_for=(DatabaseError,),
+    retry_backoff=30,
+    max_retries=5,
+    soft_time_limit=1800,
+    time_limit=1900,
+)
+def rebuild_structure(unit_id: int) -> dict[str, Any]:
+    """Rebuild the stored rekap under a unit after its structure changed (pkk sends this by name)."""
+    return services.rebuild_structure(unit_id=unit_id)
