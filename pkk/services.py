@@ -95,6 +95,10 @@ def unit_create(
     unit.path = (parent.path if parent else "") + path_segment(unit.pk)
     Unit.objects.filter(pk=unit.pk).update(path=unit.path)
     _audit(actor, "unit_create", unit, parent=parent.pk if parent else None)
+    if actor is not None and parent is not None:
+        # Made by a person in the structure pages: the stored counts above it (JML RT, JML DASAWISMA ...)
+        # follow after commit. Bulk builders (imports, demo data, tests) pass no actor and rebuild themselves.
+        _request_structure_rebuild(old_parent_id=parent.pk, unit=unit)
     return unit
 
 

@@ -20,7 +20,7 @@ from django.db.models.functions import Substr
 from pkk.models import LEVEL_ORDER, PATH_END, PATH_SEGMENT, Kind, Level, Unit
 
 from .layouts import BULANAN, TAHUNAN, Col, Layout
-from .measures import BULANAN_NAMES, TAHUNAN_NAMES
+from .measures import BULANAN_NAMES, TAHUNAN_NAMES, UNIT_COUNT_NAMES
 from .models import RekapBulanan, RekapTahunan
 
 COUNT_BY_LEVEL = {
@@ -32,8 +32,19 @@ COUNT_BY_LEVEL = {
 }
 
 BULAN_NAMA = [
-    "", "Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
-    "November", "Desember",
+    "",
+    "Januari",
+    "Februari",
+    "Maret",
+    "April",
+    "Mei",
+    "Juni",
+    "Juli",
+    "Agustus",
+    "September",
+    "Oktober",
+    "November",
+    "Desember",
 ]
 
 META_LABEL = {
@@ -216,8 +227,9 @@ def signature(layout: Layout, chain: list[Unit]) -> tuple[tuple[str, ...], tuple
     """The layout's signature block; an RW hanging directly under its desa is known by the desa's team."""
     left = layout.signature_left
     if layout.tier == Level.RW and len(chain) >= 2 and chain[-2].level == Level.DESA:
-        left = tuple("Ketua TP PKK Desa/Kelurahan" if line.startswith("Ketua Kelompok PKK Dusun") else line
-                     for line in left)
+        left = tuple(
+            "Ketua TP PKK Desa/Kelurahan" if line.startswith("Ketua Kelompok PKK Dusun") else line for line in left
+        )
     return left, layout.signature_right
 
 
@@ -242,9 +254,12 @@ def child_units(unit: Unit) -> list[Unit]:
     return sorted(Unit.objects.filter(parent=unit, is_active=True), key=lambda c: (c.name, c.pk))
 
 
-def stored_values(buku: str, unit: Unit, periode: int | dt.date) -> dict[int, dict[str, int]]:
-    """Stored measures of every child of ``unit`` for the period, by unit id (one query)."""
-    names = measure_names(buku)
+def stored_values(
+    buku: str, unit: Unit, periode: int | dt.date, *, with_counts: bool = False
+) -> dict[int, dict[str, int]]:
+    """Stored measures (and, ``with_counts``, the stored unit counts) of every child of ``unit`` for the
+    period, by unit id (one query)."""
+    names = measure_names(buku) + (UNIT_COUNT_NAMES if with_counts else [])
     qs = rekap_model(buku).objects.filter(unit__parent=unit, **period_filter(buku, periode)).values("unit_id", *names)
     return {row.pop("unit_id"): row for row in qs}
 
@@ -364,15 +379,15 @@ def report_for_unit(layout: Layout, unit: Unit, periode: int | dt.date, *, chain
     if layout.is_list:
         return build_list_report(layout, unit, periode, chain=chain)
     children = child_units(unit)
-    return build_unit_report(
-        layout,
-        unit,
-        periode,
-        chain=chain,
-        children=children,
-        stored=stored_values(layout.buku, unit, periode),
-        counts=unit_counts_below(unit) if uses_unit_counts(layout) else {},
-    )
+    with_counts = uses_unit_counts(layout)
+    stored = stored_values(layout.buku, unit, periode, with_counts=with_counts)
+    counts: dict[int, dict[str, int]] = {}
+    if with_counts and not all(c.pk in stored for c in children):
+        # A child without a stored row yet (a new unit before its first refresh): count the units live.
+        # Otherwise the stored counts are used: they cost no subtree scan (25,000 units for a kabupaten)
+        # and a locked period keeps the counts it was locked with.
+        counts = unit_counts_below(unit)
+    return build_unit_report(layout, unit, periode, chain=chain, children=children, stored=stored, counts=counts)
 
 
 class SubtreeData:
@@ -392,7 +407,7 @@ class SubtreeData:
         for u in all_active:
             if u.parent_id is not None:
                 self._all_children[u.parent_id].append(u)
-        names = measure_names(buku)
+        names = measure_names(buku) + UNIT_COUNT_NAMES
         qs = (
             rekap_model(buku)
             .objects.filter(
@@ -420,6 +435,9 @@ class SubtreeData:
         if layout.is_list:
             return build_list_report(layout, unit, self.periode, chain=self.chain(unit))
         children = sorted(self._all_children.get(unit.pk, []), key=lambda c: (c.name, c.pk))
+        # The same rule as a single sheet (``report_for_unit``): stored counts, live ones only when a child
+        # has no stored row yet.
+        live = uses_unit_counts(layout) and not all(c.pk in self.stored for c in children)
         return build_unit_report(
             layout,
             unit,
@@ -427,7 +445,7 @@ class SubtreeData:
             chain=self.chain(unit),
             children=children,
             stored=self.stored,
-            counts=self.counts,
+            counts=self.counts if live else {},
         )
 
 

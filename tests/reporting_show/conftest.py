@@ -13,8 +13,9 @@ import pytest
 from django.test import Client
 
 from pkk.models import Level, Unit
-from reporting.measures import BULANAN_NAMES, TAHUNAN_NAMES
+from reporting.measures import BULANAN_NAMES, TAHUNAN_NAMES, UNIT_COUNT_NAMES
 from reporting.models import RekapBulanan, RekapTahunan
+from reporting.selectors import COUNT_BY_LEVEL
 
 TAHUN = 2025
 BULAN = dt.date(2025, 3, 1)
@@ -40,6 +41,10 @@ def seed_rekap(*, tahun: int = TAHUN, bulan: dt.date = BULAN, skip: tuple[Unit, 
                 values[u.pk] = seed_values(names, u, 1 if model is RekapTahunan else 5)
             else:
                 values[u.pk] = {n: sum(values[c][n] for c in children.get(u.pk, [])) for n in names}
+            # Stored unit counts as the roll-up writes them: a registered unit counts itself at its level.
+            own = COUNT_BY_LEVEL.get(u.level) if u.is_active else None
+            for n in UNIT_COUNT_NAMES:
+                values[u.pk][n] = (1 if n == own else 0) + sum(values[c][n] for c in children.get(u.pk, []))
         skip_ids = {s.pk for s in skip}
         model.objects.bulk_create(
             [model(unit_id=u.pk, **period, **values[u.pk]) for u in units if u.pk not in skip_ids]
