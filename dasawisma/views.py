@@ -106,6 +106,38 @@ def _form_page(
     return render(request, "dasawisma/form_page.html", ctx, status=status)
 
 
+def _form_flow(
+    request: HttpRequest,
+    form,
+    *,
+    save,
+    title: str,
+    draft_key: str,
+    back_url: str,
+    conflict: tuple | None = None,
+    context: dict | None = None,
+) -> HttpResponse:
+    """The data-entry flow: GET shows the form; POST validates it and calls ``save(form)``, which calls the
+    service, adds the success message and returns the URL to go to (see ``_done``). A ValidationError from
+    the service goes back on the form. With ``conflict=(form_factory, fields)`` a stale version
+    (``services.ConflictError``) shows the form again with the stored values that differ (``differences``)."""
+    differences: list = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            url = save(form)
+        except services.ConflictError as exc:
+            if conflict is None:
+                raise
+            form, differences = _conflict(request, conflict[0], exc, conflict[1])
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            return _done(request, url)
+    ctx = {"differences": differences} if conflict is not None else {}
+    ctx.update(context or {})
+    return _form_page(request, form, title=title, draft_key=draft_key, back_url=back_url, context=ctx)
+
+
 def _display(value: Any) -> str:
     if value is None or value == "":
         return "—"
