@@ -9,6 +9,7 @@ updated with ``UPDATE ... WHERE version = <that>`` and a stale version raises ``
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -170,6 +171,37 @@ def _versioned_update(instance: models.Model, version: int, fields: list[str]) -
     instance.updated_at = now  # type: ignore[attr-defined]
 
 
+def _update_audited(
+    instance: models.Model,
+    *,
+    model: str,
+    values: dict[str, Any],
+    before: dict[str, Any],
+    version: int,
+    actor,
+    validate: Callable[[Any], None] | None = None,
+    exclude: list[str] | None = None,
+) -> dict[str, list[Any]]:
+    """Set ``values`` on ``instance``, validate (``validate`` then ``full_clean``), write them if ``version``
+    is still current (else ConflictError), record the change in Riwayat and return it."""
+    for k, v in values.items():
+        setattr(instance, k, v)
+    if validate is not None:
+        validate(instance)
+    instance.full_clean(exclude=exclude)
+    _versioned_update(instance, int(version), list(values))
+    changes = _diff(before, values)
+    _audit(
+        model=model,
+        obj=instance,
+        dasawisma_id=instance.dasawisma_id,  # type: ignore[attr-defined]
+        aksi=Riwayat.Aksi.UBAH,
+        changes=changes,
+        actor=actor,
+    )
+    return changes
+
+
 def _nik_taken_error(nik: str, exclude_pk: int | None, actor) -> str | None:
     other = Warga.objects.filter(nik=nik).exclude(pk=exclude_pk).select_related("dasawisma").first()
     if other is None:
@@ -221,19 +253,7 @@ def rumah_tangga_update(*, rumah_tangga: RumahTangga, data: dict[str, Any], vers
     _check_version(rumah_tangga, version)
     data = _clean_rumah_tangga(data)
     before = {k: getattr(rumah_tangga, k) for k in data}
-    for k, v in data.items():
-        setattr(rumah_tangga, k, v)
-    rumah_tangga.full_clean()
-    _versioned_update(rumah_tangga, int(version), list(data))
-    changes = _diff(before, data)
-    _audit(
-        model="rumah_tangga",
-        obj=rumah_tangga,
-        dasawisma_id=rumah_tangga.dasawisma_id,
-        aksi=Riwayat.Aksi.UBAH,
-        changes=changes,
-        actor=actor,
-    )
+    _update_audited(rumah_tangga, model="rumah_tangga", values=data, before=before, version=version, actor=actor)
     record_change(rumah_tangga.dasawisma_id, _jan1())
     return rumah_tangga
 
@@ -473,14 +493,15 @@ def _warga_leave(warga: Warga, version: int, values: dict[str, Any], actor) -> W
     if warga.tanggal_pindah:
         raise ValidationError(f"Warga ini sudah tercatat pindah pada {warga.tanggal_pindah:%d-%m-%Y}.")
     before = {k: getattr(warga, k) for k in values}
-    for k, v in values.items():
-        setattr(warga, k, v)
-    _validate_warga(warga, actor=actor, today=_today())
-    warga.full_clean(exclude=["nik"])
-    _versioned_update(warga, int(version), list(values))
-    changes = _diff(before, values)
-    _audit(
-        model="warga", obj=warga, dasawisma_id=warga.dasawisma_id, aksi=Riwayat.Aksi.UBAH, changes=changes, actor=actor
+    changes = _update_audited(
+        warga,
+        model="warga",
+        values=values,
+        before=before,
+        version=version,
+        actor=actor,
+        validate=lambda w: _validate_warga(w, actor=actor, today=_today()),
+        exclude=["nik"],
     )
     record_change(warga.dasawisma_id, _warga_update_since(changes, before, values))
     return warga
@@ -550,6 +571,20 @@ def _validate_kehamilan(k: Kehamilan, *, today: dt.date) -> None:
     _raise(errors)
 
 
+def _update_kehamilan(
+    kehamilan: Kehamilan, *, values: dict[str, Any], before: dict[str, Any], version: int, actor
+) -> None:
+    _update_audited(
+        kehamilan,
+        model="kehamilan",
+        values=values,
+        before=before,
+        version=version,
+        actor=actor,
+        validate=lambda k: _validate_kehamilan(k, today=_today()),
+    )
+
+
 def _kehamilan_since(*dicts: dict[str, Any]) -> dt.date:
     dates = [d[f] for d in dicts for f in ("tanggal_mulai", "tanggal_selesai") if isinstance(d.get(f), dt.date)]
     return min(dates) if dates else _jan1()
@@ -579,19 +614,7 @@ def kehamilan_update(*, kehamilan: Kehamilan, data: dict[str, Any], version: int
     _check_version(kehamilan, version)
     data = {k: data[k] for k in KEHAMILAN_FIELDS if k in data}
     before = {f: getattr(kehamilan, f) for f in data} | {"tanggal_selesai": kehamilan.tanggal_selesai}
-    for f, v in data.items():
-        setattr(kehamilan, f, v)
-    _validate_kehamilan(kehamilan, today=_today())
-    kehamilan.full_clean()
-    _versioned_update(kehamilan, int(version), list(data))
-    _audit(
-        model="kehamilan",
-        obj=kehamilan,
-        dasawisma_id=kehamilan.dasawisma_id,
-        aksi=Riwayat.Aksi.UBAH,
-        changes=_diff(before, data),
-        actor=actor,
-    )
+    _update_kehamilan(kehamilan, values=data, before=before, version=version, actor=actor)
     record_change(kehamilan.dasawisma_id, _kehamilan_since(before, data))
     return kehamilan
 
@@ -608,18 +631,6 @@ def kehamilan_selesai(*, kehamilan: Kehamilan, tanggal_selesai: dt.date, hasil: 
         raise ValidationError({"tanggal_selesai": ["Tanggal selesai wajib diisi."]})
     values = {"tanggal_selesai": tanggal_selesai, "hasil": hasil or ""}
     before = {f: getattr(kehamilan, f) for f in values}
-    for f, v in values.items():
-        setattr(kehamilan, f, v)
-    _validate_kehamilan(kehamilan, today=_today())
-    kehamilan.full_clean()
-    _versioned_update(kehamilan, int(version), list(values))
-    _audit(
-        model="kehamilan",
-        obj=kehamilan,
-        dasawisma_id=kehamilan.dasawisma_id,
-        aksi=Riwayat.Aksi.UBAH,
-        changes=_diff(before, values),
-        actor=actor,
-    )
+    _update_kehamilan(kehamilan, values=values, before=before, version=version, actor=actor)
     record_change(kehamilan.dasawisma_id, _kehamilan_since({"tanggal_mulai": kehamilan.tanggal_mulai}, values))
     return kehamilan

@@ -91,6 +91,11 @@ def _done(request: HttpRequest, url: str) -> HttpResponse:
     return redirect(url)
 
 
+def _nik_warnings(request: HttpRequest, w: Warga) -> None:
+    for warning in nik_warnings(w.nik, w.tanggal_lahir, w.jenis_kelamin):
+        messages.warning(request, f"Peringatan: {warning}")
+
+
 def _form_page(
     request: HttpRequest,
     form,
@@ -252,18 +257,16 @@ def rumah_tangga_create(request: HttpRequest, unit_id: int) -> HttpResponse:
     dasawisma = selectors.get_dasawisma_for_user(request.user, unit_id)
     _require_writer(request, dasawisma)
     back = reverse("dasawisma:dasawisma_home", kwargs={"unit_id": dasawisma.pk})
-    form = RumahTanggaForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            rt = services.rumah_tangga_create(dasawisma=dasawisma, data=form.service_data(), actor=request.user)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, "Rumah tangga tersimpan. Tambahkan warganya.")
-            return _done(request, reverse("dasawisma:rumah_tangga_detail", kwargs={"rumah_tangga_id": rt.pk}))
-    return _form_page(
+
+    def save(form) -> str:
+        rt = services.rumah_tangga_create(dasawisma=dasawisma, data=form.service_data(), actor=request.user)
+        messages.success(request, "Rumah tangga tersimpan. Tambahkan warganya.")
+        return reverse("dasawisma:rumah_tangga_detail", kwargs={"rumah_tangga_id": rt.pk})
+
+    return _form_flow(
         request,
-        form,
+        RumahTanggaForm(request.POST or None),
+        save=save,
         title=f"Tambah rumah tangga – {dasawisma.label}",
         draft_key=f"rumah-tangga-baru-{dasawisma.pk}",
         back_url=back,
@@ -313,29 +316,22 @@ def rumah_tangga_update(request: HttpRequest, rumah_tangga_id: int) -> HttpRespo
     rt = selectors.get_rumah_tangga_for_user(request.user, rumah_tangga_id)
     _require_writer(request, rt.dasawisma)
     back = reverse("dasawisma:rumah_tangga_detail", kwargs={"rumah_tangga_id": rt.pk})
-    form = RumahTanggaForm(request.POST or None, instance=rt)
-    differences: list = []
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.rumah_tangga_update(
-                rumah_tangga=rt, data=form.service_data(), version=_version(form), actor=request.user
-            )
-        except services.ConflictError as exc:
-            form, differences = _conflict(
-                request, lambda d, cur: RumahTanggaForm(d, instance=cur), exc, services.RUMAH_TANGGA_FIELDS
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, "Perubahan rumah tangga tersimpan.")
-            return _done(request, back)
-    return _form_page(
+
+    def save(form) -> str:
+        services.rumah_tangga_update(
+            rumah_tangga=rt, data=form.service_data(), version=_version(form), actor=request.user
+        )
+        messages.success(request, "Perubahan rumah tangga tersimpan.")
+        return back
+
+    return _form_flow(
         request,
-        form,
+        RumahTanggaForm(request.POST or None, instance=rt),
+        save=save,
+        conflict=(lambda d, cur: RumahTanggaForm(d, instance=cur), services.RUMAH_TANGGA_FIELDS),
         title=f"Ubah {rt_name(rt)}",
         draft_key=f"rumah-tangga-{rt.pk}",
         back_url=back,
-        context={"differences": differences},
     )
 
 
@@ -345,17 +341,19 @@ def keluarga_create(request: HttpRequest, rumah_tangga_id: int) -> HttpResponse:
     rt = selectors.get_rumah_tangga_for_user(request.user, rumah_tangga_id)
     _require_writer(request, rt.dasawisma)
     back = reverse("dasawisma:rumah_tangga_detail", kwargs={"rumah_tangga_id": rt.pk})
-    form = KeluargaForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.keluarga_create(rumah_tangga=rt, no_kk=form.cleaned_data["no_kk"], actor=request.user)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, "No. KK tersimpan.")
-            return _done(request, back)
-    return _form_page(
-        request, form, title="Tambah keluarga (No. KK)", draft_key=f"keluarga-baru-{rt.pk}", back_url=back
+
+    def save(form) -> str:
+        services.keluarga_create(rumah_tangga=rt, no_kk=form.cleaned_data["no_kk"], actor=request.user)
+        messages.success(request, "No. KK tersimpan.")
+        return back
+
+    return _form_flow(
+        request,
+        KeluargaForm(request.POST or None),
+        save=save,
+        title="Tambah keluarga (No. KK)",
+        draft_key=f"keluarga-baru-{rt.pk}",
+        back_url=back,
     )
 
 
@@ -365,27 +363,22 @@ def kepala_set(request: HttpRequest, rumah_tangga_id: int) -> HttpResponse:
     rt = selectors.get_rumah_tangga_for_user(request.user, rumah_tangga_id)
     _require_writer(request, rt.dasawisma)
     back = reverse("dasawisma:rumah_tangga_detail", kwargs={"rumah_tangga_id": rt.pk})
-    form = KepalaForm(request.POST or None, rumah_tangga=rt)
-    differences: list = []
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.kepala_set(
-                rumah_tangga=rt, warga=form.cleaned_data["kepala"], version=_version(form), actor=request.user
-            )
-        except services.ConflictError as exc:
-            form, differences = _conflict(request, lambda d, cur: KepalaForm(d, rumah_tangga=cur), exc, ["kepala"])
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, "Kepala rumah tangga tersimpan.")
-            return _done(request, back)
-    return _form_page(
+
+    def save(form) -> str:
+        services.kepala_set(
+            rumah_tangga=rt, warga=form.cleaned_data["kepala"], version=_version(form), actor=request.user
+        )
+        messages.success(request, "Kepala rumah tangga tersimpan.")
+        return back
+
+    return _form_flow(
         request,
-        form,
+        KepalaForm(request.POST or None, rumah_tangga=rt),
+        save=save,
+        conflict=(lambda d, cur: KepalaForm(d, rumah_tangga=cur), ["kepala"]),
         title="Pilih kepala rumah tangga",
         draft_key=f"kepala-{rt.pk}",
         back_url=back,
-        context={"differences": differences},
     )
 
 
@@ -408,29 +401,26 @@ def _warga_create_page(request: HttpRequest, rt: RumahTangga, keluarga_id: int |
         if "ibu" in initial:
             initial.setdefault("status_dalam_keluarga", "anak")
             initial.setdefault("status_perkawinan", "belum_kawin")
-    form = WargaForm(request.POST or None, rumah_tangga=rt, initial=initial)
-    if request.method == "POST" and form.is_valid():
+
+    def save(form) -> str:
         cd = form.cleaned_data
-        try:
-            w = services.warga_create(
-                rumah_tangga=rt,
-                keluarga=cd.get("keluarga"),
-                no_kk=cd.get("no_kk_baru"),
-                data=form.service_data(),
-                kepala=cd.get("kepala_rumah_tangga", False),
-                actor=request.user,
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, f"Warga {w.nama} tersimpan (No. Registrasi {w.no_registrasi}).")
-            for warning in nik_warnings(w.nik, w.tanggal_lahir, w.jenis_kelamin):
-                messages.warning(request, f"Peringatan: {warning}")
-            return _done(request, back)
+        w = services.warga_create(
+            rumah_tangga=rt,
+            keluarga=cd.get("keluarga"),
+            no_kk=cd.get("no_kk_baru"),
+            data=form.service_data(),
+            kepala=cd.get("kepala_rumah_tangga", False),
+            actor=request.user,
+        )
+        messages.success(request, f"Warga {w.nama} tersimpan (No. Registrasi {w.no_registrasi}).")
+        _nik_warnings(request, w)
+        return back
+
     draft = f"warga-baru-{rt.pk}" + (f"-ibu-{initial['ibu']}" if initial.get("ibu") else "")
-    return _form_page(
+    return _form_flow(
         request,
-        form,
+        WargaForm(request.POST or None, rumah_tangga=rt, initial=initial),
+        save=save,
         title=f"Tambah warga – {rt_name(rt)}",
         draft_key=draft,
         back_url=back,
@@ -495,38 +485,31 @@ def warga_update(request: HttpRequest, warga_id: int) -> HttpResponse:
     w = selectors.get_warga_for_user(request.user, warga_id)
     _require_writer(request, w.dasawisma)
     back = reverse("dasawisma:warga_detail", kwargs={"warga_id": w.pk})
-    form = WargaForm(request.POST or None, rumah_tangga=w.rumah_tangga, instance=w)
-    differences: list = []
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.warga_update(
-                warga=w,
-                data=form.service_data(),
-                keluarga=form.cleaned_data.get("keluarga"),
-                version=_version(form),
-                actor=request.user,
-            )
-        except services.ConflictError as exc:
-            form, differences = _conflict(
-                request,
-                lambda d, cur: WargaForm(d, rumah_tangga=w.rumah_tangga, instance=cur),
-                exc,
-                ["keluarga", *services.WARGA_FIELDS],
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, "Perubahan data warga tersimpan.")
-            for warning in nik_warnings(w.nik, w.tanggal_lahir, w.jenis_kelamin):
-                messages.warning(request, f"Peringatan: {warning}")
-            return _done(request, back)
-    return _form_page(
+
+    def save(form) -> str:
+        services.warga_update(
+            warga=w,
+            data=form.service_data(),
+            keluarga=form.cleaned_data.get("keluarga"),
+            version=_version(form),
+            actor=request.user,
+        )
+        messages.success(request, "Perubahan data warga tersimpan.")
+        _nik_warnings(request, w)
+        return back
+
+    return _form_flow(
         request,
-        form,
+        WargaForm(request.POST or None, rumah_tangga=w.rumah_tangga, instance=w),
+        save=save,
+        conflict=(
+            lambda d, cur: WargaForm(d, rumah_tangga=w.rumah_tangga, instance=cur),
+            ["keluarga", *services.WARGA_FIELDS],
+        ),
         title=f"Ubah data warga {w.nama}",
         draft_key=f"warga-{w.pk}",
         back_url=back,
-        context={"differences": differences, "sections": True, "no_registrasi": w.no_registrasi},
+        context={"sections": True, "no_registrasi": w.no_registrasi},
     )
 
 
@@ -535,38 +518,31 @@ def _leave_page(request: HttpRequest, warga_id: int, kind: str) -> HttpResponse:
     _require_writer(request, w.dasawisma)
     back = reverse("dasawisma:warga_detail", kwargs={"warga_id": w.pk})
     form_cls = MeninggalForm if kind == "meninggal" else PindahForm
-    form = form_cls(request.POST or None, initial={"version": w.version})
-    differences: list = []
-    if request.method == "POST" and form.is_valid():
+
+    def save(form) -> str:
         cd = form.cleaned_data
-        try:
-            if kind == "meninggal":
-                services.warga_meninggal(
-                    warga=w,
-                    tanggal=cd["tanggal_meninggal"],
-                    sebab=cd["sebab_meninggal"],
-                    version=cd["version"],
-                    actor=request.user,
-                )
-            else:
-                services.warga_pindah(warga=w, tanggal=cd["tanggal_pindah"], version=cd["version"], actor=request.user)
-        except services.ConflictError as exc:
-            form, differences = _conflict(
-                request, lambda d, cur: form_cls(d), exc, ["tanggal_meninggal", "tanggal_pindah"]
+        if kind == "meninggal":
+            services.warga_meninggal(
+                warga=w,
+                tanggal=cd["tanggal_meninggal"],
+                sebab=cd["sebab_meninggal"],
+                version=cd["version"],
+                actor=request.user,
             )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
         else:
-            messages.success(request, f"{w.nama} tercatat {kind}.")
-            return _done(request, back)
+            services.warga_pindah(warga=w, tanggal=cd["tanggal_pindah"], version=cd["version"], actor=request.user)
+        messages.success(request, f"{w.nama} tercatat {kind}.")
+        return back
+
     title = f"Catat {w.nama} meninggal" if kind == "meninggal" else f"Catat {w.nama} pindah"
-    return _form_page(
+    return _form_flow(
         request,
-        form,
+        form_cls(request.POST or None, initial={"version": w.version}),
+        save=save,
+        conflict=(lambda d, cur: form_cls(d), ["tanggal_meninggal", "tanggal_pindah"]),
         title=title,
         draft_key=f"warga-{w.pk}-{kind}",
         back_url=back,
-        context={"differences": differences},
     )
 
 
@@ -592,19 +568,19 @@ def kehamilan_create(request: HttpRequest, warga_id: int) -> HttpResponse:
     w = selectors.get_warga_for_user(request.user, warga_id)
     _require_writer(request, w.dasawisma)
     back = reverse("dasawisma:warga_detail", kwargs={"warga_id": w.pk})
-    form = KehamilanForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.kehamilan_create(warga=w, data=form.service_data(), actor=request.user)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, f"Kehamilan {w.nama} tercatat.")
-            return _done(
-                request, reverse("dasawisma:rumah_tangga_detail", kwargs={"rumah_tangga_id": w.rumah_tangga_id})
-            )
-    return _form_page(
-        request, form, title=f"Catat kehamilan – {w.nama}", draft_key=f"kehamilan-baru-{w.pk}", back_url=back
+
+    def save(form) -> str:
+        services.kehamilan_create(warga=w, data=form.service_data(), actor=request.user)
+        messages.success(request, f"Kehamilan {w.nama} tercatat.")
+        return reverse("dasawisma:rumah_tangga_detail", kwargs={"rumah_tangga_id": w.rumah_tangga_id})
+
+    return _form_flow(
+        request,
+        KehamilanForm(request.POST or None),
+        save=save,
+        title=f"Catat kehamilan – {w.nama}",
+        draft_key=f"kehamilan-baru-{w.pk}",
+        back_url=back,
     )
 
 
@@ -615,27 +591,20 @@ def kehamilan_update(request: HttpRequest, kehamilan_id: int) -> HttpResponse:
     _require_writer(request, k.dasawisma)
     back = reverse("dasawisma:warga_detail", kwargs={"warga_id": k.warga_id})
     initial = {"tanggal_mulai": k.tanggal_mulai, "hpl": k.hpl, "kek": k.kek, "version": k.version}
-    form = KehamilanForm(request.POST or None, initial=initial, versioned=True)
-    differences: list = []
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.kehamilan_update(kehamilan=k, data=form.service_data(), version=_version(form), actor=request.user)
-        except services.ConflictError as exc:
-            form, differences = _conflict(
-                request, lambda d, cur: KehamilanForm(d, versioned=True), exc, services.KEHAMILAN_FIELDS
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, "Perubahan kehamilan tersimpan.")
-            return _done(request, back)
-    return _form_page(
+
+    def save(form) -> str:
+        services.kehamilan_update(kehamilan=k, data=form.service_data(), version=_version(form), actor=request.user)
+        messages.success(request, "Perubahan kehamilan tersimpan.")
+        return back
+
+    return _form_flow(
         request,
-        form,
+        KehamilanForm(request.POST or None, initial=initial, versioned=True),
+        save=save,
+        conflict=(lambda d, cur: KehamilanForm(d, versioned=True), services.KEHAMILAN_FIELDS),
         title=f"Ubah kehamilan – {k.warga.nama}",
         draft_key=f"kehamilan-{k.pk}",
         back_url=back,
-        context={"differences": differences},
     )
 
 
@@ -645,41 +614,35 @@ def kehamilan_selesai(request: HttpRequest, kehamilan_id: int) -> HttpResponse:
     k = selectors.get_kehamilan_for_user(request.user, kehamilan_id)
     _require_writer(request, k.dasawisma)
     back = reverse("dasawisma:rumah_tangga_detail", kwargs={"rumah_tangga_id": k.warga.rumah_tangga_id})
-    form = KehamilanSelesaiForm(request.POST or None, initial={"version": k.version})
-    differences: list = []
-    if request.method == "POST" and form.is_valid():
+
+    def save(form) -> str:
         cd = form.cleaned_data
-        try:
-            services.kehamilan_selesai(
-                kehamilan=k,
-                tanggal_selesai=cd["tanggal_selesai"],
-                hasil=cd["hasil"],
-                version=cd["version"],
-                actor=request.user,
+        services.kehamilan_selesai(
+            kehamilan=k,
+            tanggal_selesai=cd["tanggal_selesai"],
+            hasil=cd["hasil"],
+            version=cd["version"],
+            actor=request.user,
+        )
+        if k.hasil == HasilKehamilan.LAHIR_HIDUP:
+            messages.success(request, "Kehamilan selesai: lahir hidup. Sekarang isi data bayi.")
+            query = urlencode(
+                {"ibu": k.warga_id, "keluarga": k.warga.keluarga_id, "tanggal_lahir": k.tanggal_selesai.isoformat()}
             )
-        except services.ConflictError as exc:
-            form, differences = _conflict(
-                request, lambda d, cur: KehamilanSelesaiForm(d), exc, ["tanggal_selesai", "hasil"]
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            if k.hasil == HasilKehamilan.LAHIR_HIDUP:
-                messages.success(request, "Kehamilan selesai: lahir hidup. Sekarang isi data bayi.")
-                query = urlencode(
-                    {"ibu": k.warga_id, "keluarga": k.warga.keluarga_id, "tanggal_lahir": k.tanggal_selesai.isoformat()}
-                )
-                url = reverse("dasawisma:warga_create", kwargs={"rumah_tangga_id": k.warga.rumah_tangga_id})
-                return _done(request, f"{url}?{query}")
-            messages.success(request, "Kehamilan selesai tercatat.")
-            return _done(request, back)
-    return _form_page(
+            url = reverse("dasawisma:warga_create", kwargs={"rumah_tangga_id": k.warga.rumah_tangga_id})
+            return f"{url}?{query}"
+        messages.success(request, "Kehamilan selesai tercatat.")
+        return back
+
+    return _form_flow(
         request,
-        form,
+        KehamilanSelesaiForm(request.POST or None, initial={"version": k.version}),
+        save=save,
+        conflict=(lambda d, cur: KehamilanSelesaiForm(d), ["tanggal_selesai", "hasil"]),
         title=f"Kehamilan selesai – {k.warga.nama}",
         draft_key=f"kehamilan-selesai-{k.pk}",
         back_url=back,
-        context={"differences": differences, "intro": f"Hamil sejak {k.tanggal_mulai:%d-%m-%Y}."},
+        context={"intro": f"Hamil sejak {k.tanggal_mulai:%d-%m-%Y}."},
     )
 
 

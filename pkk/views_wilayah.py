@@ -96,23 +96,36 @@ def struktur(request: HttpRequest, unit_id: int) -> HttpResponse:
     )
 
 
+def _saved(request: HttpRequest, form, save, default_field: str | None = None) -> bool:
+    """POST: validate ``form`` and call ``save(cleaned_data)`` (the service, then the success message).
+    False on GET, or when the form or the service refused (the service's errors are then on the form)."""
+    if request.method != "POST" or not form.is_valid():
+        return False
+    try:
+        save(form.cleaned_data)
+    except ValidationError as exc:
+        _add_errors(form, exc, default_field=default_field)
+        return False
+    return True
+
+
+def _unit_form_page(request: HttpRequest, form, *, unit: Unit, desa: Unit, title: str) -> HttpResponse:
+    return render(request, "pkk/unit_form.html", {"form": form, "unit": unit, "desa": desa, "title": title})
+
+
 @require_http_methods(["GET", "POST"])
 @scoped()
 def unit_tambah(request: HttpRequest, unit_id: int) -> HttpResponse:
     parent = _structure_unit(request, unit_id, (Level.DESA, Level.DUSUN, Level.RW, Level.RT))
     form = UnitCreateForm(request.POST or None, parent=parent, initial={"level": request.GET.get("level")})
-    if request.method == "POST" and form.is_valid():
-        try:
-            unit = services.unit_create(
-                level=form.cleaned_data["level"], name=form.cleaned_data["name"], parent=parent, actor=request.user
-            )
-        except ValidationError as exc:
-            _add_errors(form, exc)
-        else:
-            messages.success(request, f"{unit} ditambahkan di bawah {parent}.")
-            return _back(parent)
-    return render(request, "pkk/unit_form.html", {"form": form, "unit": parent, "desa": _desa_of(parent),
-                                                   "title": f"Tambah wilayah di bawah {parent}"})
+
+    def save(cd) -> None:
+        unit = services.unit_create(level=cd["level"], name=cd["name"], parent=parent, actor=request.user)
+        messages.success(request, f"{unit} ditambahkan di bawah {parent}.")
+
+    if _saved(request, form, save):
+        return _back(parent)
+    return _unit_form_page(request, form, unit=parent, desa=_desa_of(parent), title=f"Tambah wilayah di bawah {parent}")
 
 
 @require_http_methods(["GET", "POST"])
@@ -120,17 +133,15 @@ def unit_tambah(request: HttpRequest, unit_id: int) -> HttpResponse:
 def unit_ubah_nama(request: HttpRequest, unit_id: int) -> HttpResponse:
     unit = _structure_unit(request, unit_id, STRUCTURE_LEVELS)
     form = UnitRenameForm(request.POST or None, initial={"name": unit.name})
-    if request.method == "POST" and form.is_valid():
+
+    def save(cd) -> None:
         old = str(unit)
-        try:
-            services.unit_rename(unit=unit, name=form.cleaned_data["name"], actor=request.user)
-        except ValidationError as exc:
-            _add_errors(form, exc)
-        else:
-            messages.success(request, f"{old} diganti nama menjadi {unit}.")
-            return _back(unit)
-    return render(request, "pkk/unit_form.html", {"form": form, "unit": unit, "desa": _desa_of(unit),
-                                                   "title": f"Ganti nama {unit}"})
+        services.unit_rename(unit=unit, name=cd["name"], actor=request.user)
+        messages.success(request, f"{old} diganti nama menjadi {unit}.")
+
+    if _saved(request, form, save):
+        return _back(unit)
+    return _unit_form_page(request, form, unit=unit, desa=_desa_of(unit), title=f"Ganti nama {unit}")
 
 
 @require_http_methods(["GET", "POST"])
@@ -139,17 +150,15 @@ def unit_pindah(request: HttpRequest, unit_id: int) -> HttpResponse:
     unit = _structure_unit(request, unit_id, (Level.RT, Level.RW, Level.DASAWISMA))
     desa = _desa_of(unit)
     form = UnitMoveForm(request.POST or None, unit=unit, desa=desa)
-    if request.method == "POST" and form.is_valid():
-        target = form.cleaned_data["new_parent"]
-        try:
-            services.unit_move(unit=unit, new_parent=target, actor=request.user)
-        except ValidationError as exc:
-            _add_errors(form, exc, default_field="new_parent")
-        else:
-            messages.success(request, f"{unit} dipindah ke {target}.")
-            return _back(unit)
-    return render(request, "pkk/unit_form.html", {"form": form, "unit": unit, "desa": desa,
-                                                   "title": f"Pindahkan {unit} (sekarang di {unit.parent})"})
+
+    def save(cd) -> None:
+        target = cd["new_parent"]
+        services.unit_move(unit=unit, new_parent=target, actor=request.user)
+        messages.success(request, f"{unit} dipindah ke {target}.")
+
+    if _saved(request, form, save, default_field="new_parent"):
+        return _back(unit)
+    return _unit_form_page(request, form, unit=unit, desa=desa, title=f"Pindahkan {unit} (sekarang di {unit.parent})")
 
 
 def _set_active(request: HttpRequest, unit_id: int, active: bool) -> HttpResponse:

@@ -25,6 +25,18 @@ logger = logging.getLogger(__name__)
 
 PENDING_KEY = "pkk:rekap:pending:{}"
 
+# Tasks that write the rekap: acknowledged after they ran (a worker lost mid-task hands it on) and retried
+# when the database fails.
+DB_TASK_OPTIONS: dict[str, Any] = {"acks_late": True, "autoretry_for": (DatabaseError,)}
+# Rebuilding one unit's subtree (for one period or after a structure change).
+UNIT_REBUILD_OPTIONS: dict[str, Any] = {
+    **DB_TASK_OPTIONS,
+    "retry_backoff": 30,
+    "max_retries": 5,
+    "soft_time_limit": 1800,
+    "time_limit": 1900,
+}
+
 
 def _redis():
     url = settings.CELERY_BROKER_URL
@@ -56,8 +68,7 @@ def _release_pending(dasawisma_id: int) -> None:
 @shared_task(
     name="reporting.refresh_dasawisma",
     bind=True,
-    acks_late=True,
-    autoretry_for=(DatabaseError,),
+    **DB_TASK_OPTIONS,
     retry_backoff=5,
     retry_backoff_max=300,
     retry_jitter=True,
@@ -91,8 +102,7 @@ def sweep_outbox(older_than_seconds: int = 60) -> dict[str, Any]:
 
 @shared_task(
     name="reporting.rebuild_current",
-    acks_late=True,
-    autoretry_for=(DatabaseError,),
+    **DB_TASK_OPTIONS,
     retry_backoff=60,
     max_retries=3,
     soft_time_limit=3 * 3600,
@@ -103,15 +113,7 @@ def rebuild_current() -> dict[str, Any]:
     return services.rebuild_current()
 
 
-@shared_task(
-    name="reporting.rebuild_unit_period",
-    acks_late=True,
-    autoretry_for=(DatabaseError,),
-    retry_backoff=30,
-    max_retries=5,
-    soft_time_limit=1800,
-    time_limit=1900,
-)
+@shared_task(name="reporting.rebuild_unit_period", **UNIT_REBUILD_OPTIONS)
 def rebuild_unit_period(unit_id: int, jenis: str, periode: str) -> dict[str, Any]:
     """Recompute one unit's subtree and ancestors for one period (e.g. right after an unlock)."""
     import datetime as dt
@@ -122,15 +124,7 @@ def rebuild_unit_period(unit_id: int, jenis: str, periode: str) -> dict[str, Any
     return services.rebuild_unit_period(unit=unit, jenis=jenis, periode=dt.date.fromisoformat(periode))
 
 
-@shared_task(
-    name="reporting.rebuild_structure",
-    acks_late=True,
-    autoretry_for=(DatabaseError,),
-    retry_backoff=30,
-    max_retries=5,
-    soft_time_limit=1800,
-    time_limit=1900,
-)
+@shared_task(name="reporting.rebuild_structure", **UNIT_REBUILD_OPTIONS)
 def rebuild_structure(unit_id: int) -> dict[str, Any]:
     """Rebuild the stored rekap under a unit after its structure changed (pkk sends this by name)."""
     return services.rebuild_structure(unit_id=unit_id)
