@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.utils import timezone
+
 from pkk.models import Unit
 
 from .cycle import BULAN_NAMA, KelengkapanRow
@@ -71,8 +73,12 @@ class Tren:
         return any(v is not None for values in self.series.values() for v in values)
 
 
-def tren_bulanan(unit: Unit, tahun: int) -> Tren:
-    """The 12 months of ``tahun`` of the unit's stored RekapBulanan (one query)."""
+def tren_bulanan(unit: Unit, tahun: int, *, today: dt.date | None = None) -> Tren:
+    """The 12 months of ``tahun`` of the unit's stored RekapBulanan (one query).
+
+    Months after the current one show no value ("–"): a rebuild of the year stores them too, but a month
+    that has not begun is no trend."""
+    today = today or timezone.localdate()
     months = [dt.date(tahun, m, 1) for m in range(1, 13)]
     stored = {
         row["bulan"]: row
@@ -82,7 +88,9 @@ def tren_bulanan(unit: Unit, tahun: int) -> Tren:
     }
     series: dict[str, list[int | None]] = {}
     for key, _, measures, _ in TREN_SERIES:
-        series[key] = [sum(stored[m][f] for f in measures) if m in stored else None for m in months]
+        series[key] = [
+            sum(stored[m][f] for f in measures) if m in stored and m <= today else None for m in months
+        ]
     return Tren(tahun=tahun, months=months, series=series)
 
 

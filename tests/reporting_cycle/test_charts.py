@@ -44,3 +44,16 @@ def test_completeness_counts_use_thousand_dots(tree):
     assert "2.345 dari 12.345" in html and "1.000 dari 12.345" in html
     texts = re.findall(r'font-size="(\d+)"', html)
     assert texts and min(int(t) for t in texts) >= 12
+
+
+def test_trend_leaves_months_that_have_not_begun_empty(tree):
+    import datetime as dt
+
+    from reporting.dashboards import tren_bulanan
+    from reporting.models import RekapBulanan
+
+    for m in range(1, 13):
+        RekapBulanan.objects.create(unit=tree.kab, bulan=dt.date(2026, m, 1), ibu_hamil=m)
+    tren = tren_bulanan(tree.kab, 2026, today=dt.date(2026, 11, 24))
+    values = [row["values"][0] for row in tren.table()]
+    assert values[:11] == list(range(1, 12)) and values[11] is None
