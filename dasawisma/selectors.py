@@ -5,8 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.apps import apps
-from django.conf import settings
 from django.db.models import (
     Case,
     CharField,
@@ -139,45 +137,6 @@ def riwayat_of(model: str, object_id: int) -> QuerySet[Riwayat]:
 
 def riwayat_of_many(model: str, object_ids: list[int]) -> QuerySet[Riwayat]:
     return Riwayat.objects.filter(model=model, object_id__in=object_ids).select_related("actor")
-
-
-def due_items(dasawisma: Unit, *, today: dt.date | None = None) -> list[dict[str, Any]]:
-    """What the dasawisma has to submit around this month, with its status from ``reporting.Laporan``.
-
-    Reporting is looked up through the app registry (data flows one way: no import of reporting here).
-    """
-    today = today or timezone.localdate()
-    day = settings.PKK_DEADLINE_DAY
-    this_month = today.replace(day=1)
-    prev_month = (this_month - dt.timedelta(days=1)).replace(day=1)
-    next_month = (this_month + dt.timedelta(days=32)).replace(day=1)
-    items = [
-        {"jenis": "buku3", "judul": "Buku III", "periode": prev_month, "batas": this_month.replace(day=day)},
-        {"jenis": "buku3", "judul": "Buku III", "periode": this_month, "batas": next_month.replace(day=day)},
-    ]
-    if today.month == 1:
-        items.insert(
-            0,
-            {
-                "jenis": "buku2",
-                "judul": "Buku II",
-                "periode": dt.date(today.year - 1, 1, 1),
-                "batas": dt.date(today.year, 1, day),
-            },
-        )
-    try:
-        laporan = apps.get_model("reporting", "Laporan")
-    except LookupError:
-        laporan = None
-    status: dict[tuple[str, dt.date], str] = {}
-    if laporan is not None:
-        rows = laporan.objects.filter(dasawisma=dasawisma, periode__in=[i["periode"] for i in items])
-        status = {(r.jenis, r.periode): r.get_status_display() for r in rows}
-    for item in items:
-        item["status"] = status.get((item["jenis"], item["periode"]), "Belum diajukan")
-        item["diajukan"] = (item["jenis"], item["periode"]) in status
-        item["terlambat"] = not item["diajukan"] and today > item["batas"]
-    return items
 
 
 # ---------------------------------------------------------------------------------------------------------
