@@ -3,6 +3,9 @@ import pytest
 from pkk.celery import app as celery_app
 from tests.builders import build_tree
 
+# Browser fixtures (page, login, url, e2e_tree ...) for test modules in every folder.
+pytest_plugins = ["tests.e2e.fixtures"]
+
 
 @pytest.fixture
 def tree(db):

@@ -6,24 +6,18 @@ import datetime as dt
 
 import pytest
 
-from tests.e2e.conftest import (  # noqa: F401  (fixtures)
-    _playwright,
-    assert_fits_phone,
-    browser,
-    context,
-    e2e_tree,
-    login,
-    page,
-    shot,
-    url,
-)
+from tests.e2e.fixtures import assert_fits_phone, shot
+from tests.e2e.fixtures import login as browser_login
+
+# tests/dasawisma/conftest.py has a test-client ``login`` fixture; here the browser one is meant.
+login = browser_login
 
 pytestmark = pytest.mark.e2e
 
 DANGER = "rgb(220, 53, 69)"  # Bootstrap 5 --bs-danger / form-invalid-border-color
 
 
-def test_invalid_field_has_red_border_and_its_message_below_it(page, login, url, e2e_tree):  # noqa: F811
+def test_invalid_field_has_red_border_and_its_message_below_it(page, login, url, e2e_tree):
     from dasawisma.services import rumah_tangga_create
 
     rt = rumah_tangga_create(
@@ -57,7 +51,7 @@ def test_invalid_field_has_red_border_and_its_message_below_it(page, login, url,
     shot(page, "polish-invalid-fields")
 
 
-def test_kader_landing_page_shows_what_is_due(page, login, url, e2e_tree):  # noqa: F811
+def test_kader_landing_page_shows_what_is_due(page, login, url, e2e_tree):
     from reporting.models import Laporan
 
     login("kader")  # lands on /data/ -> the Mawar page

@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from tests.e2e.conftest import assert_fits_phone, shot
+from tests.e2e.fixtures import assert_fits_phone, shot
 
 TODAY = dt.date.today()
 KK = "3306101203040001"
@@ -249,7 +249,7 @@ def test_second_of_two_concurrent_edits_is_refused_and_keeps_its_input(browser, 
     with a message, the kader's typing is still in the form, and the value stored now is shown."""
     from dasawisma.models import Warga
     from tests.builders import PASSWORD
-    from tests.e2e.conftest import PHONE
+    from tests.e2e.fixtures import PHONE
     from tests.e2e.test_reports import _household
 
     _household(e2e_tree)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.conftest import assert_fits_phone, shot
+from tests.e2e.fixtures import assert_fits_phone, shot
 
 MIN_TAP = 40  # px; the CSS asks 44 for buttons and fields, links in lists are a little smaller
 

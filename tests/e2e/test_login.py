@@ -1,7 +1,7 @@
 """Journey (a): login in Indonesian; a wrong password answers with an Indonesian error."""
 
 from tests.builders import PASSWORD
-from tests.e2e.conftest import assert_fits_phone, shot
+from tests.e2e.fixtures import assert_fits_phone, shot
 
 
 def test_login_page_is_indonesian_and_fits_a_phone(page, url, e2e_tree):

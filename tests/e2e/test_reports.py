@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from tests.e2e.conftest import assert_fits_phone, shot
+from tests.e2e.fixtures import assert_fits_phone, shot
 
 TAHUN = dt.date.today().year
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from openpyxl import load_workbook
 
-from tests.e2e.conftest import assert_fits_phone, shot
+from tests.e2e.fixtures import assert_fits_phone, shot
 
 KALIBOTO = "33.06.16.2006"
 

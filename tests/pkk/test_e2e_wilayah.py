@@ -3,13 +3,13 @@
 import pytest
 
 from tests.builders import PASSWORD
-from tests.e2e.conftest import _playwright, assert_fits_phone, browser, context, e2e_tree, page, shot, url  # noqa: F401
+from tests.e2e.fixtures import assert_fits_phone, shot
 
 pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture
-def signed_in(page, url):  # noqa: F811
+def signed_in(page, url):
     def _signed_in(username):
         page.goto(url("/masuk/"))
         page.fill("#id_username", username)
@@ -22,7 +22,7 @@ def signed_in(page, url):  # noqa: F811
     return _signed_in
 
 
-def test_desa_creates_kader_with_the_picker(signed_in, url, e2e_tree):  # noqa: F811
+def test_desa_creates_kader_with_the_picker(signed_in, url, e2e_tree):
     from django.contrib.auth import get_user_model
 
     tab = signed_in("desa")
@@ -47,7 +47,7 @@ def test_desa_creates_kader_with_the_picker(signed_in, url, e2e_tree):  # noqa: 
     assert not tab.js_errors, tab.js_errors
 
 
-def test_struktur_page_fits_a_phone(signed_in, url, e2e_tree):  # noqa: F811
+def test_struktur_page_fits_a_phone(signed_in, url, e2e_tree):
     tab = signed_in("desa")
     tab.goto(url("/wilayah/struktur/"))
     assert "Struktur Desa Kaliboto" in tab.content()

@@ -6,18 +6,7 @@ import datetime as dt
 
 import pytest
 
-from tests.e2e.conftest import (  # noqa: F401  (fixtures)
-    ARTIFACTS,
-    _playwright,
-    assert_fits_phone,
-    browser,
-    context,
-    e2e_tree,
-    login,
-    page,
-    shot,
-    url,
-)
+from tests.e2e.fixtures import ARTIFACTS, assert_fits_phone, shot
 
 pytestmark = pytest.mark.e2e
 
@@ -29,7 +18,7 @@ TEXT_PX = """() => [...document.querySelectorAll('svg[role=img]')].map(svg => {
 
 
 @pytest.mark.parametrize("width", [360, 768, 1024])
-def test_chart_text_is_readable_at_every_width(page, login, url, e2e_tree, width):  # noqa: F811
+def test_chart_text_is_readable_at_every_width(page, login, url, e2e_tree, width):
     from reporting.models import RekapBulanan
 
     year = dt.date.today().year

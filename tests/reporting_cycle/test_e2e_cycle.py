@@ -7,22 +7,12 @@ import datetime as dt
 
 import pytest
 
-from tests.e2e.conftest import (  # noqa: F401  (fixtures)
-    _playwright,
-    assert_fits_phone,
-    browser,
-    context,
-    e2e_tree,
-    login,
-    page,
-    shot,
-    url,
-)
+from tests.e2e.fixtures import assert_fits_phone, shot
 
 pytestmark = pytest.mark.e2e
 
 
-def test_submit_review_and_dashboard_on_a_phone(page, login, url, e2e_tree):  # noqa: F811
+def test_submit_review_and_dashboard_on_a_phone(page, login, url, e2e_tree):
     from reporting.models import Laporan, RekapBulanan
 
     year = dt.date.today().year

@@ -8,17 +8,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from tests.e2e.conftest import (  # noqa: F401
-    _playwright,
-    assert_fits_phone,
-    browser,
-    context,
-    e2e_tree,
-    login,
-    page,
-    shot,
-    url,
-)
+from tests.e2e.fixtures import assert_fits_phone, shot
 
 from .conftest import seed_rekap
 
@@ -26,14 +16,14 @@ pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture
-def rekap_tree(e2e_tree, settings, tmp_path):  # noqa: F811
+def rekap_tree(e2e_tree, settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path / "media")
     today = timezone.localdate()
     seed_rekap(tahun=today.year, bulan=dt.date(today.year, today.month, 1))
     return e2e_tree
 
 
-def test_report_page_at_phone_width(page, login, url, rekap_tree):  # noqa: F811
+def test_report_page_at_phone_width(page, login, url, rekap_tree):
     login("admin")
     page.goto(url("/laporan/"))
     table = page.locator("table.table-rekap")
@@ -53,7 +43,7 @@ def test_report_page_at_phone_width(page, login, url, rekap_tree):  # noqa: F811
     assert_fits_phone(page, "rekap 4.19b")
 
 
-def test_subtree_export_from_the_page(page, login, url, rekap_tree):  # noqa: F811
+def test_subtree_export_from_the_page(page, login, url, rekap_tree):
     login("pembina")
     page.goto(url("/laporan/"))
     page.get_by_role("button", name="Buat berkas").click()
