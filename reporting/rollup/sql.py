@@ -336,12 +336,15 @@ def bulanan_events_cte(q: Sql, months: list[dt.date], scope: Scope) -> tuple[str
         f"kw.hasil IN {BIRTH_RESULTS} AND kw.tanggal_selesai < m.f AND kw.tanggal_selesai >= m.f42"
         f" AND {active('kw', 'm.f')}"
     )
-    pregnancies = {
-        "ibu_hamil": f"COUNT(DISTINCT CASE WHEN {hamil} THEN kw.warga_id END)",
-        "ibu_hamil_kek": f"COUNT(DISTINCT CASE WHEN {hamil} AND kw.kek THEN kw.warga_id END)",
-        "ibu_melahirkan": count(melahirkan),
-        "ibu_nifas": f"COUNT(DISTINCT CASE WHEN {nifas} THEN kw.warga_id END)",
+    # Per (dasawisma, month, woman) first, then summed: a woman counts once however many of her pregnancies
+    # qualify (EXPLAIN, full scale: three COUNT(DISTINCT) sorted each of 97,000 groups three times).
+    per_woman = {
+        "ibu_hamil": f"MAX({flag(hamil)})",
+        "ibu_hamil_kek": f"MAX({flag(f'{hamil} AND kw.kek')})",
+        "ibu_melahirkan": f"CAST({count(melahirkan)} AS integer)",
+        "ibu_nifas": f"MAX({flag(nifas)})",
     }
+    pregnancies = {name: f"SUM(pw.{name})" for name in per_woman}
     born = "w.tanggal_lahir >= m.f AND w.tanggal_lahir <= m.l"
     died = "w.tanggal_meninggal >= m.f AND w.tanggal_meninggal <= m.l"
     age = q.age_at("w.tanggal_lahir", "w.tanggal_meninggal")
@@ -367,12 +370,17 @@ SELECT k.warga_id, k.dasawisma_id, k.tanggal_mulai, k.tanggal_selesai, k.hasil, 
 FROM {K} k {mother}
 WHERE k.tanggal_mulai <= {p_lmax} AND (k.tanggal_selesai IS NULL OR k.tanggal_selesai >= {p_f42min}){ks}
 ),
-pe(dw, bulan, {pe_cols}) AS (
-SELECT kw.dasawisma_id, m.bulan, {", ".join(pregnancies.values())}
+pw(dw, bulan, {pe_cols}) AS (
+SELECT kw.dasawisma_id, m.bulan, {", ".join(per_woman.values())}
 FROM kw
 JOIN m ON (kw.tanggal_mulai <= m.l AND (kw.tanggal_selesai IS NULL OR kw.tanggal_selesai > m.l))
   OR (kw.tanggal_selesai >= m.f42 AND kw.tanggal_selesai <= m.l)
-GROUP BY kw.dasawisma_id, m.bulan
+GROUP BY kw.dasawisma_id, m.bulan, kw.warga_id
+),
+pe(dw, bulan, {pe_cols}) AS (
+SELECT pw.dw, pw.bulan, {", ".join(pregnancies.values())}
+FROM pw
+GROUP BY pw.dw, pw.bulan
 ),
 we(dw, bulan, {we_cols}) AS (
 SELECT w.dasawisma_id, m.bulan, {", ".join(warga_events.values())}
