@@ -238,7 +238,7 @@ def bulanan_all_tiers(scope: Scope, months: Sequence[dt.date], levels: Sequence[
         f"""ev AS MATERIALIZED (
 SELECT COALESCE(pe.dw, we.dw) AS dw, COALESCE(pe.bulan, we.bulan) AS bulan, {ev_cols}
 FROM pe FULL JOIN we ON we.dw = pe.dw AND we.bulan = pe.bulan)""",
-        f"""t_dasawisma AS MATERIALIZED (
+        f"""t_dasawisma AS (
 SELECT u.id AS unit_id, u.parent_id AS pid, m.bulan AS bulan, {q.now()} AS computed_at, {book.named(values)}
 FROM {U} u CROSS JOIN m
 LEFT JOIN ev ON ev.dw = u.id AND ev.bulan = m.bulan

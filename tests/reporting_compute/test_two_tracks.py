@@ -87,6 +87,33 @@ def test_two_connections_store_exactly_what_one_transaction_stores(units, settin
     assert two["tahunan"][(kab, TAHUN)]["tempat_sampah"] == 0  # are not counted
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_subtree_rebuild_on_two_connections_restores_the_subtree_and_its_ancestors_only(units):
+    _data(units)
+    rollup.rebuild(None, tahun=TAHUN)
+    good = _stored()
+    RekapBulanan.objects.update(ibu_hamil=99)
+    RekapTahunan.objects.update(total_l=99)
+
+    bener = units["bener"]
+    rollup.rebuild(bener, tahun=TAHUN)
+
+    subtree = set(Unit.objects.filter(path__gte=bener.path, path__lt=bener.path + "A").values_list("pk", flat=True))
+    ancestors = set(bener.ancestor_ids()) - subtree
+    now = _stored()
+    assert {k for k in now["bulanan"] if k[0] not in subtree | ancestors}  # there is an outside (Grabag)
+    for book, column in (("tahunan", "total_l"), ("bulanan", "ibu_hamil")):
+        for key, row in now[book].items():
+            if key[0] in subtree:
+                assert row == good[book][key], key
+            elif key[0] in ancestors:  # the sum of its children as stored now (Grabag's still 99)
+                kids = Unit.objects.filter(parent_id=key[0], is_active=True).values_list("pk", flat=True)
+                assert row[column] == sum(now[book][(k, key[1])][column] for k in kids), key
+                assert row[column] != good[book][key][column]
+            else:
+                assert row[column] == 99, key  # untouched
+
+
 def test_inside_a_transaction_the_rebuild_stays_on_one_connection(db):
     assert connection.in_atomic_block
     assert rollup.split_tracks([TAHUN], MONTHS) == (MONTHS, [])
