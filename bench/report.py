@@ -138,8 +138,10 @@ def render_run(r: dict) -> str:
         lines.append(f"| 1 | Per-unit ORM counts (estimate from {pu['sampled_queries']:,} sampled queries, "
                      f"{pu['queries_total']:,} queries in all) | {_f(pu['estimate_s'], ' s', 1)} | | |")
         if "ratio_rebuild_to_floor" in rb:
-            lines.append(f"| 1 | Rebuild / floor | {_f(rb['ratio_rebuild_to_floor'], 'x')} | <= 2x | "
-                         f"{_goal(rb.get('goal_rebuild_le_2x_floor'))} |")
+            judged = rb.get("goal_rebuild_le_2x_floor")
+            verdict = _goal(judged) if judged is not None else "not judged below scale 1 (fixed cost)"
+            lines.append(f"| 1 | Rebuild / floor | {_f(rb['ratio_rebuild_to_floor'], 'x')} | <= 2x at scale 1 | "
+                         f"{verdict} |")
             lines.append(f"| 1 | Per-unit ORM / rebuild | {_f(rb['speedup_vs_per_unit'], 'x', 0)} | >= 50x | "
                          f"{_goal(rb.get('goal_50x_faster_than_per_unit'))} |")
 

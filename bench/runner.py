@@ -246,7 +246,9 @@ class Run:
         if rb:
             out["ratio_rebuild_to_floor"] = rb / fl if fl else None
             out["speedup_vs_per_unit"] = pu / rb
-            out["goal_rebuild_le_2x_floor"] = rb <= 2 * fl
+            # The goal is set for the Purworejo-size run. At 1% the floor is a few milliseconds and the
+            # rebuild's fixed cost (some 20 statements, each planned) is most of its time: shown, not judged.
+            out["goal_rebuild_le_2x_floor"] = rb <= 2 * fl if self.scale >= 1 else None
             out["goal_50x_faster_than_per_unit"] = pu / rb >= 50
         return out
 

@@ -203,6 +203,9 @@ PKK_DEADLINE_DAY = env_int("PKK_DEADLINE_DAY", 5)
 PKK_REFRESH_DEBOUNCE_SECONDS = env_int("PKK_REFRESH_DEBOUNCE_SECONDS", 5 if CELERY_BROKER_URL else 0)
 # How long finished export files are kept, in hours.
 PKK_EXPORT_TTL_HOURS = env_int("PKK_EXPORT_TTL_HOURS", 24)
+# Connections a full roll-up rebuild may use on PostgreSQL (1: one transaction; 2: Buku II and part of
+# Buku III beside the other months, see reporting.rollup.split_tracks).
+PKK_ROLLUP_TRACKS = env_int("PKK_ROLLUP_TRACKS", 2)
 
 # Security: sensible defaults when DEBUG is off (check --deploy clean).
 SESSION_COOKIE_HTTPONLY = True

@@ -1,8 +1,11 @@
 """The roll-up engine: every measure of DOMAIN.md section 4 in SQL, stored per unit and period.
 
 * ``rebuild(unit, tahun=..., bulan=...)``: recompute a subtree (default: everything) for a year and its
-  twelve months, or for one month, then the unit's ancestors. Set-based: one statement per dasawisma-tier
-  book and one per tier above (a parent row is the SUM of its registered children's stored rows).
+  twelve months, or for one month, then the unit's ancestors. Set-based: Buku II in one statement for the
+  dasawisma tier and one per tier above (a parent row is the SUM of its registered children's stored rows);
+  Buku III, when no month is locked (PostgreSQL), in one statement for every tier (``store.
+  bulanan_all_tiers``), else like Buku II. On PostgreSQL a rebuild outside a transaction uses two
+  connections (``split_tracks``).
 * ``lock_and_load_chain(id)`` + ``recompute_dasawisma(chain, years, months)``: one dasawisma, then its
   ancestors only (one statement per ancestor and book). Used by ``reporting.services.refresh_dasawisma``.
 * ``rumah_tangga_rows`` / ``buku3_dasawisma_rows``: the live lists of the dasawisma sheets 4.16a / 4.18a.
@@ -48,7 +51,8 @@ MAIN_TRACK_MONTHS = 2
 
 
 def rebuild(unit: Unit | None = None, *, tahun: int | None = None, bulan: dt.date | None = None) -> dict:
-    """Recompute the stored rekap under ``unit`` (None: every unit) in one transaction.
+    """Recompute the stored rekap under ``unit`` (None: every unit): all of it or nothing (one transaction,
+    or two committed together, see ``split_tracks``).
 
     ``tahun``: Buku II of that year and Buku III of its twelve months; ``bulan``: Buku III of that month
     only (both may be given). With a unit, its ancestors are recomputed afterwards (sum of children).
@@ -65,7 +69,7 @@ def rebuild_periods(unit: Unit | None, years: Sequence[int], months: Sequence[dt
     """``rebuild`` for explicit lists of years (Buku II) and months (Buku III).
 
     On PostgreSQL, outside a caller's transaction, a rebuild of Buku II and several months runs on two
-    connections side by side (``two_tracks``); otherwise in one transaction.
+    connections side by side (``split_tracks``); otherwise in one transaction.
     """
     years = sorted(set(years))
     months = sorted({m.replace(day=1) for m in months})
@@ -83,12 +87,14 @@ def rebuild_periods(unit: Unit | None, years: Sequence[int], months: Sequence[dt
 def split_tracks(years: Sequence[int], months: Sequence[dt.date]) -> tuple[list[dt.date], list[dt.date]]:
     """(months for the main connection, months for a second connection; [] = one connection).
 
-    Buku II and the months of Buku III are independent tables and facts: a rebuild of both can use two of
-    the machine's cores. Measured at full bench scale (800,000 warga): Buku II with its tiers about 1.0 s,
-    each month of Buku III with its tiers about 0.19 s, so the main connection takes Buku II and
-    ``MAIN_TRACK_MONTHS`` months, the second connection the rest. Only on PostgreSQL (SQLite has a single
-    writer), only when no transaction is open (a second connection would not see its uncommitted rows) and
-    when ``ROLLUP_TRACKS`` (settings, default 2) allows it.
+    Buku II and the months of Buku III are independent tables and facts, so a rebuild of both can use two
+    of the machine's cores. Measured at full bench scale (800,000 warga, 15,428 dasawisma), each alone:
+    Buku II with its tiers 0.9-1.0 s; Buku III of twelve months, every tier in one statement, 1.1-1.3 s,
+    of which about 0.3 s does not depend on the number of months. The main connection therefore takes
+    Buku II and the first ``MAIN_TRACK_MONTHS`` months (1.15-1.3 s), the second connection the other
+    months (1.05-1.2 s). Only on PostgreSQL (SQLite has a single writer), only when no transaction is open
+    (a second connection would not see its uncommitted rows) and when ``PKK_ROLLUP_TRACKS`` (settings,
+    default 2) allows it.
     """
     from django.conf import settings
 
@@ -96,7 +102,7 @@ def split_tracks(years: Sequence[int], months: Sequence[dt.date]) -> tuple[list[
     if (
         connection.vendor != "postgresql"
         or connection.in_atomic_block
-        or getattr(settings, "ROLLUP_TRACKS", 2) < 2
+        or settings.PKK_ROLLUP_TRACKS < 2
         or len(months) < 2
     ):
         return months, []

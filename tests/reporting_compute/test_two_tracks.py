@@ -72,7 +72,7 @@ def test_two_connections_store_exactly_what_one_transaction_stores(units, settin
     assert_parent_is_sum_of_children(TAHUN, MONTHS)
 
     _empty()
-    settings.ROLLUP_TRACKS = 1
+    settings.PKK_ROLLUP_TRACKS = 1
     assert rollup.split_tracks([TAHUN], MONTHS) == (MONTHS, [])
     rollup.rebuild(None, tahun=TAHUN)
     one = _stored()
