@@ -224,6 +224,7 @@ def bulanan_all_tiers(scope: Scope, months: Sequence[dt.date], levels: Sequence[
     book = BULANAN
     months = sorted({b.replace(day=1) for b in months})
     q = Sql()
+    now = q.now()
     events, pe_names, we_names = bulanan_events_cte(q, months, scope)
     plist = book.plist(q, months)
     source = {**dict.fromkeys(pe_names, "pe"), **dict.fromkeys(we_names, "we")}
@@ -239,45 +240,58 @@ def bulanan_all_tiers(scope: Scope, months: Sequence[dt.date], levels: Sequence[
 SELECT COALESCE(pe.dw, we.dw) AS dw, COALESCE(pe.bulan, we.bulan) AS bulan, {ev_cols}
 FROM pe FULL JOIN we ON we.dw = pe.dw AND we.bulan = pe.bulan)""",
         f"""t_dasawisma AS (
-SELECT u.id AS unit_id, u.parent_id AS pid, m.bulan AS bulan, {q.now()} AS computed_at, {book.named(values)}
+SELECT u.id AS unit_id, u.parent_id AS pid, m.bulan AS bulan, {now} AS computed_at, {book.named(values)}
 FROM {U} u CROSS JOIN m
 LEFT JOIN ev ON ev.dw = u.id AND ev.bulan = m.bulan
 WHERE {registered_dw})""",
     ]
+
+    def tier(level: str, counts_from: str, joins: str) -> str:
+        """``t_<level>``: every registered unit of the level and month; measures from ``a``."""
+        counts = [f"CAST({v} AS integer)" for v in _counts_for(level, counts_from)]
+        values = [*counts, *(f"CAST(COALESCE(a.{n}, 0) AS integer)" for n in book.measures)]
+        return f"""t_{level} AS MATERIALIZED (
+SELECT p.id AS unit_id, p.parent_id AS pid, m.bulan AS bulan, {now} AS computed_at, {book.named(values)}
+FROM {U} p CROSS JOIN m
+{joins}
+WHERE p.level = {q.p(level)} AND p.is_active{scope.units(q, "p")})"""
+
     done = [Level.DASAWISMA]
     for level in levels:
         children = [c for c in done if level in ALLOWED_PARENT[c]]
-        counts = [f"CAST({v} AS integer)" for v in _counts_for(level, "a")]
-        values = [*counts, *(f"CAST(COALESCE(a.{n}, 0) AS integer)" for n in book.measures)]
+        assert children, f"no tier below {level}"
         if children == [Level.DASAWISMA]:
             # The RT tier from the sparse events of its registered dasawisma (not from every dasawisma-month
             # row), and its count of dasawisma from the units.
             measures = ", ".join(f"SUM(ev.{n}) AS {n}" for n in book.measures)
-            counts = [f"CAST({v} AS integer)" for v in _counts_for(level, "nd")]
-            values = [*counts, *(f"CAST(COALESCE(a.{n}, 0) AS integer)" for n in book.measures)]
             nd = ", ".join(
                 f"{'COUNT(*)' if COUNT_LEVEL[c] == Level.DASAWISMA else '0'} AS {c}" for c in UNIT_COUNT_NAMES
             )
-            ctes.append(f"""t_{level} AS MATERIALIZED (
-SELECT p.id AS unit_id, p.parent_id AS pid, m.bulan AS bulan, {q.now()} AS computed_at, {book.named(values)}
-FROM {U} p CROSS JOIN m
-LEFT JOIN (SELECT u.parent_id AS pid, {nd} FROM {U} u WHERE {registered_dw} GROUP BY u.parent_id) nd
-  ON nd.pid = p.id
+            ctes.append(
+                tier(
+                    level,
+                    "nd",
+                    f"""LEFT JOIN (
+  SELECT u.parent_id AS pid, {nd} FROM {U} u WHERE {registered_dw} GROUP BY u.parent_id
+) nd ON nd.pid = p.id
 LEFT JOIN (
   SELECT u.parent_id AS pid, ev.bulan, {measures} FROM ev JOIN {U} u ON u.id = ev.dw
   WHERE {registered_dw} GROUP BY u.parent_id, ev.bulan
-) a ON a.pid = p.id AND a.bulan = m.bulan
-WHERE p.level = {q.p(level)} AND p.is_active{scope.units(q, "p")})""")
-            done.append(level)
-            continue
-        src = " UNION ALL ".join(f"SELECT * FROM t_{c}" for c in children) or f"SELECT * FROM t_{done[0]} WHERE false"
-        sums = ", ".join(f"SUM(c.{n}) AS {n}" for n in book.columns)
-        ctes.append(f"""t_{level} AS MATERIALIZED (
-SELECT p.id AS unit_id, p.parent_id AS pid, m.bulan AS bulan, {q.now()} AS computed_at, {book.named(values)}
-FROM {U} p CROSS JOIN m
-LEFT JOIN (SELECT c.pid, c.bulan, {sums} FROM ({src}) c GROUP BY c.pid, c.bulan) a
-  ON a.pid = p.id AND a.bulan = m.bulan
-WHERE p.level = {q.p(level)} AND p.is_active{scope.units(q, "p")})""")
+) a ON a.pid = p.id AND a.bulan = m.bulan""",
+                )
+            )
+        else:
+            src = " UNION ALL ".join(f"SELECT * FROM t_{c}" for c in children)
+            sums = ", ".join(f"SUM(c.{n}) AS {n}" for n in book.columns)
+            ctes.append(
+                tier(
+                    level,
+                    "a",
+                    f"""LEFT JOIN (
+  SELECT c.pid, c.bulan, {sums} FROM ({src}) c GROUP BY c.pid, c.bulan
+) a ON a.pid = p.id AND a.bulan = m.bulan""",
+                )
+            )
         done.append(level)
     union = " UNION ALL ".join(f"SELECT * FROM t_{level}" for level in done)
     existing = f" AND o.bulan IN ({plist}){scope.facts(q, 'o.unit_id')}"
