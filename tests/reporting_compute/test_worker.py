@@ -13,6 +13,7 @@ import tempfile
 import threading
 import time
 import uuid
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote
 
@@ -22,10 +23,12 @@ from django.db import connection, connections
 from django.utils import timezone
 
 from dasawisma.models import DasawismaChange
+from pkk.models import Unit
 from reporting import rollup, services
 from reporting.models import RekapBulanan, RekapTahunan
+from reporting.periods import months_of_year
 
-from .data import D, outbox, rumah_tangga, warga
+from .data import D, hamil, outbox, rumah_tangga, warga
 from .test_sums import assert_parent_is_sum_of_children
 
 BASE_DIR = Path(settings.BASE_DIR)
@@ -48,6 +51,44 @@ def _needs_worker_setup() -> None:
         pytest.skip("needs a PostgreSQL DATABASE_URL: the worker process must see the committed test data")
 
 
+@contextmanager
+def running_worker():
+    """A real Celery worker (solo pool) on its own queue against the test database: yields (queue, log file)."""
+    from pkk.celery import app as celery_app
+
+    queue = f"rollup-test-{uuid.uuid4().hex[:8]}"
+    env = {**os.environ, "DATABASE_URL": _test_database_url(), "PKK_REFRESH_DEBOUNCE_SECONDS": "2"}
+    log = tempfile.NamedTemporaryFile("w+", suffix=".log", delete=False)  # noqa: SIM115
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "pkk", "worker", "--pool=solo", "-Q", queue, "--loglevel=INFO",
+         "--without-gossip", "--without-mingle", "--without-heartbeat"],
+        cwd=BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    try:
+        yield queue, log
+    finally:
+        worker.terminate()
+        try:
+            worker.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+            worker.wait(timeout=5)
+        log.close()
+        os.unlink(log.name)
+        with celery_app.connection_for_write() as conn:
+            conn.default_channel.queue_delete(queue)
+
+
+def _monthly() -> dict:
+    rows = RekapBulanan.objects.values("unit_id", "bulan", "ibu_hamil", "bayi_lahir_l")
+    return {(r["unit_id"], r["bulan"]): r for r in rows}
+
+
+def _worker_log(log) -> str:
+    log.seek(0)
+    return log.read()[-4000:]
+
+
 @pytest.mark.celery_worker
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
@@ -63,15 +104,7 @@ def test_rollup_after_edit_through_a_real_worker(units):
     bulan = today.replace(day=1)
     before = RekapBulanan.objects.get(unit=kab, bulan=bulan).bayi_lahir_p
 
-    queue = f"rollup-test-{uuid.uuid4().hex[:8]}"
-    env = {**os.environ, "DATABASE_URL": _test_database_url(), "PKK_REFRESH_DEBOUNCE_SECONDS": "2"}
-    log = tempfile.NamedTemporaryFile("w+", suffix=".log", delete=False)  # noqa: SIM115
-    worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "pkk", "worker", "--pool=solo", "-Q", queue, "--loglevel=INFO",
-         "--without-gossip", "--without-mingle", "--without-heartbeat"],
-        cwd=BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )  # fmt: skip
-    try:
+    with running_worker() as (queue, log):
         # The edit: a baby born today, and its outbox row (as the entry services write them).
         warga(rt, "3306000000000001", "Bayi", "P", today, akta_kelahiran=True)
         outbox(mawar, today)
@@ -86,23 +119,45 @@ def test_rollup_after_edit_through_a_real_worker(units):
                 done = True
                 break
             time.sleep(0.5)
-        log.seek(0)
-        output = log.read()
-        assert done, f"the worker did not refresh the rekap within 60 s; worker log:\n{output[-4000:]}"
+        assert done, f"the worker did not refresh the rekap within 60 s; worker log:\n{_worker_log(log)}"
         assert RekapTahunan.objects.get(unit=kab, tahun=today.year).total_p == 2
         assert RekapBulanan.objects.get(unit=mawar, bulan=bulan).akte_ada == 1
         assert_parent_is_sum_of_children(today.year, [bulan])
-    finally:
-        worker.terminate()
-        try:
-            worker.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            worker.kill()
-            worker.wait(timeout=5)
-        log.close()
-        os.unlink(log.name)
-        with celery_app.connection_for_write() as conn:
-            conn.default_channel.queue_delete(queue)
+
+
+@pytest.mark.celery_worker
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_structure_rebuild_on_two_connections_through_a_real_worker(units):
+    """``reporting.rebuild_structure`` in the worker rebuilds a year and its twelve months of a subtree with
+    two database connections (``rollup.split_tracks``) from inside the worker process."""
+    _needs_worker_setup()
+    from pkk.celery import app as celery_app
+
+    today = timezone.localdate()
+    assert rollup.split_tracks([today.year], months_of_year(today.year))[1], "expected a second connection"
+    for n, key in enumerate(("mawar", "melati", "kenanga")):
+        rt = rumah_tangga(units[key], f"0{n}")
+        ibu = warga(rt, f"330600000000010{n}", "Ibu", "P", D(1992, 5, 1), status="istri", kawin="kawin")
+        warga(rt, f"330600000000010{n}", "Bayi", "L", D(today.year, 1 + n, 10))
+        hamil(ibu, D(today.year, 2, 1))
+    rollup.rebuild(None, tahun=today.year)
+    good = _monthly()
+    bener = units["bener"]
+    subtree = list(Unit.objects.filter(path__gte=bener.path, path__lt=bener.path + "A").values_list("pk", flat=True))
+    RekapBulanan.objects.filter(unit__in=subtree).update(ibu_hamil=99, bayi_lahir_l=99)
+
+    with running_worker() as (queue, log):
+        celery_app.send_task("reporting.rebuild_structure", kwargs={"unit_id": bener.pk}, queue=queue)
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline and RekapBulanan.objects.filter(ibu_hamil=99).exists():
+            time.sleep(0.5)
+        assert not RekapBulanan.objects.filter(ibu_hamil=99).exists(), f"not rebuilt in 90 s:\n{_worker_log(log)}"
+        assert "rebuild_structure" in _worker_log(log) and "succeeded" in _worker_log(log)
+    now = _monthly()
+    assert now == good
+    assert sum(now[(units["kab"].pk, m)]["bayi_lahir_l"] for m in months_of_year(today.year)) == 3
+    assert_parent_is_sum_of_children(today.year, months_of_year(today.year))
 
 
 @pytest.mark.postgres
