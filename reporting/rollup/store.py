@@ -212,8 +212,9 @@ def bulanan_all_tiers(scope: Scope, months: Sequence[dt.date], levels: Sequence[
     """PostgreSQL, no lock on any of ``months``: the dasawisma tier and every tier of ``levels`` (deepest
     first) in one statement. Returns the rows written.
 
-    Each tier's new rows are a ``MATERIALIZED`` CTE, summed from the new rows of the tier below (the
-    children's levels per ``ALLOWED_PARENT``) instead of read back from the table. Without locks every
+    Each tier's new rows are a CTE summed from the new rows of the tier below (the children's levels per
+    ``ALLOWED_PARENT``) instead of read back from the table; the RT tier from the sparse events ``ev``, not
+    from every dasawisma-month. Without locks every
     registered child is recomputed by the same statement, so a parent equals the sum of its children's
     stored rows exactly as ``rollup_level`` computes it. The new rows of every tier are then compared with
     the stored rows in one hash join and the missing or differing ones written by one ``INSERT``.
