@@ -18,7 +18,9 @@ class JenisLaporan(models.TextChoices):
 class RekapTahunan(models.Model):
     """Buku II measures of one unit for one year (every tier, dasawisma up)."""
 
-    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    # No index of its own: the unique (unit, tahun) index serves every lookup by unit (one index write less
+    # per stored row).
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+", db_index=False)
     tahun = models.PositiveSmallIntegerField()
     computed_at = models.DateTimeField(auto_now=True)
 
@@ -32,7 +34,7 @@ class RekapTahunan(models.Model):
 class RekapBulanan(models.Model):
     """Buku III measures of one unit for one month (``bulan`` is the first day of the month)."""
 
-    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+", db_index=False)  # see above
     bulan = models.DateField()
     computed_at = models.DateTimeField(auto_now=True)
 
