@@ -130,8 +130,12 @@ def render_run(r: dict) -> str:
             lines.append(f"| 1 | Full rebuild (Buku II year + Buku III 12 months, all tiers) | not available: "
                          f"{reb.get('reason')} | | |")
         else:
-            lines.append(f"| 1 | Full rebuild (Buku II year + Buku III 12 months, all tiers), median | "
-                         f"{_f(reb.get('median_s'), ' s', 3)} (first {_f(reb.get('first_s'), ' s', 3)}) | | |")
+            how = f"median of {reb['pairs']} runs, each after a floor run" if reb.get("pairs") else "median"
+            pairs = reb.get("ratio_per_pair")
+            spread = f"; rebuild / floor per pair {min(pairs):.2f}-{max(pairs):.2f}x" if pairs else ""
+            lines.append(f"| 1 | Full rebuild (Buku II year + Buku III 12 months, all tiers), {how} | "
+                         f"{_f(reb.get('median_s'), ' s', 3)} (warm-up run {_f(reb.get('first_s'), ' s', 3)}"
+                         f"{spread}) | | |")
         lines.append(f"| 1 | Floor: one SQL scan of warga grouped by dasawisma, median | "
                      f"{_f(rb['floor']['median_s'], ' s', 3)} | | |")
         pu = rb["per_unit_orm"]
