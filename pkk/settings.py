@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "pkk",
     "dasawisma",
     "reporting",
+    "kegiatan",
 ]
 
 MIDDLEWARE = [

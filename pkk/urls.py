@@ -14,6 +14,7 @@ urlpatterns = [
     path("wilayah/", include("pkk.urls_wilayah")),
     path("data/", include("dasawisma.urls")),
     path("laporan/", include("reporting.urls")),
+    path("kegiatan/", include("kegiatan.urls")),
     path("admin/", admin.site.urls),
 ]
 
