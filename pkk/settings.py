@@ -70,7 +70,6 @@ INSTALLED_APPS = [
     "template_partials",
     "bootstrap",
     "axes",
-    "import_export",
     "pkk",
     "dasawisma",
     "reporting",

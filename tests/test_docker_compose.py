@@ -103,10 +103,11 @@ def test_media_volume_shared_by_web_and_worker(compose):
         assert services[name]["environment"]["MEDIA_ROOT"] == "/app/media"
 
 
-def test_dockerfile_installs_requirements_on_python_311_slim():
+def test_dockerfile_installs_the_production_lock_on_python_311_slim():
     text = (ROOT / "Dockerfile").read_text()
     assert re.search(r"^FROM python:3\.11-slim\b", text, re.M)
-    assert "pip install -r requirements.txt" in text
+    assert "pip install --require-hashes -r requirements.lock" in text
+    assert "requirements-dev" not in text, "the image must not install the test tools"
     assert re.search(r"^USER (?!root)\S+", text, re.M), "the image must not run as root"
 
 
