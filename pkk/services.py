@@ -63,7 +63,7 @@ def _check_parent(level: str, parent: Unit | None) -> None:
         )
 
 
-def _normalise_name(level: str, name: str) -> str:
+def _normalize_name(level: str, name: str) -> str:
     """RW and RT numbers are written with two digits (``1`` -> ``01``) so that 1 and 01 are one unit."""
     name = " ".join((name or "").split())
     if level in (Level.RW, Level.RT) and name.isdigit() and len(name) < 2:
@@ -80,7 +80,7 @@ def same_desa(a: Unit, b: Unit) -> bool:
 def unit_create(
     *, level: str, name: str, parent: Unit | None, code: str | None = None, kind: str = "", actor=None
 ) -> Unit:
-    name = _normalise_name(level, name)
+    name = _normalize_name(level, name)
     if not name:
         raise ValidationError({"name": "Nama wilayah wajib diisi."})
     _check_parent(level, parent)
@@ -104,7 +104,7 @@ def unit_create(
 
 @transaction.atomic
 def unit_rename(*, unit: Unit, name: str, actor=None) -> Unit:
-    name = _normalise_name(unit.level, name)
+    name = _normalize_name(unit.level, name)
     if not name:
         raise ValidationError({"name": "Nama wilayah wajib diisi."})
     if (

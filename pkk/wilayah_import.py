@@ -52,14 +52,6 @@ class ImportResult:
     updated: dict[str, int] = field(default_factory=lambda: {lv.value: 0 for lv in LEVELS})
     unchanged: dict[str, int] = field(default_factory=lambda: {lv.value: 0 for lv in LEVELS})
 
-    @property
-    def total_created(self) -> int:
-        return sum(self.created.values())
-
-    @property
-    def total_updated(self) -> int:
-        return sum(self.updated.values())
-
 
 def parent_code(code: str) -> str | None:
     return code.rsplit(".", 1)[0] if "." in code else None

@@ -110,7 +110,7 @@ WHERE o.id IS NULL OR ({old}) <> ({new})
         """``v1 AS jml_desa, ...``: the values of ``columns`` named for ``insert``."""
         return ", ".join(f"{v} AS {c}" for v, c in zip(values, self.columns, strict=True))
 
-    def normalise(self, value: object) -> int | dt.date:
+    def normalize(self, value: object) -> int | dt.date:
         if self.period == "tahun":
             return int(value)  # type: ignore[arg-type]
         if isinstance(value, str):
@@ -118,8 +118,8 @@ WHERE o.id IS NULL OR ({old}) <> ({new})
         return value  # type: ignore[return-value]
 
 
-TAHUNAN = Book(REKAP_T, "tahun", JenisLaporan.BUKU_II.value, tuple(TAHUNAN_NAMES))
-BULANAN = Book(REKAP_B, "bulan", JenisLaporan.BUKU_III.value, tuple(BULANAN_NAMES))
+BUKU_II = Book(REKAP_T, "tahun", JenisLaporan.BUKU_II.value, tuple(TAHUNAN_NAMES))
+BUKU_III = Book(REKAP_B, "bulan", JenisLaporan.BUKU_III.value, tuple(BULANAN_NAMES))
 
 
 def _execute(q: Sql, sql: str) -> int:
@@ -165,7 +165,7 @@ def _counts_for(level: str, source: str | None) -> list[str]:
 def dasawisma_tahunan(scope: Scope, tahun: int, *, locks: bool) -> int:
     """Write every registered dasawisma of the scope for year ``tahun`` (one pass over warga).
     ``locks``: whether any lock exists for the year (else the statement skips the lock test)."""
-    book = TAHUNAN
+    book = BUKU_II
     q = Sql()
     agg = tahunan_dasawisma_select(q, year_reference(tahun), scope)
     period, kp = q.pint(tahun), q.pdate(book.kunci_date(tahun))
@@ -185,7 +185,7 @@ def _dasawisma_ids(q: Sql, scope: Scope) -> str:
 
 def dasawisma_bulanan(scope: Scope, months: Sequence[dt.date], *, locks: bool) -> int:
     """Write every registered dasawisma of the scope for all ``months`` in one statement."""
-    book = BULANAN
+    book = BUKU_III
     months = sorted({b.replace(day=1) for b in months})
     q = Sql()
     events, pe_names, we_names = bulanan_events_cte(q, months, scope)
@@ -287,24 +287,24 @@ def rebuild_subtree(unit: Unit | None, years: Sequence[int], months: Sequence[dt
         scope = Scope(dasawisma_id=unit.pk)
     else:
         scope = Scope(unit=unit)
-    t_locks, b_locks = has_locks(TAHUNAN, years), has_locks(BULANAN, months)
-    written = {TAHUNAN.table: 0, BULANAN.table: 0}
+    t_locks, b_locks = has_locks(BUKU_II, years), has_locks(BUKU_III, months)
+    written = {BUKU_II.table: 0, BUKU_III.table: 0}
     for tahun in years:
-        written[TAHUNAN.table] += dasawisma_tahunan(scope, tahun, locks=t_locks)
+        written[BUKU_II.table] += dasawisma_tahunan(scope, tahun, locks=t_locks)
     if months:
-        written[BULANAN.table] += dasawisma_bulanan(scope, months, locks=b_locks)
+        written[BUKU_III.table] += dasawisma_bulanan(scope, months, locks=b_locks)
     refresh_planner_stats(written)
     if unit is None or not unit.is_active or unit.level != Level.DASAWISMA:
         if years:
-            delete_inactive(TAHUNAN, years, scope, locks=t_locks)
+            delete_inactive(BUKU_II, years, scope, locks=t_locks)
         if months:
-            delete_inactive(BULANAN, months, scope, locks=b_locks)
+            delete_inactive(BUKU_III, months, scope, locks=b_locks)
     top = LEVEL_ORDER.index(unit.level) if unit is not None else 0
     for level in [level for level in LEVELS_UP if LEVEL_ORDER.index(level) >= top]:
         if years:
-            rollup_parents(TAHUNAN, years, level=level, scope=scope, locks=t_locks)
+            rollup_parents(BUKU_II, years, level=level, scope=scope, locks=t_locks)
         if months:
-            rollup_parents(BULANAN, months, level=level, scope=scope, locks=b_locks)
+            rollup_parents(BUKU_III, months, level=level, scope=scope, locks=b_locks)
 
 
 def refresh_planner_stats(written: dict[str, int]) -> None:
