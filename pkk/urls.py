@@ -15,6 +15,7 @@ urlpatterns = [
     path("wilayah/", include("pkk.urls_wilayah")),
     path("data/", include("dasawisma.urls")),
     path("laporan/", include("reporting.urls")),
+    path("binaan/", include("binaan.urls")),
     path("admin/", admin.site.urls),
 ]
 

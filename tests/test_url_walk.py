@@ -27,12 +27,15 @@ from django.views import View
 
 from pkk.models import Level
 from pkk.scope import scope_exempt, scoped
+from tests.binaan.factories import binaan_objects
 
 # --------------------------------------------------------------------------------------------------
 # The walk
 
 OBJECT_KWARGS = ("unit_id", "rumah_tangga_id", "keluarga_id", "warga_id", "kehamilan_id", "laporan_id", "job_id",
-                 "user_id")
+                 "user_id",
+                 # desa binaan (tests/binaan/factories.py: Kaliboto, pembina Bener)
+                 "penetapan_id", "binaan_id", "kunjungan_id", "foto_id", "tindak_lanjut_id")
 PLAIN_KWARGS = ("tahun", "bulan", "lampiran")
 # Views any visitor may open (login_not_required). A new public view must be reviewed and added here.
 PUBLIC = {"login", "healthz"}
@@ -144,6 +147,7 @@ def mawar(tree, settings, tmp_path):
         "laporan_id": [laporan],
         "job_id": [job],
         "user_id": [tree.kader],
+        **binaan_objects(tree),
     }
 
 
