@@ -10,6 +10,7 @@ from django.utils import timezone
 from dasawisma.forms import PhoneFormMixin
 from pkk.forms import UnitPickerField
 from pkk.models import Level, Unit
+from pkk.photos import MultiplePhotoInput, PhotosField
 
 from .models import BukuWajib, FokusArea, FokusStatus, Kunjungan
 from .services import KunjunganData, TindakLanjutBaru
@@ -214,15 +215,11 @@ class KunjunganForm(PhoneFormMixin, forms.Form):
 
 
 class FotoForm(forms.Form):
-    foto = forms.FileField(label="Foto (dari kamera atau galeri)",
-                           widget=forms.ClearableFileInput(attrs={"accept": "image/*", "class": "form-control"}))
+    """One or several photos per submit (``pkk.photos.PhotosField``: each checked and resized)."""
+
+    foto = PhotosField(label="Foto", required=True, widget=MultiplePhotoInput(attrs={"class": "form-control"}))
     keterangan = forms.CharField(label="Keterangan foto", required=False, max_length=200,
                                  widget=forms.TextInput(attrs={"class": "form-control"}))
-
-    def clean_foto(self):
-        from .uploads import check_image
-
-        return check_image(self.cleaned_data["foto"], field="Foto")
 
 
 class JawabForm(PhoneFormMixin, forms.Form):

@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 
 from pkk.models import TimeStamped, Unit
+from pkk.photos import private_file_storage, private_name
 
 
 class FokusArea(models.TextChoices):
@@ -47,16 +48,17 @@ class BukuWajib(models.TextChoices):
     KEGIATAN = "kegiatan", "Kegiatan"
 
 
+# Files live in the private storage of pkk.photos (never a public URL) under names that reveal nothing.
 def _sk_path(instance: Penetapan, filename: str) -> str:
-    return f"binaan/sk/{instance.kabupaten_id}/{instance.tahun}/{filename}"
+    return private_name("binaan/sk", ".pdf")
 
 
 def _foto_path(instance: KunjunganFoto, filename: str) -> str:
-    return f"binaan/kunjungan/{instance.kunjungan_id}/{filename}"
+    return private_name("binaan/kunjungan", ".jpg")
 
 
 def _jawaban_path(instance: TindakLanjut, filename: str) -> str:
-    return f"binaan/tindak-lanjut/{instance.pk}/{filename}"
+    return private_name("binaan/tindak-lanjut", ".jpg")
 
 
 class Penetapan(TimeStamped):
@@ -66,7 +68,8 @@ class Penetapan(TimeStamped):
     tahun = models.PositiveSmallIntegerField()
     nomor_sk = models.CharField("nomor SK", max_length=120)
     tanggal_sk = models.DateField("tanggal SK")
-    scan_sk = models.FileField("scan SK (PDF)", upload_to=_sk_path, blank=True)
+    scan_sk = models.FileField("scan SK (PDF)", upload_to=_sk_path, storage=private_file_storage,
+                              blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
 
     class Meta:
@@ -176,7 +179,7 @@ class KunjunganBuku(models.Model):
 
 class KunjunganFoto(models.Model):
     kunjungan = models.ForeignKey(Kunjungan, on_delete=models.CASCADE, related_name="foto")
-    file = models.FileField(upload_to=_foto_path)
+    file = models.FileField(upload_to=_foto_path, storage=private_file_storage)
     keterangan = models.CharField(max_length=200, blank=True, default="")
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     uploaded_at = models.DateTimeField(auto_now_add=True)
@@ -205,7 +208,7 @@ class TindakLanjut(TimeStamped):
     # The desa's answer ("sudah dilaksanakan").
     jawaban_catatan = models.TextField(blank=True, default="")
     jawaban_tanggal = models.DateField(null=True, blank=True)
-    jawaban_foto = models.FileField(upload_to=_jawaban_path, blank=True)
+    jawaban_foto = models.FileField(upload_to=_jawaban_path, storage=private_file_storage, blank=True)
     jawaban_oleh = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -341,7 +341,7 @@ class Progress:
     row: BinaanRow
     areas: list[dict]  # per focus area: label, the statuses per finished visit, the latest, a chart
     kunjungan: list[Kunjungan]
-    kegiatan_per_pokja: list[tuple[str, int]] | None  # None: the kegiatan app is not there (hook)
+    kegiatan_per_pokja: list[tuple[str, int]]
 
 
 STATUS_LEVEL = {FokusStatus.BELUM: 0, FokusStatus.PROSES: 1, FokusStatus.BAIK: 2}
@@ -366,14 +366,8 @@ def progress_for(db: DesaBinaan, *, today: dt.date) -> Progress:
                     kegiatan_per_pokja=kegiatan_per_pokja(db.desa, db.penetapan.tahun))
 
 
-def kegiatan_per_pokja(desa: Unit, tahun: int) -> list[tuple[str, int]] | None:
-    """HOOK for the kegiatan app (helper ``kegiatan``): the number of kegiatan per pokja of the desa in the
-    year. Returns None while that app is not installed; the page then says so."""
-    try:
-        from kegiatan import selectors as kegiatan_selectors  # type: ignore[import-not-found]
-    except ImportError:
-        return None
-    fn = getattr(kegiatan_selectors, "count_per_pokja", None)
-    if fn is None:
-        return None
-    return list(fn(desa, tahun))
+def kegiatan_per_pokja(desa: Unit, tahun: int) -> list[tuple[str, int]]:
+    """Kegiatan of the desa (and the units under it) in the year, per pokja (the kegiatan app's selector)."""
+    from kegiatan.selectors import kegiatan_per_pokja as per_pokja
+
+    return [(f"{c.label} ({c.nama})", c.jumlah) for c in per_pokja(desa, tahun)]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -11,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from pkk.models import Level, Unit
+from pkk.photos import delete_files_on_commit
 
 from .models import (
     BukuWajib,
@@ -135,7 +137,8 @@ def desa_binaan_set_pembina(*, desa_binaan: DesaBinaan, pembina: Unit, actor) ->
 
 
 def _delete_after_commit(storage, name: str) -> None:
-    transaction.on_commit(lambda: storage.delete(name))
+    """The file goes once the transaction that dropped (or replaced) its row commits; a rollback keeps it."""
+    delete_files_on_commit([SimpleNamespace(storage=storage, name=name)])
 
 
 @transaction.atomic

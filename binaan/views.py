@@ -10,7 +10,7 @@ URL map (namespace ``binaan``, mounted at ``/binaan/``):
     /binaan/<binaan_id>/kunjungan/baru/               POST: a new draft visit
     /binaan/kunjungan/<kunjungan_id>/                 edit a draft (pembina) or read a finished visit
     /binaan/kunjungan/<kunjungan_id>/foto/, hapus/    POST: add a photo, delete a draft
-    /binaan/foto/<foto_id>/ (+ hapus/)                a photo, served after the scope check
+    /binaan/foto/<kunjungan_foto_id>/ (+ hapus/)                a photo, served after the scope check
     /binaan/tindak-lanjut/<tindak_lanjut_id>/jawab/, konfirmasi/, buka/, foto/
 
 Browser-test ids: visit form ``form-kunjungan`` (draft.js), buttons ``btn-simpan-draf`` / ``btn-selesai``;
@@ -20,11 +20,9 @@ photo form ``form-foto`` with ``btn-unggah``; answer form ``form-jawab`` with ``
 
 from __future__ import annotations
 
-import mimetypes
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -32,6 +30,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from dasawisma.forms import add_service_errors
 from pkk.models import Level, Role, Unit
+from pkk.photos import serve_private_file
 from pkk.scope import assignments, is_global, scoped
 
 from . import selectors, services
@@ -63,17 +62,8 @@ def _saved(request: HttpRequest, url: str) -> HttpResponse:
     return redirect(url)
 
 
-def _serve(file_field, *, download_name: str) -> FileResponse:
-    if not file_field:
-        raise Http404
-    try:
-        handle = file_field.open("rb")
-    except (FileNotFoundError, OSError):
-        raise Http404 from None
-    content_type = mimetypes.guess_type(file_field.name)[0] or "application/octet-stream"
-    response = FileResponse(handle, content_type=content_type, as_attachment=False, filename=download_name)
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
+def _serve(file_field, *, download_name: str):
+    return serve_private_file(file_field, download_name)
 
 
 def admin_kabupaten(user) -> list[Unit]:
@@ -355,12 +345,14 @@ def foto_upload(request: HttpRequest, kunjungan_id: int) -> HttpResponse:
     form = FotoForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            services.kunjungan_foto_add(kunjungan=k, content=form.cleaned_data["foto"], name="foto.jpg",
-                                        keterangan=form.cleaned_data.get("keterangan") or "", actor=request.user)
+            for content in form.cleaned_data["foto"]:
+                services.kunjungan_foto_add(kunjungan=k, content=content, name=content.name,
+                                            keterangan=form.cleaned_data.get("keterangan") or "", actor=request.user)
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
-            messages.success(request, "Foto tersimpan.")
+            n = len(form.cleaned_data["foto"])
+            messages.success(request, "Foto tersimpan." if n == 1 else f"{n} foto tersimpan.")
     else:
         for e in form.errors.get("foto", []) + form.errors.get("keterangan", []):
             messages.error(request, e if e.startswith("Foto") else f"Foto: {e}")
@@ -369,15 +361,15 @@ def foto_upload(request: HttpRequest, kunjungan_id: int) -> HttpResponse:
 
 @require_GET
 @scoped(*READ)
-def foto(request: HttpRequest, foto_id: int) -> HttpResponse:
-    f = selectors.get_foto_for_user(request.user, foto_id)
+def foto(request: HttpRequest, kunjungan_foto_id: int) -> HttpResponse:
+    f = selectors.get_foto_for_user(request.user, kunjungan_foto_id)
     return _serve(f.file, download_name=f"foto-kunjungan-{f.kunjungan_id}-{f.pk}.jpg")
 
 
 @require_POST
 @scoped(*PEMBINA)
-def foto_hapus(request: HttpRequest, foto_id: int) -> HttpResponse:
-    f = selectors.get_foto_for_user(request.user, foto_id)
+def foto_hapus(request: HttpRequest, kunjungan_foto_id: int) -> HttpResponse:
+    f = selectors.get_foto_for_user(request.user, kunjungan_foto_id)
     if not selectors.may_visit(request.user, f.kunjungan.desa_binaan):
         raise Http404
     try:

@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "pkk",
     "dasawisma",
     "reporting",
+    "kegiatan",
     "binaan",
 ]
 
@@ -230,6 +231,26 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# Uploaded photos and scans (pkk/photos.py; kegiatan, desa binaan). Private: never under a served URL.
+# PKK_STORAGE_BACKEND=local keeps them in PKK_PRIVATE_MEDIA_ROOT; =s3 stores them in a private
+# S3-compatible bucket through django-storages (AWS_STORAGE_BUCKET_NAME, AWS_S3_ENDPOINT_URL,
+# AWS_S3_REGION_NAME, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY), under the prefix PKK_S3_LOCATION.
+PKK_STORAGE_BACKEND = env_str("PKK_STORAGE_BACKEND", "local")
+if PKK_STORAGE_BACKEND not in ("local", "s3"):
+    raise ImproperlyConfigured(f"PKK_STORAGE_BACKEND must be 'local' or 's3', got {PKK_STORAGE_BACKEND!r}")
+PKK_PRIVATE_MEDIA_ROOT = Path(env_str("PKK_PRIVATE_MEDIA_ROOT", str(BASE_DIR / "media-private")))
+PKK_S3_LOCATION = env_str("PKK_S3_LOCATION", "private")
+if PKK_STORAGE_BACKEND == "s3":
+    AWS_STORAGE_BUCKET_NAME = env_str("AWS_STORAGE_BUCKET_NAME")
+    AWS_S3_ENDPOINT_URL = os.environ.get("AWS_S3_ENDPOINT_URL") or None
+    AWS_S3_REGION_NAME = os.environ.get("AWS_S3_REGION_NAME") or None
+    AWS_ACCESS_KEY_ID = os.environ.get("AWS_ACCESS_KEY_ID") or None
+    AWS_SECRET_ACCESS_KEY = os.environ.get("AWS_SECRET_ACCESS_KEY") or None
+PKK_PHOTO_MAX_MB = env_int("PKK_PHOTO_MAX_MB", 10)
+PKK_PHOTO_MAX_COUNT = env_int("PKK_PHOTO_MAX_COUNT", 10)  # photos per submit
+PKK_PHOTO_MAX_PIXELS = env_int("PKK_PHOTO_MAX_PIXELS", 60_000_000)  # decompression bombs are refused
+PKK_PDF_MAX_MB = env_int("PKK_PDF_MAX_MB", 10)
 
 # Desa binaan (binaan app): thresholds of the status rules (binaan/progress.py, docs/binaan.md).
 PKK_BINAAN_DAYS_WITHOUT_VISIT = env_int("PKK_BINAAN_DAYS_WITHOUT_VISIT", 60)

@@ -62,7 +62,7 @@ def binaan_objects(tree, *, tahun: int = 2025) -> dict:
         "penetapan_id": [p],
         "binaan_id": [db],
         "kunjungan_id": [Kunjungan.objects.get(pk=k.pk)],
-        "foto_id": [k.foto.get()],
+        "kunjungan_foto_id": [k.foto.get()],
         "tindak_lanjut_id": [tl],
     }
 

@@ -68,7 +68,7 @@ def test_decree_scan_must_be_a_pdf_with_the_message_shown(tree, as_user):
         "scan_sk": SimpleUploadedFile("sk.pdf", b"MZ not a pdf", content_type="application/pdf"),
     })
     assert resp.status_code == 200
-    assert "Scan SK harus berupa berkas PDF." in resp.content.decode()
+    assert "Scan SK: berkas „sk.pdf“ bukan PDF (namanya berakhiran .pdf" in resp.content.decode()
     assert not Penetapan.objects.exists()
 
 

@@ -7,7 +7,6 @@ import datetime as dt
 import io
 
 import pytest
-from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -152,26 +151,29 @@ def test_photo_is_resized_served_in_scope_and_deleted_with_the_draft(tree, db_ka
     with foto.file.open("rb") as fh:
         img = Image.open(io.BytesIO(fh.read()))
         assert img.format == "JPEG" and max(img.size) == 1600 and img.size == (1600, 1200)
-    url = reverse("binaan:foto", kwargs={"foto_id": foto.pk})
+    url = reverse("binaan:foto", kwargs={"kunjungan_foto_id": foto.pk})
     resp = c.get(url)
     assert resp.status_code == 200 and resp["Content-Type"] == "image/jpeg"
+    assert resp["Cache-Control"] == "private, no-store"
     assert as_user(tree.pembina_grabag).get(url).status_code == 404
     assert as_user(tree.desa).get(url).status_code == 404  # a draft's photo
     assert as_user(tree.kader).get(url).status_code == 403
-    assert not settings.MEDIA_URL.startswith("/binaan")  # served only through the view above
-    name = foto.file.name
-    assert default_storage.exists(name)
+    name, storage = foto.file.name, foto.file.storage
+    assert storage.exists(name) and not name.startswith("binaan/kunjungan/1/")  # a name that reveals nothing
     with django_capture_on_commit_callbacks(execute=True) as callbacks:  # files go after the commit
         resp = c.post(reverse("binaan:kunjungan_hapus", kwargs={"kunjungan_id": k.pk}))
     assert resp.status_code == 302 and len(callbacks) == 1
     assert not Kunjungan.objects.filter(pk=k.pk).exists()
-    assert not default_storage.exists(name), "deleting a draft visit deletes its photo files"
+    assert not storage.exists(name), "deleting a draft visit deletes its photo files"
 
 
 @pytest.mark.parametrize("content,name,message", [
-    (b"x" * (10 * 1024 * 1024 + 1), "besar.jpg", "Foto terlalu besar (10 MB); paling besar 10 MB."),
-    (b"%PDF-1.4 a pdf renamed", "foto.jpg", "Foto bukan gambar yang dapat dibaca (JPG, PNG atau WebP)."),
-    (b"just some text", "catatan.txt", "Foto bukan gambar yang dapat dibaca (JPG, PNG atau WebP)."),
+    (b"x" * (10 * 1024 * 1024 + 1), "besar.jpg",
+     "Foto: berkas „besar.jpg“ terlalu besar (10,0 MB); paling besar 10 MB."),
+    (b"%PDF-1.4 a pdf renamed", "foto.jpg",
+     "Foto: berkas „foto.jpg“ bukan gambar (namanya berakhiran .jpg, tetapi isinya bukan gambar: berkas lain yang "
+     "diganti namanya?). Kirim foto JPEG, PNG atau WebP."),
+    (b"just some text", "catatan.txt", "Foto: berkas „catatan.txt“ bukan gambar"),
 ])
 def test_photo_refusals_show_a_message_naming_the_field(tree, db_kaliboto, as_user, content, name, message):
     c = as_user(tree.pembina)
@@ -185,7 +187,7 @@ def test_a_gif_is_refused_by_type(tree, db_kaliboto, as_user):
     c = as_user(tree.pembina)
     k = _new_visit(c, db_kaliboto)
     resp = _upload(c, k, jpeg_bytes(fmt="GIF"), name="a.gif", ctype="image/gif")
-    assert "Foto harus berupa gambar JPG, PNG atau WebP." in resp.content.decode()
+    assert "Foto: jenis gambar GIF („a.gif“) tidak didukung; kirim JPEG, PNG atau WebP." in resp.content.decode()
 
 
 def test_a_finished_visit_takes_no_photos_and_cannot_be_deleted(tree, db_kaliboto, as_user):
