@@ -127,7 +127,7 @@ def test_a_later_visit_marks_an_earlier_follow_up_done_when_it_is_finished(tree,
                                                       f"selesai_{a.pk}_catatan": "Sudah berjalan"}))
     a.refresh_from_db()
     b.refresh_from_db()
-    assert a.status == "selesai" and a.selesai_tanggal == dt.date(2026, 11, 15) and a.selesai_catatan == "Sudah berjalan"
+    assert (a.status, a.selesai_tanggal, a.selesai_catatan) == ("selesai", dt.date(2026, 11, 15), "Sudah berjalan")
     assert b.status == "terbuka"
     # A finished visit stays read-only, but its follow-ups can still be confirmed.
     resp = c.post(reverse("binaan:tl_konfirmasi", kwargs={"tindak_lanjut_id": b.pk}))
