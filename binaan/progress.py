@@ -298,7 +298,7 @@ def rows_for(binaan: list[DesaBinaan], *, today: dt.date, thresholds: Thresholds
         by_year[db.penetapan.tahun].append(db)
     ms: dict[tuple[int, int], Measures] = {}
     for tahun, dbs in by_year.items():
-        for desa_pk, m in measures([db.desa for db in dbs], tahun, as_of(tahun, today)).items():
+        for desa_pk, m in measures([db.desa for db in dbs], tahun, today).items():
             ms[(tahun, desa_pk)] = m
     ids = [db.pk for db in binaan]
     finished = Kunjungan.objects.filter(desa_binaan_id__in=ids, status=Kunjungan.Status.SELESAI)
