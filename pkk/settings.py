@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "dasawisma",
     "reporting",
     "kegiatan",
+    "binaan",
 ]
 
 MIDDLEWARE = [
@@ -258,3 +259,13 @@ PKK_PHOTO_MAX_MB = env_int("PKK_PHOTO_MAX_MB", 10)
 PKK_PHOTO_MAX_COUNT = env_int("PKK_PHOTO_MAX_COUNT", 10)  # photos per submit
 PKK_PHOTO_MAX_PIXELS = env_int("PKK_PHOTO_MAX_PIXELS", 60_000_000)  # decompression bombs are refused
 PKK_PDF_MAX_MB = env_int("PKK_PDF_MAX_MB", 10)
+
+# Desa binaan (binaan app): thresholds of the status rules (binaan/progress.py, docs/binaan.md).
+PKK_BINAAN_DAYS_WITHOUT_VISIT = env_int("PKK_BINAAN_DAYS_WITHOUT_VISIT", 60)
+PKK_BINAAN_OVERDUE_TERTINGGAL = env_int("PKK_BINAAN_OVERDUE_TERTINGGAL", 2)
+PKK_BINAAN_MIN_COMPLETENESS = env_int("PKK_BINAAN_MIN_COMPLETENESS", 80)
+PKK_BINAAN_LOW_COMPLETENESS = env_int("PKK_BINAAN_LOW_COMPLETENESS", 50)
+PKK_BINAAN_MIN_TIMELINESS = env_int("PKK_BINAAN_MIN_TIMELINESS", 60)
+PKK_BINAAN_MIN_COVERAGE = env_int("PKK_BINAAN_MIN_COVERAGE", 80)
+PKK_BINAAN_MAX_WARNINGS = env_int("PKK_BINAAN_MAX_WARNINGS", 10)
+PKK_BINAAN_MAX_BELUM = env_int("PKK_BINAAN_MAX_BELUM", 5)

@@ -27,12 +27,15 @@ from django.views import View
 
 from pkk.models import Level
 from pkk.scope import scope_exempt, scoped
+from tests.binaan.factories import binaan_objects
 
 # --------------------------------------------------------------------------------------------------
 # The walk
 
 OBJECT_KWARGS = ("unit_id", "rumah_tangga_id", "keluarga_id", "warga_id", "kehamilan_id", "laporan_id", "job_id",
-                 "user_id", "kegiatan_id", "foto_id")
+                 "user_id", "kegiatan_id", "foto_id",
+                 # desa binaan (tests/binaan/factories.py: Kaliboto, pembina Bener)
+                 "penetapan_id", "binaan_id", "kunjungan_id", "kunjungan_foto_id", "tindak_lanjut_id")
 PLAIN_KWARGS = ("tahun", "bulan", "lampiran")
 # Views any visitor may open (login_not_required). A new public view must be reviewed and added here.
 PUBLIC = {"login", "healthz"}
@@ -154,6 +157,7 @@ def mawar(tree, settings, tmp_path):
         "user_id": [tree.kader],
         "kegiatan_id": [kegiatan],
         "foto_id": [foto],
+        **binaan_objects(tree),
     }
 
 
