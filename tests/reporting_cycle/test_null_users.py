@@ -24,8 +24,13 @@ def _client(user):
 def test_laporan_without_submitter_or_reviewer_renders_for_every_reader(tree):
     now = timezone.now()
     lap = Laporan.objects.create(
-        dasawisma=tree.mawar, jenis="buku3", periode=now.date().replace(day=1, year=2025), submitted_at=now,
-        status=Laporan.Status.DIKEMBALIKAN, reviewed_at=now, alasan="Cek ibu hamil",
+        dasawisma=tree.mawar,
+        jenis="buku3",
+        periode=now.date().replace(day=1, year=2025),
+        submitted_at=now,
+        status=Laporan.Status.DIKEMBALIKAN,
+        reviewed_at=now,
+        alasan="Cek ibu hamil",
     )
     LaporanRiwayat.objects.create(laporan=lap, aksi=LaporanRiwayat.Aksi.AJUKAN, actor=None)
     url = reverse("reporting:laporan_detail", kwargs={"laporan_id": lap.pk})
@@ -60,4 +65,4 @@ def test_no_template_reads_a_filter_argument_through_a_relation():
                 offenders.append(f"{path.relative_to(root)}:{n}")
     assert offenders == []
     # the pattern does catch the old form
-    assert FILTER_ARG_THROUGH_RELATION.search('{{ x.y.get_full_name|default:laporan.submitted_by.username }}')
+    assert FILTER_ARG_THROUGH_RELATION.search("{{ x.y.get_full_name|default:laporan.submitted_by.username }}")
