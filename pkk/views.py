@@ -5,7 +5,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
 from .models import Role
-from .scope import assignments, home_unit, scope_exempt, scoped
+from .scope import assignments, home_unit, inactive_assignments, scope_exempt, scoped
 
 
 @require_GET
@@ -21,7 +21,11 @@ def home(request: HttpRequest) -> HttpResponse:
         from reporting.views_cycle import render_dashboard
 
         return render_dashboard(request, unit)
-    return render(request, "pkk/home.html", {"unit": unit, "assignments": assignments(request.user)})
+    return render(
+        request,
+        "pkk/home.html",
+        {"unit": unit, "assignments": assignments(request.user), "inactive_assignments": inactive_assignments(request.user)},
+    )
 
 
 login_view = login_not_required(scope_exempt(auth_views.LoginView.as_view(redirect_authenticated_user=True)))
