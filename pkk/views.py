@@ -24,7 +24,11 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "pkk/home.html",
-        {"unit": unit, "assignments": assignments(request.user), "inactive_assignments": inactive_assignments(request.user)},
+        {
+            "unit": unit,
+            "assignments": assignments(request.user),
+            "inactive_assignments": inactive_assignments(request.user),
+        },
     )
 
 
