@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 
 
 class TimeStamped(models.Model):
@@ -101,6 +102,17 @@ class Unit(TimeStamped):
             ),
         ]
         indexes = [models.Index(fields=["parent", "level", "name"]), models.Index(fields=["level", "name"])]
+        constraints += [
+            # Below a desa, active siblings of one level never share a name (RW/RT numbers are stored
+            # normalised, "01"): a partial unique index, on SQLite and PostgreSQL alike.
+            models.UniqueConstraint(
+                models.F("parent"),
+                models.F("level"),
+                Lower("name"),
+                condition=Q(is_active=True, level__in=["dusun", "rw", "rt", "dasawisma"]),
+                name="unit_sibling_name_unique",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.label

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import logging
+import re
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Value
 from django.db.models.functions import Cast, Concat, LPad
+from django.utils import timezone
 
 from .models import (
     ALLOWED_PARENT,
@@ -63,12 +65,55 @@ def _check_parent(level: str, parent: Unit | None) -> None:
         )
 
 
+NUMBERED_LEVELS = (Level.RW, Level.RT)
+NUMBER_MAX = 999
+_NUMBER_RE = re.compile(r"(?:(?:rw|rt)\.?\s*)?([0-9]+)", re.IGNORECASE)
+
+
+def unit_number(level: str, name: str) -> str:
+    """An RW or RT number as stored: digits only, at least two (``1``, ``001``, ``RT 1`` -> ``01``).
+    Raises a ValidationError naming the field for anything else."""
+    label = Level(level).label
+    raw = " ".join((name or "").split())
+    m = _NUMBER_RE.fullmatch(raw)
+    if not m:
+        raise ValidationError({"name": f"Nomor {label} harus berupa angka (mis. 01), bukan “{raw}”."})
+    n = int(m.group(1))
+    if not 1 <= n <= NUMBER_MAX:
+        raise ValidationError({"name": f"Nomor {label} harus antara 1 dan {NUMBER_MAX}."})
+    return f"{n:02d}"
+
+
 def _normalise_name(level: str, name: str) -> str:
-    """RW and RT numbers are written with two digits (``1`` -> ``01``) so that 1 and 01 are one unit."""
+    """RW and RT are numbers written with two digits (``1`` -> ``01``) so that 1 and 01 are one unit."""
     name = " ".join((name or "").split())
-    if level in (Level.RW, Level.RT) and name.isdigit() and len(name) < 2:
-        name = name.zfill(2)
+    if level in NUMBERED_LEVELS and name:
+        return unit_number(level, name)
     return name
+
+
+def sibling_clash(*, parent: Unit, level: str, name: str, exclude_pk: int | None = None) -> str | None:
+    """The message naming the active sibling that already has this name (case-insensitive), or None."""
+    siblings = Unit.objects.filter(parent=parent, level=level, name__iexact=name, is_active=True)
+    other = siblings.exclude(pk=exclude_pk).first()
+    if other is None:
+        return None
+    return (
+        f"{other.label} sudah ada di {parent} (dibuat {timezone.localtime(other.created_at):%d-%m-%Y}). "
+        f"Pakai {other.label} yang ada, atau pilih {'nomor' if level in NUMBERED_LEVELS else 'nama'} lain."
+    )
+
+
+def _save_unique(write) -> None:
+    """Run ``write`` (a save or update of units); the partial unique index on active siblings turns a
+    clash that slipped past the check (two requests at once) into the same Indonesian message."""
+    try:
+        with transaction.atomic():
+            write()
+    except IntegrityError as exc:
+        if "unit_sibling_name_unique" in str(exc) or "UNIQUE" in str(exc).upper():
+            raise ValidationError({"name": "Nama/nomor ini baru saja dipakai wilayah lain di tingkat yang sama."})
+        raise
 
 
 def same_desa(a: Unit, b: Unit) -> bool:
@@ -86,12 +131,13 @@ def unit_create(
     _check_parent(level, parent)
     if parent is not None and not parent.is_active:
         raise ValidationError({"parent": f"{parent} tidak aktif; aktifkan dahulu sebelum menambah di bawahnya."})
-    siblings = Unit.objects.filter(parent=parent, level=level, name__iexact=name, is_active=True)
-    if parent is not None and siblings.exists():
-        raise ValidationError({"name": f"{Level(level).label} bernama “{name}” sudah ada di {parent}."})
+    if parent is not None:
+        clash = sibling_clash(parent=parent, level=level, name=name)
+        if clash:
+            raise ValidationError({"name": clash})
     unit = Unit(level=level, name=name, parent=parent, code=code or None, kind=kind)
     unit.full_clean(exclude=["path"])
-    unit.save()
+    _save_unique(unit.save)
     unit.path = (parent.path if parent else "") + path_segment(unit.pk)
     Unit.objects.filter(pk=unit.pk).update(path=unit.path)
     _audit(actor, "unit_create", unit, parent=parent.pk if parent else None)
@@ -107,15 +153,12 @@ def unit_rename(*, unit: Unit, name: str, actor=None) -> Unit:
     name = _normalise_name(unit.level, name)
     if not name:
         raise ValidationError({"name": "Nama wilayah wajib diisi."})
-    if (
-        unit.parent_id
-        and Unit.objects.filter(parent_id=unit.parent_id, level=unit.level, name__iexact=name, is_active=True)
-        .exclude(pk=unit.pk)
-        .exists()
-    ):
-        raise ValidationError({"name": f"Nama “{name}” sudah dipakai di tingkat yang sama."})
+    if unit.parent_id:
+        clash = sibling_clash(parent=unit.parent, level=unit.level, name=name, exclude_pk=unit.pk)
+        if clash:
+            raise ValidationError({"name": clash})
     unit.name = name
-    unit.save(update_fields=["name", "updated_at"])
+    _save_unique(lambda: unit.save(update_fields=["name", "updated_at"]))
     _audit(actor, "unit_rename", unit, name=name)
     return unit
 
@@ -132,17 +175,14 @@ def unit_move(*, unit: Unit, new_parent: Unit, actor=None) -> Unit:
         raise ValidationError({"parent": "Wilayah hanya dapat dipindah di dalam desa/kelurahan yang sama."})
     if not new_parent.is_active:
         raise ValidationError({"parent": f"{new_parent} tidak aktif."})
-    if (
-        Unit.objects.filter(parent=new_parent, level=unit.level, name__iexact=unit.name, is_active=True)
-        .exclude(pk=unit.pk)
-        .exists()
-    ):
-        raise ValidationError({"parent": f"{Level(unit.level).label} {unit.name} sudah ada di {new_parent}."})
+    clash = sibling_clash(parent=new_parent, level=unit.level, name=unit.name, exclude_pk=unit.pk)
+    if clash:
+        raise ValidationError({"parent": clash})
     old_parent_id = unit.parent_id
     old_prefix = unit.path
     new_prefix = new_parent.path + path_segment(unit.pk)
     subtree = Unit.objects.subtree(unit)
-    Unit.objects.filter(pk=unit.pk).update(parent=new_parent)
+    _save_unique(lambda: Unit.objects.filter(pk=unit.pk).update(parent=new_parent))
     from django.db.models.functions import Substr
 
     subtree.update(path=Concat(Value(new_prefix), Substr("path", len(old_prefix) + 1)))
@@ -161,13 +201,10 @@ def unit_set_active(*, unit: Unit, active: bool, actor=None) -> Unit:
         parent = Unit.objects.get(pk=unit.parent_id)
         if not parent.is_active:
             raise ValidationError({"parent": f"{parent} tidak aktif; aktifkan dahulu wilayah induknya."})
-        if (
-            Unit.objects.filter(parent=parent, level=unit.level, name__iexact=unit.name, is_active=True)
-            .exclude(pk=unit.pk)
-            .exists()
-        ):
-            raise ValidationError({"name": f"Sudah ada {Level(unit.level).label} aktif bernama “{unit.name}”."})
-    Unit.objects.subtree(unit).update(is_active=active)
+        clash = sibling_clash(parent=parent, level=unit.level, name=unit.name, exclude_pk=unit.pk)
+        if clash:
+            raise ValidationError({"name": f"{unit} tidak dapat diaktifkan kembali: {clash}"})
+    _save_unique(lambda: Unit.objects.subtree(unit).update(is_active=active))
     unit.refresh_from_db()
     _audit(actor, "unit_set_active", unit, active=active)
     if unit.parent_id:
