@@ -245,3 +245,30 @@ class AccountCreateForm(forms.Form):
             levels = ", ".join(str(Level(lv).label) for lv in ROLE_LEVELS[role])
             self.add_error("unit", f"Wilayah tugas: peran {Role(role).label} harus pada tingkat {levels}.")
         return data
+
+
+class AccountUpdateForm(forms.Form):
+    """Name, and the role and unit of the account's one assignment (when it has exactly one)."""
+
+    name = forms.CharField(label="Nama lengkap", max_length=150,
+                           error_messages={"required": "Nama lengkap wajib diisi."})
+
+    def __init__(self, *args, viewer, role_choices, unit_within: Unit | None = None, with_assignment: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not with_assignment:
+            return
+        self.fields["role"] = forms.ChoiceField(label="Peran", choices=role_choices)
+        if len(role_choices) == 1:
+            self.fields["role"].widget = forms.HiddenInput()
+        levels = sorted({lv for r, _ in role_choices for lv in ROLE_LEVELS[r]}, key=lambda lv: Level.values.index(lv))
+        self.fields["unit"] = UnitPickerField(
+            user=viewer, levels=tuple(levels), within=unit_within, label="Wilayah tugas"
+        )
+
+    def clean(self):
+        data = super().clean()
+        role, unit = data.get("role"), data.get("unit")
+        if role and unit and unit.level not in ROLE_LEVELS[role]:
+            levels = ", ".join(str(Level(lv).label) for lv in ROLE_LEVELS[role])
+            self.add_error("unit", f"Wilayah tugas: peran {Role(role).label} harus pada tingkat {levels}.")
+        return data

@@ -20,6 +20,7 @@ from .models import (
     Level,
     Role,
     RoleAssignment,
+    SandiSementara,
     Unit,
     path_segment,
 )
@@ -298,4 +299,94 @@ def account_set_active(*, user, active: bool, actor=None):
     user.is_active = active
     user.save(update_fields=["is_active"])
     _audit(actor, "account_set_active", None, user=user.username, active=active)
+    return user
+
+
+# --------------------------------------------------------------------------- one-time passwords, account edits
+
+# No 0/o, 1/l/i: the password is read out or copied from a phone screen.
+_OTP_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+MUST_CHANGE_SESSION_KEY = "pkk_sandi_wajib_ganti"
+
+
+def one_time_password() -> str:
+    """Twelve random characters in three groups (``k7m2-p9x4-q3wz``): about 59 bits, easy to type."""
+    import secrets
+
+    return "-".join("".join(secrets.choice(_OTP_ALPHABET) for _ in range(4)) for _ in range(3))
+
+
+@transaction.atomic
+def account_reset_password(*, user, actor) -> str:
+    """Give ``user`` a one-time password and return it (the only time it exists in clear). The owner must
+    change it at the next login; open sessions end (the password hash changed) and a login lockout of the
+    account is lifted."""
+    if actor is not None and actor.pk == user.pk:
+        raise ValidationError("Kata sandi akun Anda sendiri diganti lewat menu Ganti sandi.")
+    if not user.is_active:
+        raise ValidationError(f"Akun {user.username} nonaktif; aktifkan dahulu.")
+    password = one_time_password()
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    SandiSementara.objects.update_or_create(
+        user=user,
+        defaults={"must_change": True, "reset_by": actor, "reset_at": timezone.now(), "changed_at": None},
+    )
+    _audit(actor, "account_reset_password", None, user=user.username)
+    username = user.username
+    transaction.on_commit(lambda: _axes_reset(username))
+    return password
+
+
+def _axes_reset(username: str) -> None:
+    from axes.utils import reset
+
+    reset(username=username)
+
+
+def password_must_change(user) -> bool:
+    return SandiSementara.objects.filter(user=user, must_change=True).exists()
+
+
+@transaction.atomic
+def account_password_changed(*, user) -> None:
+    """The owner chose a password of their own: the one-time password rule ends."""
+    SandiSementara.objects.filter(user=user, must_change=True).update(must_change=False, changed_at=timezone.now())
+
+
+@transaction.atomic
+def account_update(*, user, name: str, assignment: RoleAssignment | None = None, role: str | None = None,
+                   unit: Unit | None = None, actor=None):
+    """Edit the name and (when ``assignment`` is given) the role and unit of that assignment, in place."""
+    name = " ".join((name or "").split())
+    if not name:
+        raise ValidationError({"name": "Nama lengkap wajib diisi."})
+    changes: dict[str, str] = {}
+    if name != user.first_name:
+        changes["name"] = name
+        user.first_name = name[:150]
+        user.save(update_fields=["first_name"])
+    moved = assignment is not None and role and unit is not None
+    if moved and (role, unit.pk) != (assignment.role, assignment.unit_id):
+        if actor is not None and actor.pk == user.pk:
+            raise ValidationError({"unit": "Anda tidak dapat mengubah tugas akun Anda sendiri."})
+        if unit.level not in ROLE_LEVELS[role]:
+            levels = ", ".join(str(Level(lv).label) for lv in ROLE_LEVELS[role])
+            raise ValidationError({"unit": f"Wilayah tugas: peran {Role(role).label} harus pada tingkat {levels}."})
+        if not unit.is_active:
+            raise ValidationError({"unit": f"Wilayah tugas: {unit} tidak aktif."})
+        old = f"{assignment.role}@{assignment.unit_id}"
+        twin = RoleAssignment.objects.filter(user=user, role=role, unit=unit).exclude(pk=assignment.pk).first()
+        if twin is not None:  # held before: take that row up again, drop this one
+            twin.is_active = True
+            twin.save(update_fields=["is_active", "updated_at"])
+            assignment.is_active = False
+            assignment.save(update_fields=["is_active", "updated_at"])
+        else:
+            assignment.role, assignment.unit, assignment.is_active = role, unit, True
+            assignment.full_clean()
+            assignment.save(update_fields=["role", "unit", "is_active", "updated_at"])
+        changes["assignment"] = f"{old}->{role}@{unit.pk}"
+    if changes:
+        _audit(actor, "account_update", unit, user=user.username, **changes)
     return user

@@ -229,3 +229,10 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+
+# --- people (issue 10): a one-time password set by the desa/admin must be changed at the next login.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.messages.middleware.MessageMiddleware") + 1,
+    "pkk.middleware.ForcePasswordChangeMiddleware",
+)

@@ -10,4 +10,6 @@ urlpatterns = [
     path("<int:user_id>/", views_accounts.akun_detail, name="detail"),
     path("<int:user_id>/nonaktifkan/", views_accounts.akun_nonaktifkan, name="nonaktifkan"),
     path("<int:user_id>/aktifkan/", views_accounts.akun_aktifkan, name="aktifkan"),
+    path("<int:user_id>/reset-sandi/", views_accounts.akun_reset_sandi, name="reset_sandi"),
+    path("<int:user_id>/ubah/", views_accounts.akun_ubah, name="ubah"),
 ]
