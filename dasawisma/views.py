@@ -68,7 +68,8 @@ from .validators import age_on, nik_warnings
 
 WRITERS = (Role.KADER, Role.TP_PKK_DESA)
 READERS = (Role.KADER, Role.KETUA_KELOMPOK, Role.TP_PKK_DESA, Role.PEMBINA_KECAMATAN, Role.ADMIN_KABUPATEN)
-QUALITY_ROLES = (Role.TP_PKK_DESA, Role.PEMBINA_KECAMATAN, Role.ADMIN_KABUPATEN)
+# The kader fixes the warnings of their own dasawisma (the selectors start from the user's scope).
+QUALITY_ROLES = (Role.KADER, Role.TP_PKK_DESA, Role.PEMBINA_KECAMATAN, Role.ADMIN_KABUPATEN)
 PAGE_SIZE = 50
 
 
