@@ -102,16 +102,6 @@ def get_unit_for_user(user, pk: Any, *, level: str | Iterable[str] | None = None
     return unit
 
 
-def get_unit_by_code_for_user(user, code: str) -> Unit:
-    try:
-        unit = Unit.objects.get(code=code)
-    except Unit.DoesNotExist:
-        raise Http404 from None
-    if not unit_in_scope(user, unit):
-        raise Http404
-    return unit
-
-
 def roles_over(user, unit: Unit) -> set[str]:
     """Roles the user holds on ``unit`` or on one of its ancestors."""
     if is_global(user):

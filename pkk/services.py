@@ -85,7 +85,7 @@ def unit_number(level: str, name: str) -> str:
     return f"{n:02d}"
 
 
-def _normalise_name(level: str, name: str) -> str:
+def _normalize_name(level: str, name: str) -> str:
     """RW and RT are numbers written with two digits (``1`` -> ``01``) so that 1 and 01 are one unit."""
     name = " ".join((name or "").split())
     if level in NUMBERED_LEVELS and name:
@@ -126,7 +126,7 @@ def same_desa(a: Unit, b: Unit) -> bool:
 def unit_create(
     *, level: str, name: str, parent: Unit | None, code: str | None = None, kind: str = "", actor=None
 ) -> Unit:
-    name = _normalise_name(level, name)
+    name = _normalize_name(level, name)
     if not name:
         raise ValidationError({"name": "Nama wilayah wajib diisi."})
     _check_parent(level, parent)
@@ -151,7 +151,7 @@ def unit_create(
 
 @transaction.atomic
 def unit_rename(*, unit: Unit, name: str, actor=None) -> Unit:
-    name = _normalise_name(unit.level, name)
+    name = _normalize_name(unit.level, name)
     if not name:
         raise ValidationError({"name": "Nama wilayah wajib diisi."})
     if unit.parent_id:

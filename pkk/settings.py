@@ -70,7 +70,6 @@ INSTALLED_APPS = [
     "template_partials",
     "bootstrap",
     "axes",
-    "import_export",
     "pkk",
     "dasawisma",
     "reporting",
@@ -203,9 +202,6 @@ PKK_DEADLINE_DAY = env_int("PKK_DEADLINE_DAY", 5)
 PKK_REFRESH_DEBOUNCE_SECONDS = env_int("PKK_REFRESH_DEBOUNCE_SECONDS", 5 if CELERY_BROKER_URL else 0)
 # How long finished export files are kept, in hours.
 PKK_EXPORT_TTL_HOURS = env_int("PKK_EXPORT_TTL_HOURS", 24)
-# Connections a full roll-up rebuild may use on PostgreSQL (1: one transaction; 2: Buku II and part of
-# Buku III beside the other months, see reporting.rollup.split_tracks).
-PKK_ROLLUP_TRACKS = env_int("PKK_ROLLUP_TRACKS", 2)
 
 # Security: sensible defaults when DEBUG is off (check --deploy clean).
 SESSION_COOKIE_HTTPONLY = True
@@ -222,14 +218,25 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
 
+# One line per record with time, level and logger name (web, worker and beat alike; see CELERY_WORKER_*).
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s %(message)s"
+CELERY_WORKER_LOG_FORMAT = LOG_FORMAT
+CELERY_WORKER_TASK_LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s [%(task_name)s(%(task_id)s)] %(message)s"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"plain": {"format": LOG_FORMAT}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 
+# maint (issue 13 + issue 12 "a rebuild can deadlock itself"): bounds of every roll-up transaction on
+# PostgreSQL (reporting.rollup.store.bound_waits, SET LOCAL): a lock wait (the chain lock behind another
+# writer) fails after PKK_ROLLUP_LOCK_TIMEOUT_MS, any statement after PKK_ROLLUP_STATEMENT_TIMEOUT_MS; the
+# task then retries. Full-scale statements take seconds; a whole-country rebuild stays far below 10 min.
+PKK_ROLLUP_LOCK_TIMEOUT_MS = env_int("PKK_ROLLUP_LOCK_TIMEOUT_MS", 60_000)
+PKK_ROLLUP_STATEMENT_TIMEOUT_MS = env_int("PKK_ROLLUP_STATEMENT_TIMEOUT_MS", 600_000)
 
 # --- people (issue 10): a one-time password set by the desa/admin must be changed at the next login.
 MIDDLEWARE.insert(
