@@ -1,4 +1,4 @@
-"""The standard workbook in the browser: import (TP PKK desa and up) and export (also the kader)."""
+"""The standard workbook in the browser: import (TP PKK desa only) and export (kader, desa, pembina, admin)."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from .workbook.exporter import workbook_export
 from .workbook.importer import workbook_import
 from .workbook.reader import IMPORT_ROLES
 
-EXPORT_ROLES = (Role.KADER, *IMPORT_ROLES)
+EXPORT_ROLES = (Role.KADER, Role.TP_PKK_DESA, Role.PEMBINA_KECAMATAN, Role.ADMIN_KABUPATEN)
 MAX_UPLOAD_BYTES = 30 * 1024 * 1024
 
 

@@ -269,3 +269,8 @@ PKK_BINAAN_MIN_TIMELINESS = env_int("PKK_BINAAN_MIN_TIMELINESS", 60)
 PKK_BINAAN_MIN_COVERAGE = env_int("PKK_BINAAN_MIN_COVERAGE", 80)
 PKK_BINAAN_MAX_WARNINGS = env_int("PKK_BINAAN_MAX_WARNINGS", 10)
 PKK_BINAAN_MAX_BELUM = env_int("PKK_BINAAN_MAX_BELUM", 5)
+# --- people (issue 10): a one-time password set by the desa/admin must be changed at the next login.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.messages.middleware.MessageMiddleware") + 1,
+    "pkk.middleware.ForcePasswordChangeMiddleware",
+)
