@@ -189,3 +189,21 @@ class PersonalDataExportLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.username} {self.what} {self.unit} ({self.row_count})"
+
+
+class FormToken(models.Model):
+    """One row per create form that was saved: a repeated POST carrying the same token (a retry after a
+    500, a double tap, draft.js re-sending) answers with the record made the first time, never a second one.
+
+    The token is a random value put in a hidden field when the form is shown; ``url`` is where the first
+    save went (the record's page), so a repeat lands on the same page.
+    """
+
+    token = models.CharField(max_length=32, unique=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=40)
+    url = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.token}"

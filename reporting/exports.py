@@ -31,6 +31,7 @@ from django.utils import timezone
 from openpyxl import Workbook
 
 from pkk.models import LEVEL_ORDER, Level, PersonalDataExportLog, Unit
+from pkk.tasks_bridge import publish_on_commit
 
 from .excel import sheet_title, workbook_bytes, write_sheet
 from .layouts import BULANAN, TAHUNAN, Layout, layout_for
@@ -89,7 +90,8 @@ def export_job_create(*, unit: Unit, buku: str, periode: int | dt.date, sampai: 
     job = ExportJob(requester=actor, unit=unit, kind=KIND_SUBTREE, params=params)
     job.full_clean()
     job.save()
-    transaction.on_commit(lambda: run_export_job.delay(job.pk))
+    # A broker that is down leaves the job queued (logged); the request still succeeds.
+    publish_on_commit(lambda: run_export_job.delay(job.pk), f"run_export_job({job.pk})")
     return job
 
 
