@@ -571,9 +571,22 @@ def _validate_kehamilan(k: Kehamilan, *, today: dt.date) -> None:
     _raise(errors)
 
 
+OPEN_PREGNANCY_MESSAGE = (
+    "Tanggal mulai: warga ini masih tercatat hamil (kehamilan yang belum selesai, baru saja dicatat). "
+    "Selesaikan kehamilan itu dahulu."
+)
+
+
+def _lock_ibu(warga_id: int) -> None:
+    """Serialise pregnancy writes of one woman (``SELECT ... FOR UPDATE`` on PostgreSQL; SQLite writes are
+    serialised anyway), so the overlap check of the second save sees the first one."""
+    list(Warga.objects.select_for_update().filter(pk=warga_id).values_list("pk", flat=True))
+
+
 def _update_kehamilan(
     kehamilan: Kehamilan, *, values: dict[str, Any], before: dict[str, Any], version: int, actor
 ) -> None:
+    _lock_ibu(kehamilan.warga_id)
     _update_audited(
         kehamilan,
         model="kehamilan",
@@ -593,10 +606,15 @@ def _kehamilan_since(*dicts: dict[str, Any]) -> dt.date:
 @transaction.atomic
 def kehamilan_create(*, warga: Warga, data: dict[str, Any], actor) -> Kehamilan:
     data = {k: data[k] for k in KEHAMILAN_FIELDS if k in data}
+    _lock_ibu(warga.pk)
     k = Kehamilan(warga=warga, dasawisma_id=warga.dasawisma_id, **data)
     _validate_kehamilan(k, today=_today())
     k.full_clean()
-    k.save()
+    try:
+        with transaction.atomic():
+            k.save()
+    except IntegrityError:  # the partial unique index: another open pregnancy committed meanwhile
+        raise ValidationError({"tanggal_mulai": [OPEN_PREGNANCY_MESSAGE]}) from None
     _audit(
         model="kehamilan",
         obj=k,
