@@ -292,6 +292,13 @@ def kepala_set(*, rumah_tangga: RumahTangga, warga: Warga, version: int | None =
 # keluarga
 
 
+KK_TAKEN_MESSAGE = "No. KK ini sudah tercatat di rumah tangga ini."
+
+
+class KeluargaTaken(ValidationError):
+    """The No. KK was saved for this rumah tangga by someone else at the same moment."""
+
+
 @transaction.atomic
 def keluarga_create(*, rumah_tangga: RumahTangga, no_kk: str, actor) -> Keluarga:
     try:
@@ -299,10 +306,14 @@ def keluarga_create(*, rumah_tangga: RumahTangga, no_kk: str, actor) -> Keluarga
     except ValidationError as exc:
         raise ValidationError({"no_kk": exc.messages})
     if Keluarga.objects.filter(rumah_tangga=rumah_tangga, no_kk=no_kk).exists():
-        raise ValidationError({"no_kk": ["No. KK ini sudah tercatat di rumah tangga ini."]})
+        raise ValidationError({"no_kk": [KK_TAKEN_MESSAGE]})
     keluarga = Keluarga(rumah_tangga=rumah_tangga, no_kk=no_kk)
     keluarga.full_clean()
-    keluarga.save()
+    try:
+        with transaction.atomic():
+            keluarga.save()
+    except IntegrityError:  # someone saved the same new No. KK a moment ago (the check above missed it)
+        raise KeluargaTaken({"no_kk": [KK_TAKEN_MESSAGE]}) from None
     _audit(
         model="keluarga",
         obj=keluarga,
@@ -412,9 +423,12 @@ def warga_create(
             kk = validate_no_kk(no_kk)
         except ValidationError as exc:
             raise ValidationError({"no_kk": exc.messages})
-        keluarga = Keluarga.objects.filter(rumah_tangga=rumah_tangga, no_kk=kk).first() or keluarga_create(
-            rumah_tangga=rumah_tangga, no_kk=kk, actor=actor
-        )
+        keluarga = Keluarga.objects.filter(rumah_tangga=rumah_tangga, no_kk=kk).first()
+        if keluarga is None:
+            try:
+                keluarga = keluarga_create(rumah_tangga=rumah_tangga, no_kk=kk, actor=actor)
+            except KeluargaTaken:  # created by another save at the same moment: the warga joins it
+                keluarga = Keluarga.objects.get(rumah_tangga=rumah_tangga, no_kk=kk)
     data = {k: data[k] for k in WARGA_FIELDS if k in data}
     w = Warga(
         dasawisma_id=rumah_tangga.dasawisma_id,
