@@ -181,7 +181,7 @@ class PersonalDataExportLog(models.Model):
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
     what = models.CharField(max_length=100)
     row_count = models.PositiveIntegerField()
-    channel = models.CharField(max_length=20, default="web")  # web | command | job
+    channel = models.CharField(max_length=20, default="web")  # web | command | job (built) | unduh (job file)
     at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
