@@ -274,3 +274,12 @@ MIDDLEWARE.insert(
     MIDDLEWARE.index("django.contrib.messages.middleware.MessageMiddleware") + 1,
     "pkk.middleware.ForcePasswordChangeMiddleware",
 )
+# --------------------------------------------------------------------------------------------------------
+# Security (issue 12, helper "security"): docs/security.md explains each value.
+# Bodies over this are refused with 413 from Content-Length, before anything is read (the proxy's own
+# body limit, docs/deploy.md, should be the same or a little higher). Room for a 30 MB workbook.
+PKK_MAX_BODY_BYTES = env_int("PKK_MAX_BODY_BYTES", 32 * 1024 * 1024)
+# Form fields (not files) kept in memory; files above FILE_UPLOAD_MAX_MEMORY_SIZE go to a temporary file.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2 * 1024 * 1024)
+FILE_UPLOAD_MAX_MEMORY_SIZE = env_int("FILE_UPLOAD_MAX_MEMORY_SIZE", 2 * 1024 * 1024)
+MIDDLEWARE.insert(1, "pkk.middleware.RequestGuardMiddleware")  # right after SecurityMiddleware
