@@ -229,3 +229,10 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# Workbook import caps (helper jobs, issue 12): checked before and while parsing an uploaded workbook, so a
+# zip bomb or a million junk rows cannot exhaust a worker. 50,000 warga are ~52 MB unpacked.
+PKK_WORKBOOK_MAX_UNCOMPRESSED_MB = env_int("PKK_WORKBOOK_MAX_UNCOMPRESSED_MB", 150)
+PKK_WORKBOOK_MAX_ROWS = env_int("PKK_WORKBOOK_MAX_ROWS", 100_000)  # per sheet, empty rows included
+PKK_WORKBOOK_MAX_CELL_CHARS = env_int("PKK_WORKBOOK_MAX_CELL_CHARS", 1000)
+PKK_WORKBOOK_MAX_ERRORS = env_int("PKK_WORKBOOK_MAX_ERRORS", 200)
