@@ -25,4 +25,10 @@ urlpatterns = [
     path("kualitas/", views.data_quality, name="data_quality"),
     path("workbook/", views_workbook.workbook_page, name="workbook"),
     path("workbook/ekspor/<int:unit_id>/", views_workbook.workbook_export_view, name="workbook_export"),
+    path("workbook/tugas/<int:workbook_job_id>/", views_workbook.workbook_job, name="workbook_job"),
+    path(
+        "workbook/tugas/<int:workbook_job_id>/unduh/",
+        views_workbook.workbook_job_download,
+        name="workbook_job_download",
+    ),
 ]

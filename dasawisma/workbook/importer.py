@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -71,17 +72,27 @@ class ImportResult:
 
 
 def workbook_import(
-    *, source: Any, actor: Any = None, filename: str = "", today: dt.date | None = None
+    *,
+    source: Any,
+    actor: Any = None,
+    filename: str = "",
+    today: dt.date | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> ImportResult:
     """Check and, when every cell is right, import the workbook at ``source`` (path or file object).
 
     ``actor`` None means the operator (the management command without ``--user``): no scope limit.
+    ``progress`` is told each stage (a background job shows it on its page).
     """
+    if progress:
+        progress("Memeriksa setiap sel…")
     plan = parse_workbook(source, actor=actor, today=today)
     if not plan.ok:
         return ImportResult(issues=list(plan.issues), more_issues=plan.issues.more, unchecked_rows=plan.unchecked_rows)
     if not plan.rumah_tangga:
         return ImportResult(issues=[ImportIssue("rumah_tangga", 0, "", "Berkas tidak berisi rumah tangga.")])
+    if progress:
+        progress(f"Menyimpan {len(plan.warga)} warga…")
     try:
         return _write(plan, actor=actor, filename=filename)
     except IntegrityError:
