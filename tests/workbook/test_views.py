@@ -231,3 +231,26 @@ def test_expired_files_are_deleted_and_the_page_says_so(client, tree, export):
 def test_anonymous_is_sent_to_login(client, tree):
     resp = client.get(reverse(PAGE))
     assert resp.status_code == 302 and resp["Location"].startswith("/masuk/")
+
+
+def test_a_workbook_job_whose_worker_died_is_failed_by_the_sweep(client, tree, book, settings):
+    from pkk.heartbeat import STALE_MESSAGE
+    from pkk.tasks import jobs_sweep
+
+    client.force_login(tree.desa)
+    with open(book(), "rb") as fh:
+        client.post(reverse(PAGE), {"berkas": fh})  # queued (on_commit not run)
+    job = WorkbookJob.objects.get()
+    old = timezone.now() - dt.timedelta(seconds=settings.PKK_JOB_STALE_SECONDS + 1)
+    WorkbookJob.objects.filter(pk=job.pk).update(status="proses", started_at=old, heartbeat_at=old)
+    assert jobs_sweep()["dasawisma.WorkbookJob"]["failed"] == [job.pk]
+    job.refresh_from_db()
+    assert (job.status, job.error) == ("gagal", STALE_MESSAGE)
+    html = client.get(job_url(job)).content.decode()
+    assert "berhenti di tengah jalan" in html and "Mulai lagi" in html and "hx-get" not in html
+    # A late redelivery does nothing: nothing imported, the job stays failed.
+    from dasawisma.workbook.jobs import workbook_job_run
+
+    workbook_job_run(job_id=job.pk)
+    job.refresh_from_db()
+    assert job.status == "gagal" and Warga.objects.count() == 0
