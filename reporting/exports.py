@@ -21,22 +21,24 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
+from django.core.files import File
 from django.db import OperationalError, transaction
 from django.db.models import Q
 from django.utils import timezone
-from openpyxl import Workbook
 
 from pkk.heartbeat import beating, stale_q
 from pkk.models import LEVEL_ORDER, Level, PersonalDataExportLog, Unit
 
-from .excel import sheet_title, workbook_bytes, write_sheet
+from .excel import sheet_title, streaming_workbook, write_sheet_streamed
 from .layouts import BULANAN, TAHUNAN, Layout, layout_for
 from .models import ExportJob
 from .periods import parse_bulan
@@ -139,48 +141,72 @@ def export_job_run(*, job_id: int) -> None:
         raise
 
 
+@dataclass
+class SubtreeWritten:
+    sheets: int = 0
+    personal_rows: int = 0
+    personal_sheets: int = 0
+
+
+def subtree_workbook_write(
+    data: SubtreeData, out: Any, *, on_sheet: Callable[[int, int], None] | None = None
+) -> SubtreeWritten:
+    """Stream one sheet per unit of ``data`` into ``out`` (a path or a binary file), in tree order.
+
+    A write-only workbook (``excel.write_sheet_streamed``): memory holds one sheet at a time, not the
+    thousands of a whole kabupaten down to every dasawisma. ``on_sheet(i, total)`` after each sheet.
+    """
+    sheets = sheets_of(data)
+    wb = streaming_workbook()
+    used: set[str] = set()
+    written = SubtreeWritten(sheets=len(sheets))
+    for i, (layout, unit) in enumerate(sheets, start=1):
+        report = data.report(layout, unit)
+        if layout.personal_data:
+            written.personal_rows += len(report.rows)
+            written.personal_sheets += 1
+        write_sheet_streamed(wb, sheet_title(report, used), report)
+        if on_sheet:
+            on_sheet(i, len(sheets))
+    wb.save(out)
+    return written
+
+
 def _build(job: ExportJob) -> None:
     job_id = job.pk
     buku, periode = periode_from_params(job.params)
     data = SubtreeData(job.unit, buku, periode, down_to=job.params.get("sampai", Level.DESA))
-    sheets = sheets_of(data)
-    ExportJob.objects.filter(pk=job_id).update(total=len(sheets))
-    wb = Workbook()
-    wb.remove(wb.active)
-    used: set[str] = set()
-    personal_rows, personal_sheets = 0, 0
-    for i, (layout, unit) in enumerate(sheets, start=1):
-        report = data.report(layout, unit)
-        if layout.personal_data:
-            personal_rows += len(report.rows)
-            personal_sheets += 1
-        ws = wb.create_sheet(title=sheet_title(report, used))
-        write_sheet(ws, report)
+    ExportJob.objects.filter(pk=job_id).update(total=len(sheets_of(data)))
+
+    def on_sheet(i: int, total: int) -> None:
         ExportJob.objects.filter(pk=job_id).update(progress=i, heartbeat_at=timezone.now())
-    content = workbook_bytes(wb)
+
     slug = job.params.get("tahun") or job.params.get("bulan")
     code = (job.unit.code or str(job.unit.pk)).replace(".", "")  # one dot only: storage suffixes go before it
     name = f"rekap-{code}-{slug}-{job.pk}.xlsx"
-    with transaction.atomic():
-        job = ExportJob.objects.select_for_update().select_related("unit", "requester").get(pk=job_id)
-        if job.status != ExportJob.Status.PROSES:  # failed by the sweep meanwhile: it stays failed
-            log.warning("export job %s finished after it was marked %s; file dropped", job_id, job.status)
-            return
-        job.file.save(name, ContentFile(content), save=False)
-        now = timezone.now()
-        job.status = ExportJob.Status.SELESAI
-        job.finished_at = now
-        job.expires_at = now + dt.timedelta(hours=settings.PKK_EXPORT_TTL_HOURS)
-        job.save(update_fields=["file", "status", "finished_at", "expires_at", "updated_at"])
-        if personal_sheets:
-            PersonalDataExportLog.objects.create(
-                user=job.requester,
-                username=job.requester.username,
-                unit=job.unit,
-                what=f"Ekspor #{job.pk} sampai dasawisma {job.params.get('tahun') or job.params.get('bulan')}",
-                row_count=personal_rows,
-                channel="job",
-            )
+    with tempfile.TemporaryFile() as out:
+        written = subtree_workbook_write(data, out, on_sheet=on_sheet)
+        out.seek(0)
+        with transaction.atomic():
+            job = ExportJob.objects.select_for_update().select_related("unit", "requester").get(pk=job_id)
+            if job.status != ExportJob.Status.PROSES:  # failed by the sweep meanwhile: it stays failed
+                log.warning("export job %s finished after it was marked %s; file dropped", job_id, job.status)
+                return
+            job.file.save(name, File(out), save=False)
+            now = timezone.now()
+            job.status = ExportJob.Status.SELESAI
+            job.finished_at = now
+            job.expires_at = now + dt.timedelta(hours=settings.PKK_EXPORT_TTL_HOURS)
+            job.save(update_fields=["file", "status", "finished_at", "expires_at", "updated_at"])
+            if written.personal_sheets:
+                PersonalDataExportLog.objects.create(
+                    user=job.requester,
+                    username=job.requester.username,
+                    unit=job.unit,
+                    what=f"Ekspor #{job.pk} sampai dasawisma {slug}",
+                    row_count=written.personal_rows,
+                    channel="job",
+                )
 
 
 def _fail(job_id: int, message: str) -> None:

@@ -65,13 +65,13 @@ def test_export_job_end_to_end(seeded, media, django_capture_on_commit_callbacks
 
 def test_progress_grows_sheet_by_sheet(seeded, media, monkeypatch):
     seen = []
-    real = exports.write_sheet
+    real = exports.write_sheet_streamed
 
-    def spy(ws, report):
+    def spy(wb, title, report):
         seen.append(ExportJob.objects.values_list("progress", "total", "status").get())
-        return real(ws, report)
+        return real(wb, title, report)
 
-    monkeypatch.setattr(exports, "write_sheet", spy)
+    monkeypatch.setattr(exports, "write_sheet_streamed", spy)
     job = export_job_create(unit=seeded.bener, buku=TAHUNAN, periode=TAHUN, sampai="dasawisma", actor=seeded.pembina)
     export_job_run(job_id=job.pk)
     # bener, kaliboto, krajan, rw1, rt1, mawar, melati, rt2, anggrek, kedungpucang, rw, rt, kenanga
@@ -117,7 +117,7 @@ def test_failure_is_recorded(seeded, media, monkeypatch):
     def boom(*args, **kwargs):
         raise ValueError("data rusak")
 
-    monkeypatch.setattr(exports, "write_sheet", boom)
+    monkeypatch.setattr(exports, "write_sheet_streamed", boom)
     with pytest.raises(ValueError):
         export_job_run(job_id=job.pk)
     job.refresh_from_db()
@@ -132,7 +132,7 @@ def test_transient_error_goes_back_to_the_queue(seeded, media, monkeypatch):
     def flaky(*args, **kwargs):
         raise OperationalError("server closed the connection")
 
-    monkeypatch.setattr(exports, "write_sheet", flaky)
+    monkeypatch.setattr(exports, "write_sheet_streamed", flaky)
     with pytest.raises(OperationalError):
         export_job_run(job_id=job.pk)
     job.refresh_from_db()
@@ -273,13 +273,13 @@ def test_a_stale_job_may_be_claimed_again_a_beating_one_not(seeded, media, setti
 
 def test_progress_updates_beat_the_heart(seeded, media, monkeypatch):
     seen = []
-    real = exports.write_sheet
+    real = exports.write_sheet_streamed
 
-    def spy(ws, report):
+    def spy(wb, title, report):
         seen.append(ExportJob.objects.values_list("heartbeat_at", flat=True).get())
-        return real(ws, report)
+        return real(wb, title, report)
 
-    monkeypatch.setattr(exports, "write_sheet", spy)
+    monkeypatch.setattr(exports, "write_sheet_streamed", spy)
     job = export_job_create(unit=seeded.kab, buku=TAHUNAN, periode=TAHUN, sampai="desa", actor=seeded.admin)
     export_job_run(job_id=job.pk)
     assert len(seen) == 6 and all(seen) and seen == sorted(seen)
