@@ -283,3 +283,26 @@ PKK_MAX_BODY_BYTES = env_int("PKK_MAX_BODY_BYTES", 32 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = env_int("FILE_UPLOAD_MAX_MEMORY_SIZE", 2 * 1024 * 1024)
 MIDDLEWARE.insert(1, "pkk.middleware.RequestGuardMiddleware")  # right after SecurityMiddleware
+# Workbook import caps (helper jobs, issue 12): checked before and while parsing an uploaded workbook, so a
+# zip bomb or a million junk rows cannot exhaust a worker. 50,000 warga are ~52 MB unpacked.
+PKK_WORKBOOK_MAX_UNCOMPRESSED_MB = env_int("PKK_WORKBOOK_MAX_UNCOMPRESSED_MB", 150)
+PKK_WORKBOOK_MAX_ROWS = env_int("PKK_WORKBOOK_MAX_ROWS", 100_000)  # per sheet, empty rows included
+PKK_WORKBOOK_MAX_CELL_CHARS = env_int("PKK_WORKBOOK_MAX_CELL_CHARS", 1000)
+PKK_WORKBOOK_MAX_ERRORS = env_int("PKK_WORKBOOK_MAX_ERRORS", 200)
+
+# Background workbook jobs and job heartbeats (helper jobs, issue 12). Uploaded workbooks and generated
+# files with personal data live outside MEDIA_ROOT, served only by scoped views.
+PKK_PRIVATE_MEDIA_ROOT = Path(env_str("PKK_PRIVATE_MEDIA_ROOT", str(BASE_DIR / "private")))
+PKK_JOB_HEARTBEAT_SECONDS = env_int("PKK_JOB_HEARTBEAT_SECONDS", 20)
+# A running job whose last heartbeat is older than this is marked failed by reporting.sweep_stale_jobs.
+PKK_JOB_STALE_SECONDS = env_int("PKK_JOB_STALE_SECONDS", 180)
+CELERY_BEAT_SCHEDULE["pkk.sweep_stale_jobs"] = {
+    "task": "pkk.sweep_stale_jobs",
+    "schedule": 60.0,
+    "options": {"expires": 55},
+}
+CELERY_BEAT_SCHEDULE["dasawisma.cleanup_workbook_jobs"] = {
+    "task": "dasawisma.cleanup_workbook_jobs",
+    "schedule": 3600.0,
+    "options": {"expires": 3000},
+}
