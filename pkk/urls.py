@@ -15,6 +15,7 @@ urlpatterns = [
     path("data/", include("dasawisma.urls")),
     path("laporan/", include("reporting.urls")),
     path("kegiatan/", include("kegiatan.urls")),
+    path("binaan/", include("binaan.urls")),
     path("admin/", admin.site.urls),
 ]
 
