@@ -9,7 +9,7 @@ import subprocess
 
 import pytest
 
-from tests.e2e.fixtures import assert_fits_phone, shot
+from tests.e2e.fixtures import ARTIFACTS, assert_fits_phone, shot
 from tests.photos_util import image_bytes
 
 pytestmark = pytest.mark.e2e
@@ -96,7 +96,8 @@ def test_buku_kegiatan_prints_whole_in_chromium(page, login, url, e2e_tree, tmp_
     login("desa")
     page.goto(url(f"/kegiatan/buku/{e2e_tree.kaliboto.pk}/{today.year}/"))
     assert_fits_phone(page, "buku kegiatan")
-    pdf = tmp_path / "buku.pdf"
+    shot(page, "buku-kegiatan")
+    pdf = ARTIFACTS / "buku-kegiatan-chromium.pdf"
     page.emulate_media(media="print")
     page.pdf(path=str(pdf), prefer_css_page_size=True, print_background=True)
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
