@@ -269,3 +269,29 @@ def test_dashboards_show_the_kegiatan_card(tree, posyandu):
     nav_link = f'href="{reverse("kegiatan:list")}">Kegiatan</a>'
     assert nav_link in _client(tree.desa).get(reverse("home")).content.decode()
     assert nav_link not in _client(tree.kader).get(reverse("dasawisma:kader_home"), follow=True).content.decode()
+
+
+def test_a_failed_save_leaves_no_stored_photo(tree, settings, monkeypatch):
+    """The second photo's row fails: the transaction rolls back and the first photo's file is removed."""
+    from kegiatan import services
+    from pkk.photos import prepare_photo
+
+    calls = {"n": 0}
+    real_save = KegiatanFoto.save
+
+    def flaky_save(self, *args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise RuntimeError("basis data putus")
+        return real_save(self, *args, **kwargs)
+
+    monkeypatch.setattr(KegiatanFoto, "save", flaky_save)
+    photos = [prepare_photo(jpeg_upload("a.jpg")), prepare_photo(jpeg_upload("b.jpg"))]
+    data = {"tanggal": dt.date(2025, 3, 4), "tempat": "Balai", "pokja": "IV", "program_pokok": 7, "judul": "X",
+            "uraian": "Y", "jumlah_peserta": 1}
+    with pytest.raises(RuntimeError):
+        services.kegiatan_create(unit=tree.kaliboto, data=data, photos=photos, actor=tree.desa)
+    assert not Kegiatan.objects.exists() and not KegiatanFoto.objects.exists()
+    root = Path(settings.PKK_PRIVATE_MEDIA_ROOT)
+    assert calls["n"] == 2 and root.exists()  # the first photo was written, then removed
+    assert [p for p in root.rglob("*") if p.is_file()] == []
