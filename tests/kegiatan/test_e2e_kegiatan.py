@@ -16,7 +16,13 @@ pytestmark = pytest.mark.e2e
 
 
 def _image_loaded(page, selector: str) -> bool:
-    return page.eval_on_selector(selector, "img => img.complete && img.naturalWidth > 0")
+    """The photo (lazy-loaded) arrives from the scoped view and decodes: waits up to the default timeout."""
+    page.locator(selector).first.scroll_into_view_if_needed()
+    page.wait_for_function(
+        "sel => { const img = document.querySelector(sel); return img && img.complete && img.naturalWidth > 0; }",
+        arg=selector,
+    )
+    return True
 
 
 def test_desa_reports_a_kegiatan_and_the_pembina_sees_it(page, context, login, url, e2e_tree, tmp_path):
