@@ -229,3 +229,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# Paper (issue 11, helper "paper"): the paper each lampiran prints on, overriding the layout's default.
+# "A3" for every sheet, or per lampiran: "4.17c=A3,4.19c=F4". Papers: A4, F4 (folio 8.5 x 13 in), A3.
+PKK_PAPER = env_str("PKK_PAPER", "")

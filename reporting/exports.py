@@ -32,11 +32,11 @@ from openpyxl import Workbook
 
 from pkk.models import LEVEL_ORDER, Level, PersonalDataExportLog, Unit
 
-from .excel import sheet_title, workbook_bytes, write_sheet
+from .excel import INDEX_TITLE, sheet_title, workbook_bytes, write_index, write_sheet
 from .layouts import BULANAN, TAHUNAN, Layout, layout_for
 from .models import ExportJob
 from .periods import parse_bulan
-from .selectors import Report, SubtreeData
+from .selectors import Report, SubtreeData, periode_label
 
 log = logging.getLogger(__name__)
 
@@ -126,8 +126,10 @@ def export_job_run(*, job_id: int) -> None:
         sheets = sheets_of(data)
         ExportJob.objects.filter(pk=job_id).update(total=len(sheets))
         wb = Workbook()
-        wb.remove(wb.active)
-        used: set[str] = set()
+        index = wb.active
+        index.title = INDEX_TITLE
+        used: set[str] = {INDEX_TITLE.lower()}
+        entries: list[tuple[str, str, str]] = []
         personal_rows, personal_sheets = 0, 0
         for i, (layout, unit) in enumerate(sheets, start=1):
             report = data.report(layout, unit)
@@ -136,7 +138,10 @@ def export_job_run(*, job_id: int) -> None:
                 personal_sheets += 1
             ws = wb.create_sheet(title=sheet_title(report, used))
             write_sheet(ws, report)
+            entries.append((ws.title, layout.lampiran, " / ".join(u.label for u in report.chain)))
             ExportJob.objects.filter(pk=job_id).update(progress=i)
+        label, value = periode_label(buku, periode)
+        write_index(index, entries, heading=f"Wilayah: {job.unit.label}", periode=f"{label.title()}: {value}")
         content = workbook_bytes(wb)
         slug = job.params.get("tahun") or job.params.get("bulan")
         code = (job.unit.code or str(job.unit.pk)).replace(".", "")  # one dot only: storage suffixes go before it
