@@ -111,6 +111,22 @@ def _named_styles() -> list[NamedStyle]:
     ]
 
 
+DEFAULT_FONT_PT = 10
+
+
+def new_workbook() -> Workbook:
+    """A workbook whose default font (the "Normal" style, which also sets the unit of column widths) is
+    Arial 10 instead of openpyxl's Calibri 11: both have a 7 px widest digit in Excel, and LibreOffice, which
+    lacks Calibri on most installs, then measures columns with Arial's own metrics (Liberation Sans)."""
+    from openpyxl.utils.indexed_list import IndexedList
+
+    wb = Workbook()
+    default = Font(name=FONT_NAME, size=DEFAULT_FONT_PT)
+    wb._fonts = IndexedList([default])  # font 0 is the workbook default
+    wb._named_styles["Normal"].font = default
+    return wb
+
+
 def ensure_styles(wb: Workbook) -> None:
     have = set(wb.named_styles)
     for style in _named_styles():
@@ -170,7 +186,7 @@ def column_text_widths(report: Report) -> tuple[list[float], list[bool]]:
         colnum = text_width(str(i + 1), COLNUM_PT, bold=True)
         if leaf.kind == "name":
             meta = max((text_width(lbl, META_PT, bold=True) for lbl, _ in report.meta), default=0.0)
-            w = max(min(widest, NAME_MAX_PT), head, meta, 60.0)
+            w = max(min(widest, NAME_MAX_PT), head, meta, 45.0)
             up = False
         elif leaf.kind == "text":
             w = max(min(widest, TEXT_MAX_PT), head, 30.0)
@@ -190,10 +206,12 @@ def column_text_widths(report: Report) -> tuple[list[float], list[bool]]:
                 w = max(w, 2 * line_height(HEADER_PT))  # room for two upright lines
         widths.append(w + TEXT_SLACK)
         upright.append(up)
-    # A group header's widest word must fit across its columns: widen the last child when it does not.
+    # Every header word that lies flat must fit across its columns (a group header over one narrow column
+    # too): widen the last column when it does not.
+    depth = report.layout.header_depth
     for header_row in report.header_rows:
         for label, cell in header_row:
-            if cell.colspan < 2:
+            if cell.colspan == 1 and upright[cell.col] and cell.row + cell.rowspan == depth:
                 continue
             need = longest_word_width(label, HEADER_PT, bold=True) + TEXT_SLACK
             have = sum(widths[cell.col : cell.col + cell.colspan])
@@ -394,7 +412,7 @@ def write_sheet(ws: Worksheet, report: Report) -> SheetLayout:
     ws.oddFooter.center.text = "Halaman &P dari &N"
     ws.oddFooter.center.font = f"{FONT_NAME},Regular"
     ws.oddFooter.center.size = FOOTER_PT
-    ws.freeze_panes = ws.cell(row=data_first, column=3)
+    ws.freeze_panes = f"C{data_first}"
 
     # Keep the signature block on the page where the table ends.
     brk = keep_with_table_end(
@@ -557,7 +575,7 @@ def write_index(ws: Worksheet, entries: list[tuple[str, str, str]], *, heading: 
 
 
 def report_workbook(report: Report) -> Workbook:
-    wb = Workbook()
+    wb = new_workbook()
     ws = wb.active
     ws.title = sheet_title(report, set())
     write_sheet(ws, report)

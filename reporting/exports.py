@@ -28,11 +28,10 @@ from django.core.files.base import ContentFile
 from django.db import OperationalError, transaction
 from django.db.models import Q
 from django.utils import timezone
-from openpyxl import Workbook
 
 from pkk.models import LEVEL_ORDER, Level, PersonalDataExportLog, Unit
 
-from .excel import INDEX_TITLE, sheet_title, workbook_bytes, write_index, write_sheet
+from .excel import INDEX_TITLE, new_workbook, sheet_title, workbook_bytes, write_index, write_sheet
 from .layouts import BULANAN, TAHUNAN, Layout, layout_for
 from .models import ExportJob
 from .periods import parse_bulan
@@ -125,7 +124,7 @@ def export_job_run(*, job_id: int) -> None:
         data = SubtreeData(job.unit, buku, periode, down_to=job.params.get("sampai", Level.DESA))
         sheets = sheets_of(data)
         ExportJob.objects.filter(pk=job_id).update(total=len(sheets))
-        wb = Workbook()
+        wb = new_workbook()
         index = wb.active
         index.title = INDEX_TITLE
         used: set[str] = {INDEX_TITLE.lower()}

@@ -336,7 +336,7 @@ def _add(layout: Layout) -> None:
 # --------------------------------------------------------------------------------- Buku II (annual)
 
 _add(Layout(
-    lampiran="4.16a", buku=TAHUNAN, paper="A3", tier=D, row_level="rumah_tangga",
+    lampiran="4.16a", buku=TAHUNAN, paper="F4", tier=D, row_level="rumah_tangga",
     title=(BUKU2_REKAP_TITLE, "KELOMPOK DASA WISMA"),
     meta_levels=(D, RT, DSN, DS, KEC, KAB),
     columns=(no(), name("NAMA KEPALA RUMAH TANGGA"), num("JML KK", "jml_kk"), *buku2_kelompok_block()),

@@ -19,7 +19,7 @@ from reporting.layouts import LAYOUTS
 from . import conftest as show
 
 TAHUN, BULAN = show.TAHUN, show.BULAN
-EMPTY_BULAN = dt.date(2025, 4, 1)
+EMPTY_BULAN = dt.date(2024, 3, 1)  # before any pregnancy, birth or death of the test households
 
 # Which unit of the test tree each lampiran is drawn for.
 UNIT_OF = {
