@@ -71,14 +71,6 @@ def households(tree):
     b.save()
 
 
-@pytest.fixture
-def big(tree, monkeypatch):
-    monkeypatch.setattr(show, "seed_values", big_values)
-    show.seed_rekap()
-    households(tree)
-    return tree
-
-
 def periode_of(lampiran: str):
     return TAHUN if LAYOUTS[lampiran].buku == "tahunan" else BULAN
 

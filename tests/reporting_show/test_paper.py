@@ -28,7 +28,6 @@ from reporting.selectors import format_angka, report_for_unit
 from .paper import (
     EMPTY_BULAN,
     UNIT_OF,
-    big,  # noqa: F401 - fixture
     col_points,
     need_libreoffice,
     pdf_pages,
@@ -199,7 +198,7 @@ def test_libreoffice_prints_every_lampiran_whole(big, tmp_path):
     need_libreoffice()
     sheets = {lampiran: written(big, lampiran, tmp_path) for lampiran in LAMPIRAN}
     pdfs = to_pdf([path for *_x, path in sheets.values()], tmp_path)
-    for lampiran, (report, ws, parts, path) in sheets.items():
+    for lampiran, (report, _ws, _parts, path) in sheets.items():
         pdf = pdfs[path]
         text = pdf_text(pdf)
         assert "###" not in text, f"{lampiran}: a figure does not fit its column"
