@@ -27,6 +27,7 @@ from reporting.selectors import format_angka, report_for_unit
 
 from .paper import (
     EMPTY_BULAN,
+    TAHUN,
     UNIT_OF,
     col_points,
     need_libreoffice,
@@ -218,3 +219,27 @@ def test_libreoffice_prints_every_lampiran_whole(big, tmp_path):
             continue
         assert figures, lampiran
         assert min(figures) / 1.117 >= MIN_PRINTED_PT - 0.2, f"{lampiran}: figures at {min(figures) / 1.117:.1f} pt"
+
+
+def test_report_page_prints_like_the_sheet(big):
+    from django.urls import reverse
+
+    from pkk.models import PengurusTpPkk
+
+    from .conftest import login
+
+    PengurusTpPkk.objects.create(unit=big.kab, ketua="Hj. Fatimah Agus Bastian")
+    client = login(big.admin)
+    html = client.get(reverse("reporting:rekap_tahunan", kwargs={"unit_id": big.kab.pk, "tahun": TAHUN})
+                      ).content.decode()
+    assert 'data-paper="a3"' in html and "css/print.css" in html and "js/print.js" in html
+    assert "<button type=\"button\" class=\"btn btn-outline-secondary btn-sm\" data-print>Cetak</button>" in html
+    assert "onclick" not in html and "<style" not in html
+    assert "Ketua TP PKK Kabupaten Purworejo" in html and "Hj. Fatimah Agus Bastian" in html
+    assert "Sekretaris TP PKK Kabupaten Purworejo" in html and "Purworejo, " in html
+    html = client.get(reverse("reporting:rekap_bulanan", kwargs={"unit_id": big.mawar.pk, "bulan": "2025-03"})
+                      ).content.decode()
+    assert 'data-paper="f4"' in html and "CATATAN:" in html and "Jumlah bayi meninggal: 1 orang" in html
+    html = client.get(reverse("reporting:rekap_bulanan", kwargs={"unit_id": big.mawar.pk, "bulan": "2024-03"})
+                      ).content.decode()
+    assert 'class="nihil">NIHIL</td>' in html
