@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from pkk.fontmetrics import longest_word_width, text_width
 from pkk.models import Level
 from pkk.scope import get_unit_for_user, home_unit, is_global, scoped, unit_in_scope
+from pkk.views_wilayah import can_edit_pengurus
 
 from .excel import DATA_PT, HEADER_PT, XLSX_MIME, report_xlsx
 from .exports import SAMPAI_CHOICES, export_job_create, export_job_is_expired, log_personal_export, subtree_levels
@@ -214,6 +215,9 @@ def _page(request: HttpRequest, unit_id: int, buku: str, periode: int | dt.date)
         "can_export_subtree": unit.level not in (Level.DASAWISMA, Level.RT),
         "recent_jobs": list(recent_jobs),
         "paper": paper_for(layout).lower(),
+        "pengurus_url": (
+            reverse("wilayah:pengurus", kwargs={"unit_id": unit.pk}) if can_edit_pengurus(request.user, unit) else ""
+        ),
     }
     return render(request, "reporting/rekap.html", context)
 
