@@ -17,11 +17,13 @@ moves the last rows with it when it would fall on the next page).
 
 from __future__ import annotations
 
+import copy
 import io
 import re
 from dataclasses import dataclass
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.hyperlink import Hyperlink
@@ -118,13 +120,17 @@ def new_workbook() -> Workbook:
     """A workbook whose default font (the "Normal" style, which also sets the unit of column widths) is
     Arial 10 instead of openpyxl's Calibri 11: both have a 7 px widest digit in Excel, and LibreOffice, which
     lacks Calibri on most installs, then measures columns with Arial's own metrics (Liberation Sans)."""
+    wb = Workbook()
+    _arial_default(wb)
+    return wb
+
+
+def _arial_default(wb: Workbook) -> None:
     from openpyxl.utils.indexed_list import IndexedList
 
-    wb = Workbook()
     default = Font(name=FONT_NAME, size=DEFAULT_FONT_PT)
     wb._fonts = IndexedList([default])  # font 0 is the workbook default
     wb._named_styles["Normal"].font = default
-    return wb
 
 
 def ensure_styles(wb: Workbook) -> None:
@@ -523,10 +529,10 @@ def _write_cells(ws: Worksheet, r: int, cells, *, bold: bool = False) -> None:
 _BAD_TITLE = re.compile(r"[\[\]:*?/\\]")
 
 
-def sheet_title(report: Report, used: set[str]) -> str:
-    """Excel sheet names say which unit ("4.16c Kaliboto RW 01"): at most 31 characters, unique in the
-    workbook, no []:*?/\\."""
-    base = _BAD_TITLE.sub("-", f"{report.layout.lampiran} {report.unit_path_label}")[:31].strip()
+def sheet_title(lampiran: str, unit_label: str, used: set[str]) -> str:
+    """Excel sheet names say which unit ("4.16c Kaliboto RW 01"; ``Report.unit_path_label``): at most 31
+    characters, unique in the workbook, no []:*?/\\."""
+    base = _BAD_TITLE.sub("-", f"{lampiran} {unit_label}")[:31].strip()
     title, n = base, 2
     while title.lower() in used:
         suffix = f" ({n})"
@@ -577,7 +583,7 @@ def write_index(ws: Worksheet, entries: list[tuple[str, str, str]], *, heading: 
 def report_workbook(report: Report) -> Workbook:
     wb = new_workbook()
     ws = wb.active
-    ws.title = sheet_title(report, set())
+    ws.title = sheet_title(report.layout.lampiran, report.unit_path_label, set())
     write_sheet(ws, report)
     return wb
 
@@ -594,3 +600,149 @@ def report_xlsx(report: Report) -> bytes:
 
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+# ---------------------------------------------------------------------------------- streamed workbooks
+
+
+def streaming_workbook() -> Workbook:
+    """A write-only workbook: each sheet goes to a temporary file as it is written, so a whole kabupaten
+    down to every dasawisma (thousands of sheets) never sits in memory at once. Arial 10 is its default
+    font, as in ``new_workbook``."""
+    wb = Workbook(write_only=True)
+    _arial_default(wb)
+    return wb
+
+
+def write_sheet_streamed(wb: Workbook, title: str, report: Report) -> SheetLayout:
+    return copy_streamed(wb, title, lambda scratch: write_sheet(scratch, report))
+
+
+def write_index_streamed(wb: Workbook, entries: list[tuple[str, str, str]], *, heading: str, periode: str) -> None:
+    """The index sheet (``write_index``) into the write-only workbook ``wb``."""
+    copy_streamed(wb, INDEX_TITLE, lambda scratch: write_index(scratch, entries, heading=heading, periode=periode))
+
+
+def copy_streamed(wb: Workbook, title: str, draw):
+    """The same sheet as ``write_sheet``, into the write-only workbook ``wb``.
+
+    ``write_sheet`` draws it on a scratch sheet of the same workbook (so the style indices are the
+    workbook's own); its cells, merges, sizes and print set-up are then streamed to a write-only sheet
+    that is closed at once (its file handle too). Only one sheet's cells are in memory at a time.
+    """
+    scratch = Worksheet(wb, title="_scratch")  # not registered in the workbook: never saved
+    layout = draw(scratch)
+    out = wb.create_sheet(title)
+    for key, dim in scratch.column_dimensions.items():
+        out.column_dimensions[key].width = dim.width
+    for key, dim in scratch.row_dimensions.items():
+        if dim.height is not None:
+            out.row_dimensions[key].height = dim.height
+    for cell_range in scratch.merged_cells.ranges:
+        out.merged_cells.add(cell_range.coord)
+    out.page_setup.orientation = scratch.page_setup.orientation
+    out.page_setup.paperSize = scratch.page_setup.paperSize
+    out.page_setup.fitToWidth = scratch.page_setup.fitToWidth
+    out.page_setup.fitToHeight = scratch.page_setup.fitToHeight
+    out.page_setup.scale = scratch.page_setup.scale
+    out.sheet_properties = copy.copy(scratch.sheet_properties)
+    out.page_margins = copy.copy(scratch.page_margins)
+    out.print_options = copy.copy(scratch.print_options)
+    out.HeaderFooter = copy.copy(scratch.HeaderFooter)
+    out.row_breaks = copy.copy(scratch.row_breaks)
+    if scratch.print_title_rows:
+        out.print_title_rows = scratch.print_title_rows.replace("$", "")
+    if scratch.print_area:
+        out.print_area = scratch.print_area[0].split("!")[-1].replace("$", "") if isinstance(
+            scratch.print_area, list) else scratch.print_area.split("!")[-1].replace("$", "")
+    out.freeze_panes = scratch.freeze_panes
+    cells = scratch._cells
+    for r in range(1, scratch.max_row + 1):
+        row: list = []
+        for c in range(1, scratch.max_column + 1):
+            src = cells.get((r, c))
+            if src is None or (src.value is None and not src.has_style):
+                row.append(None)
+                continue
+            dst = WriteOnlyCell(out)
+            dst._value = src._value
+            dst.data_type = src.data_type  # a text cell stays text (pkk.xlsx), a number a number
+            dst._style = copy.copy(src._style)
+            if src.hyperlink is not None:  # the index sheet's links (the ref is the source cell's)
+                dst._hyperlink = copy.copy(src.hyperlink)
+            row.append(dst)
+        out.append(row)
+    out.close()
+    return layout
+# ---------------------------------------------------------------------------------- streamed workbooks
+
+
+def streaming_workbook() -> Workbook:
+    """A write-only workbook: each sheet goes to a temporary file as it is written, so a whole kabupaten
+    down to every dasawisma (thousands of sheets) never sits in memory at once. Arial 10 is its default
+    font, as in ``new_workbook``."""
+    wb = Workbook(write_only=True)
+    _arial_default(wb)
+    return wb
+
+
+def write_sheet_streamed(wb: Workbook, title: str, report: Report) -> SheetLayout:
+    return copy_streamed(wb, title, lambda scratch: write_sheet(scratch, report))
+
+
+def write_index_streamed(wb: Workbook, entries: list[tuple[str, str, str]], *, heading: str, periode: str) -> None:
+    """The index sheet (``write_index``) into the write-only workbook ``wb``."""
+    copy_streamed(wb, INDEX_TITLE, lambda scratch: write_index(scratch, entries, heading=heading, periode=periode))
+
+
+def copy_streamed(wb: Workbook, title: str, draw):
+    """The same sheet as ``write_sheet``, into the write-only workbook ``wb``.
+
+    ``write_sheet`` draws it on a scratch sheet of the same workbook (so the style indices are the
+    workbook's own); its cells, merges, sizes and print set-up are then streamed to a write-only sheet
+    that is closed at once (its file handle too). Only one sheet's cells are in memory at a time.
+    """
+    scratch = Worksheet(wb, title="_scratch")  # not registered in the workbook: never saved
+    layout = draw(scratch)
+    out = wb.create_sheet(title)
+    for key, dim in scratch.column_dimensions.items():
+        out.column_dimensions[key].width = dim.width
+    for key, dim in scratch.row_dimensions.items():
+        if dim.height is not None:
+            out.row_dimensions[key].height = dim.height
+    for cell_range in scratch.merged_cells.ranges:
+        out.merged_cells.add(cell_range.coord)
+    out.page_setup.orientation = scratch.page_setup.orientation
+    out.page_setup.paperSize = scratch.page_setup.paperSize
+    out.page_setup.fitToWidth = scratch.page_setup.fitToWidth
+    out.page_setup.fitToHeight = scratch.page_setup.fitToHeight
+    out.page_setup.scale = scratch.page_setup.scale
+    out.sheet_properties = copy.copy(scratch.sheet_properties)
+    out.page_margins = copy.copy(scratch.page_margins)
+    out.print_options = copy.copy(scratch.print_options)
+    out.HeaderFooter = copy.copy(scratch.HeaderFooter)
+    out.row_breaks = copy.copy(scratch.row_breaks)
+    if scratch.print_title_rows:
+        out.print_title_rows = scratch.print_title_rows.replace("$", "")
+    if scratch.print_area:
+        out.print_area = scratch.print_area[0].split("!")[-1].replace("$", "") if isinstance(
+            scratch.print_area, list) else scratch.print_area.split("!")[-1].replace("$", "")
+    out.freeze_panes = scratch.freeze_panes
+    cells = scratch._cells
+    for r in range(1, scratch.max_row + 1):
+        row: list = []
+        for c in range(1, scratch.max_column + 1):
+            src = cells.get((r, c))
+            if src is None or (src.value is None and not src.has_style):
+                row.append(None)
+                continue
+            dst = WriteOnlyCell(out)
+            dst._value = src._value
+            dst.data_type = src.data_type  # a text cell stays text (pkk.xlsx), a number a number
+            dst._style = copy.copy(src._style)
+            if src.hyperlink is not None:  # the index sheet's links (the ref is the source cell's)
+                dst._hyperlink = copy.copy(src.hyperlink)
+            row.append(dst)
+        out.append(row)
+    out.close()
+    return layout

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('pkk', '0002_unit_level_trigger'),
+        ('pkk', '0004_merge_people_security'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
