@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Value
 from django.db.models.functions import Cast, Concat, LPad
+from django.utils import timezone
 
 from .models import (
     ALLOWED_PARENT,
@@ -90,6 +91,9 @@ def unit_create(
     if parent is not None and siblings.exists():
         raise ValidationError({"name": f"{Level(level).label} bernama “{name}” sudah ada di {parent}."})
     unit = Unit(level=level, name=name, parent=parent, code=code or None, kind=kind)
+    if actor is not None:
+        # Made by a person today: it owes no report for the periods before (reporting counts it from today).
+        unit.aktif_sejak = timezone.localdate()
     unit.full_clean(exclude=["path"])
     unit.save()
     unit.path = (parent.path if parent else "") + path_segment(unit.pk)
@@ -167,7 +171,13 @@ def unit_set_active(*, unit: Unit, active: bool, actor=None) -> Unit:
             .exists()
         ):
             raise ValidationError({"name": f"Sudah ada {Level(unit.level).label} aktif bernama “{unit.name}”."})
-    Unit.objects.subtree(unit).update(is_active=active)
+    today = timezone.localdate()
+    if active:
+        Unit.objects.subtree(unit).filter(is_active=False).update(
+            is_active=True, aktif_sejak=today, nonaktif_sejak=None
+        )
+    else:
+        Unit.objects.subtree(unit).filter(is_active=True).update(is_active=False, nonaktif_sejak=today)
     unit.refresh_from_db()
     _audit(actor, "unit_set_active", unit, active=active)
     if unit.parent_id:

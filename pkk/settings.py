@@ -229,3 +229,10 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# Reporting cycle tier by tier (helper 'cycle', issue 10): day of the month after the period by which the
+# desa and the kecamatan submit their own report (the dasawisma: PKK_DEADLINE_DAY above), and the first
+# month of reporting (YYYY-MM) used where a kabupaten has no AwalPelaporan row of its own.
+PKK_DEADLINE_DAY_DESA = env_int("PKK_DEADLINE_DAY_DESA", 10)
+PKK_DEADLINE_DAY_KECAMATAN = env_int("PKK_DEADLINE_DAY_KECAMATAN", 15)
+PKK_REPORTING_START = os.environ.get("PKK_REPORTING_START", "2025-01")
