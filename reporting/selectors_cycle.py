@@ -43,7 +43,7 @@ RECEIVES = {Level.DESA: Level.DASAWISMA, Level.KECAMATAN: Level.DESA, Level.KABU
 REPORTING_LEVELS = tuple(SUBMITTER)
 SUBMITTER_ROLES = tuple(SUBMITTER.values())
 REVIEWER_ROLES = (Role.KETUA_KELOMPOK, Role.TP_PKK_DESA, Role.PEMBINA_KECAMATAN, Role.ADMIN_KABUPATEN)
-LOCKER_ROLES = (Role.TP_PKK_DESA,)
+LOCKER_ROLES = (Role.TP_PKK_DESA, Role.ADMIN_KABUPATEN)  # admin: period locks (DOMAIN.md 2), also in bulk
 UNLOCKER_ROLES = (Role.PEMBINA_KECAMATAN, Role.ADMIN_KABUPATEN)
 SUBMITTED = (Laporan.Status.DIAJUKAN, Laporan.Status.DITERIMA)
 # Which reviewer role sees which tier's reports in the inbox.

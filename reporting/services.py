@@ -20,6 +20,7 @@ from django.utils import timezone
 from dasawisma.models import DasawismaChange
 from pkk.models import Level, Unit
 from pkk.scope import can
+from pkk.tasks_bridge import publish_on_commit
 
 from . import rollup
 from .models import JenisLaporan, KunciPeriode, KunciRiwayat, Laporan, LaporanRiwayat, RekapTahunan
@@ -406,4 +407,5 @@ def periode_unlock(*, unit, jenis: str, periode, alasan: str, actor) -> None:
     from .tasks import rebuild_unit_period
 
     unit_id, iso = unit.pk, periode.isoformat()
-    transaction.on_commit(lambda: rebuild_unit_period.delay(unit_id, jenis, iso))
+    # A broker that is down is logged; the nightly rebuild is the safety net.
+    publish_on_commit(lambda: rebuild_unit_period.delay(unit_id, jenis, iso), f"rebuild_unit_period({unit_id})")

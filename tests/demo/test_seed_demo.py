@@ -1,10 +1,8 @@
 import datetime as dt
 import json
 from io import StringIO
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.db.models import F as models_F
@@ -15,7 +13,6 @@ from dasawisma.validators import nik_warnings
 from pkk.models import Level, Role, RoleAssignment, Unit
 
 TODAY = dt.date(2026, 11, 24)
-WILAYAH = Path(settings.BASE_DIR).parent / "shared" / "data" / "wilayah" / "purworejo.csv"
 
 
 def _seed(households=120, seed=7, **kw):
@@ -35,7 +32,10 @@ def _snapshot():
 def test_fixture_codes_are_official():
     import csv
 
-    official = {r["code"]: (r["name"], r["level"]) for r in csv.DictReader(WILAYAH.open(encoding="utf-8"))}
+    from pkk.wilayah_import import DEFAULT_FILE, open_csv
+
+    with open_csv(DEFAULT_FILE) as fh:  # the repository's own copy of the official list
+        official = {r["code"]: (r["name"], r["level"]) for r in csv.DictReader(fh)}
     rows = json.loads(demo.FIXTURE.read_text(encoding="utf-8"))["units"]
     assert {r["name"] for r in rows if r["level"] == "kecamatan"} >= {"Bener"}
     for r in rows:

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('pkk', '0002_unit_level_trigger'),
+        ('pkk', '0004_merge_people_security'),
     ]
 
     operations = [

@@ -8,8 +8,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('pkk', '0003_cycle_unit_active_dates'),
-        ('reporting', '0003_rekap_unit_index_dropped'),
+        ('pkk', '0005_cycle_unit_active_dates'),
+        ('reporting', '0004_exportjob_heartbeat'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
