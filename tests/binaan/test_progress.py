@@ -118,7 +118,7 @@ def test_months_ended():
 def _laporan(unit, jenis, periode, *, status="diajukan", terlambat=False):
     from reporting.models import Laporan
 
-    return Laporan.objects.create(dasawisma=unit, jenis=jenis, periode=periode, status=status,
+    return Laporan.objects.create(unit=unit, jenis=jenis, periode=periode, status=status,
                                   submitted_at=timezone.now(), terlambat=terlambat)
 
 
