@@ -28,4 +28,10 @@ urlpatterns = [
     path("dasawisma/<int:unit_id>/pindah/", views_pindah.dasawisma_pindah_view, name="dasawisma_pindah"),
     path("workbook/", views_workbook.workbook_page, name="workbook"),
     path("workbook/ekspor/<int:unit_id>/", views_workbook.workbook_export_view, name="workbook_export"),
+    path("workbook/tugas/<int:workbook_job_id>/", views_workbook.workbook_job, name="workbook_job"),
+    path(
+        "workbook/tugas/<int:workbook_job_id>/unduh/",
+        views_workbook.workbook_job_download,
+        name="workbook_job_download",
+    ),
 ]

@@ -193,7 +193,7 @@ class PersonalDataExportLog(models.Model):
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
     what = models.CharField(max_length=100)
     row_count = models.PositiveIntegerField()
-    channel = models.CharField(max_length=20, default="web")  # web | command | job
+    channel = models.CharField(max_length=20, default="web")  # web | command | job (built) | unduh (job file)
     at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -222,3 +222,21 @@ class SandiSementara(models.Model):
 
     def __str__(self) -> str:
         return f"Sandi sementara {self.user_id} ({'wajib ganti' if self.must_change else 'sudah diganti'})"
+
+
+class FormToken(models.Model):
+    """One row per create form that was saved: a repeated POST carrying the same token (a retry after a
+    500, a double tap, draft.js re-sending) answers with the record made the first time, never a second one.
+
+    The token is a random value put in a hidden field when the form is shown; ``url`` is where the first
+    save went (the record's page), so a repeat lands on the same page.
+    """
+
+    token = models.CharField(max_length=32, unique=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=40)
+    url = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.token}"

@@ -267,7 +267,7 @@ def test_a_missing_sheet_and_a_file_that_is_not_a_workbook(tree, book, tmp_path)
     junk = tmp_path / "junk.xlsx"
     junk.write_text("bukan excel")
     result = workbook_import(source=junk, actor=tree.desa)
-    assert not result.ok and "tidak dapat dibaca" in result.issues[0].reason
+    assert not result.ok and result.issues[0].reason.startswith("Berkas bukan workbook Excel (.xlsx)")
 
 
 def test_the_standard_keys_alone_are_enough(tree, book):
