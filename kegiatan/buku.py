@@ -46,7 +46,7 @@ KOLOM: tuple[Kolom, ...] = (
     Kolom("tanggal", "TANGGAL", "KEGIATAN", 12, "date"),
     Kolom("tempat", "TEMPAT", "KEGIATAN", 20, "text"),
     Kolom("uraian", "URAIAN", "KEGIATAN", 50, "text"),
-    Kolom("ttd", "TANDA TANGAN", None, 15, "sign"),
+    Kolom("ttd", "TANDA TANGAN", None, 16, "sign"),
 )
 
 

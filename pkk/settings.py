@@ -70,7 +70,6 @@ INSTALLED_APPS = [
     "template_partials",
     "bootstrap",
     "axes",
-    "import_export",
     "pkk",
     "dasawisma",
     "reporting",
@@ -205,9 +204,6 @@ PKK_DEADLINE_DAY = env_int("PKK_DEADLINE_DAY", 5)
 PKK_REFRESH_DEBOUNCE_SECONDS = env_int("PKK_REFRESH_DEBOUNCE_SECONDS", 5 if CELERY_BROKER_URL else 0)
 # How long finished export files are kept, in hours.
 PKK_EXPORT_TTL_HOURS = env_int("PKK_EXPORT_TTL_HOURS", 24)
-# Connections a full roll-up rebuild may use on PostgreSQL (1: one transaction; 2: Buku II and part of
-# Buku III beside the other months, see reporting.rollup.split_tracks).
-PKK_ROLLUP_TRACKS = env_int("PKK_ROLLUP_TRACKS", 2)
 
 # Security: sensible defaults when DEBUG is off (check --deploy clean).
 SESSION_COOKIE_HTTPONLY = True
@@ -224,13 +220,25 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
 
+# One line per record with time, level and logger name (web, worker and beat alike; see CELERY_WORKER_*).
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s %(message)s"
+CELERY_WORKER_LOG_FORMAT = LOG_FORMAT
+CELERY_WORKER_TASK_LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s [%(task_name)s(%(task_id)s)] %(message)s"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"plain": {"format": LOG_FORMAT}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# maint (issue 13 + issue 12 "a rebuild can deadlock itself"): bounds of every roll-up transaction on
+# PostgreSQL (reporting.rollup.store.bound_waits, SET LOCAL): a lock wait (the chain lock behind another
+# writer) fails after PKK_ROLLUP_LOCK_TIMEOUT_MS, any statement after PKK_ROLLUP_STATEMENT_TIMEOUT_MS; the
+# task then retries. Full-scale statements take seconds; a whole-country rebuild stays far below 10 min.
+PKK_ROLLUP_LOCK_TIMEOUT_MS = env_int("PKK_ROLLUP_LOCK_TIMEOUT_MS", 60_000)
+PKK_ROLLUP_STATEMENT_TIMEOUT_MS = env_int("PKK_ROLLUP_STATEMENT_TIMEOUT_MS", 600_000)
 
 # Uploaded photos and scans (pkk/photos.py; kegiatan, desa binaan). Private: never under a served URL.
 # PKK_STORAGE_BACKEND=local keeps them in PKK_PRIVATE_MEDIA_ROOT; =s3 stores them in a private
@@ -261,3 +269,40 @@ PKK_BINAAN_MIN_TIMELINESS = env_int("PKK_BINAAN_MIN_TIMELINESS", 60)
 PKK_BINAAN_MIN_COVERAGE = env_int("PKK_BINAAN_MIN_COVERAGE", 80)
 PKK_BINAAN_MAX_WARNINGS = env_int("PKK_BINAAN_MAX_WARNINGS", 10)
 PKK_BINAAN_MAX_BELUM = env_int("PKK_BINAAN_MAX_BELUM", 5)
+# --- people (issue 10): a one-time password set by the desa/admin must be changed at the next login.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.messages.middleware.MessageMiddleware") + 1,
+    "pkk.middleware.ForcePasswordChangeMiddleware",
+)
+# --------------------------------------------------------------------------------------------------------
+# Security (issue 12, helper "security"): docs/security.md explains each value.
+# Bodies over this are refused with 413 from Content-Length, before anything is read (the proxy's own
+# body limit, docs/deploy.md, should be the same or a little higher). Room for a 30 MB workbook.
+PKK_MAX_BODY_BYTES = env_int("PKK_MAX_BODY_BYTES", 32 * 1024 * 1024)
+# Form fields (not files) kept in memory; files above FILE_UPLOAD_MAX_MEMORY_SIZE go to a temporary file.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2 * 1024 * 1024)
+FILE_UPLOAD_MAX_MEMORY_SIZE = env_int("FILE_UPLOAD_MAX_MEMORY_SIZE", 2 * 1024 * 1024)
+MIDDLEWARE.insert(1, "pkk.middleware.RequestGuardMiddleware")  # right after SecurityMiddleware
+# Workbook import caps (helper jobs, issue 12): checked before and while parsing an uploaded workbook, so a
+# zip bomb or a million junk rows cannot exhaust a worker. 50,000 warga are ~52 MB unpacked.
+PKK_WORKBOOK_MAX_UNCOMPRESSED_MB = env_int("PKK_WORKBOOK_MAX_UNCOMPRESSED_MB", 150)
+PKK_WORKBOOK_MAX_ROWS = env_int("PKK_WORKBOOK_MAX_ROWS", 100_000)  # per sheet, empty rows included
+PKK_WORKBOOK_MAX_CELL_CHARS = env_int("PKK_WORKBOOK_MAX_CELL_CHARS", 1000)
+PKK_WORKBOOK_MAX_ERRORS = env_int("PKK_WORKBOOK_MAX_ERRORS", 200)
+
+# Background workbook jobs and job heartbeats (helper jobs, issue 12). Uploaded workbooks and generated
+# files with personal data live outside MEDIA_ROOT, served only by scoped views.
+PKK_PRIVATE_MEDIA_ROOT = Path(env_str("PKK_PRIVATE_MEDIA_ROOT", str(BASE_DIR / "private")))
+PKK_JOB_HEARTBEAT_SECONDS = env_int("PKK_JOB_HEARTBEAT_SECONDS", 20)
+# A running job whose last heartbeat is older than this is marked failed by reporting.sweep_stale_jobs.
+PKK_JOB_STALE_SECONDS = env_int("PKK_JOB_STALE_SECONDS", 180)
+CELERY_BEAT_SCHEDULE["pkk.sweep_stale_jobs"] = {
+    "task": "pkk.sweep_stale_jobs",
+    "schedule": 60.0,
+    "options": {"expires": 55},
+}
+CELERY_BEAT_SCHEDULE["dasawisma.cleanup_workbook_jobs"] = {
+    "task": "dasawisma.cleanup_workbook_jobs",
+    "schedule": 3600.0,
+    "options": {"expires": 3000},
+}

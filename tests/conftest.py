@@ -32,7 +32,7 @@ def _celery_eager_unless_worker(request):
 
 @pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):
-    """Export files written by tests go to a temporary folder, not the working tree."""
+    """Export files and uploads written by tests go to a temporary folder, not the working tree."""
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
