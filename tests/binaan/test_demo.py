@@ -46,6 +46,9 @@ def test_seed_demo_binaan_is_idempotent_and_shows_every_kind_of_follow_up(tree, 
     # The pages show it.
     page = as_user(tree.pembina).get(reverse("binaan:detail", kwargs={"binaan_id": kal.pk})).content.decode()
     assert "Buat buku inventaris TP PKK desa" in page and "melewati batas" in page
+    # open follow-ups first, then answered ones waiting for the pembina, then done ones
+    assert (page.index("Buat buku inventaris") < page.index("Sosialisasi PAAREDI") < page.index("Rekap buku kegiatan")
+            < page.index("Tanam sayur di pekarangan"))
 
 
 def test_seed_demo_binaan_refuses_without_debug(tree, settings):

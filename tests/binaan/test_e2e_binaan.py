@@ -127,3 +127,30 @@ def test_visit_follow_up_answer_confirm_and_status(e2e_tree, page, login, url, s
     tl.refresh_from_db()
     assert tl.status == "selesai" and tl.jawaban_foto.name
     assert not page.js_errors
+
+
+def test_demo_pages_fit_a_phone(e2e_tree, page, login, url, settings):
+    """The demo content (two visits, charts, every kind of follow-up) on the pages each role opens first."""
+    from django.core.management import call_command
+
+    from binaan.models import DesaBinaan, Penetapan
+
+    settings.DEBUG = True
+    call_command("seed_demo_binaan", "--force", stdout=io.StringIO())
+    kal = DesaBinaan.objects.get(desa=e2e_tree.kaliboto)
+    p = Penetapan.objects.get()
+    login("pembina")
+    page.goto(url(f"/binaan/{kal.pk}/"))
+    page.locator("details summary").click()  # the charts per focus area
+    assert page.locator("svg[id], figure.pkk-chart svg").count() >= 15
+    assert_fits_phone(page, "desa binaan page with demo data")
+    shot(page, "binaan-detail-demo")
+    page.goto(url(f"/binaan/kunjungan/{kal.kunjungan.order_by('tanggal').first().pk}/"))
+    assert page.locator("#status-kunjungan").inner_text() == "Selesai"
+    assert_fits_phone(page, "finished visit")
+    page.context.clear_cookies()
+    login("admin")
+    page.goto(url(f"/binaan/penetapan/{p.pk}/"))
+    assert_fits_phone(page, "designation page")
+    shot(page, "binaan-penetapan-demo")
+    assert not page.js_errors
