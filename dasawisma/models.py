@@ -235,6 +235,15 @@ class Kehamilan(TimeStamped):
                 ),
                 name="kehamilan_hasil_with_selesai",
             ),
+            # At most one open pregnancy per woman, even when two users record one at the same moment
+            # (the service also locks the warga row so that the overlap check sees the other save).
+            models.UniqueConstraint(
+                fields=["warga"],
+                condition=Q(tanggal_selesai__isnull=True),
+                name="kehamilan_one_open_per_warga",
+                violation_error_message="Warga ini masih tercatat hamil (kehamilan yang belum selesai). "
+                "Selesaikan kehamilan itu dahulu.",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -1,4 +1,4 @@
-"""The standard workbook in the browser: import (TP PKK desa and up) and export (also the kader).
+"""The standard workbook in the browser: import (TP PKK desa only) and export (kader, desa, pembina, admin).
 
 Both run as background jobs (``dasawisma.workbook.jobs``): the request only stores the upload or queues the
 export and redirects to the job's page, which polls with htmx until the outcome is there.
@@ -24,7 +24,7 @@ from .workbook.jobs import (
 )
 from .workbook.reader import IMPORT_ROLES
 
-EXPORT_ROLES = (Role.KADER, *IMPORT_ROLES)
+EXPORT_ROLES = (Role.KADER, Role.TP_PKK_DESA, Role.PEMBINA_KECAMATAN, Role.ADMIN_KABUPATEN)
 MAX_UPLOAD_BYTES = 30 * 1024 * 1024
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

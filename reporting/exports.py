@@ -37,6 +37,7 @@ from django.utils import timezone
 
 from pkk.heartbeat import beating, stale_q
 from pkk.models import LEVEL_ORDER, Level, PersonalDataExportLog, Unit
+from pkk.tasks_bridge import publish_on_commit
 
 from .excel import sheet_title, streaming_workbook, write_sheet_streamed
 from .layouts import BULANAN, TAHUNAN, Layout, layout_for
@@ -69,6 +70,27 @@ def log_personal_export(*, report: Report, user, channel: str, username: str = "
     )
 
 
+def job_has_personal_data(job: ExportJob) -> bool:
+    """A job down to each dasawisma holds 4.16a/4.18a, whose rows are names."""
+    return bool(job.params.get("personal_rows")) or job.params.get("sampai") == Level.DASAWISMA
+
+
+def log_job_download(*, job: ExportJob, user) -> None:
+    """One log row per download of a job file with personal data: every download is a disclosure, not
+    only the build (five users downloading one file used to leave a single row)."""
+    if not job_has_personal_data(job):
+        return
+    periode = job.params.get("tahun") or job.params.get("bulan")
+    PersonalDataExportLog.objects.create(
+        user=user if getattr(user, "pk", None) else None,
+        username=getattr(user, "username", "") or "-",
+        unit=job.unit,
+        what=f"Unduh ekspor #{job.pk} sampai dasawisma {periode}",
+        row_count=int(job.params.get("personal_rows") or 0),
+        channel="unduh",
+    )
+
+
 # ------------------------------------------------------------------------------------ job service
 
 
@@ -95,7 +117,8 @@ def export_job_create(*, unit: Unit, buku: str, periode: int | dt.date, sampai: 
     job = ExportJob(requester=actor, unit=unit, kind=KIND_SUBTREE, params=params)
     job.full_clean()
     job.save()
-    transaction.on_commit(lambda: run_export_job.delay(job.pk))
+    # A broker that is down leaves the job queued (logged); the request still succeeds.
+    publish_on_commit(lambda: run_export_job.delay(job.pk), f"run_export_job({job.pk})")
     return job
 
 
@@ -197,7 +220,9 @@ def _build(job: ExportJob) -> None:
             job.status = ExportJob.Status.SELESAI
             job.finished_at = now
             job.expires_at = now + dt.timedelta(hours=settings.PKK_EXPORT_TTL_HOURS)
-            job.save(update_fields=["file", "status", "finished_at", "expires_at", "updated_at"])
+            # Every download of a file with names is logged (log_job_download): it needs the row count.
+            job.params = {**job.params, "personal_rows": written.personal_rows}
+            job.save(update_fields=["file", "status", "finished_at", "expires_at", "updated_at", "params"])
             if written.personal_sheets:
                 PersonalDataExportLog.objects.create(
                     user=job.requester,

@@ -18,7 +18,14 @@ from pkk.models import Level
 from pkk.scope import get_unit_for_user, home_unit, is_global, scoped, unit_in_scope
 
 from .excel import XLSX_MIME, report_xlsx
-from .exports import SAMPAI_CHOICES, export_job_create, export_job_is_expired, log_personal_export, subtree_levels
+from .exports import (
+    SAMPAI_CHOICES,
+    export_job_create,
+    export_job_is_expired,
+    log_job_download,
+    log_personal_export,
+    subtree_levels,
+)
 from .layouts import BULANAN, TAHUNAN, layout_for
 from .models import ExportJob
 from .periods import parse_bulan
@@ -313,5 +320,8 @@ def export_job_download(request: HttpRequest, job_id: int) -> HttpResponse:
     job = get_job_for_user(request.user, job_id)
     if job.status != ExportJob.Status.SELESAI or not job.file or export_job_is_expired(job):
         raise Http404
-    return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.file.name.rsplit("/", 1)[-1],
-                        content_type=XLSX_MIME)
+    log_job_download(job=job, user=request.user)
+    response = FileResponse(job.file.open("rb"), as_attachment=True, filename=job.file.name.rsplit("/", 1)[-1],
+                            content_type=XLSX_MIME)
+    response["Cache-Control"] = "no-store"
+    return response

@@ -34,4 +34,10 @@ def _celery_eager_unless_worker(request):
 def _media_in_tmp(settings, tmp_path):
     """Export files and uploads written by tests go to a temporary folder, not the working tree."""
     settings.MEDIA_ROOT = tmp_path / "media"
-    settings.PKK_PRIVATE_MEDIA_ROOT = tmp_path / "private"
+
+
+@pytest.fixture(autouse=True)
+def _private_media_in_tmp(settings, tmp_path):
+    """Uploaded photos and scans (pkk/photos.py) written by tests go to a temporary folder."""
+    settings.PKK_PRIVATE_MEDIA_ROOT = tmp_path / "media-private"
+    settings.PKK_STORAGE_BACKEND = "local"

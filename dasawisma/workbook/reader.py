@@ -61,7 +61,9 @@ from . import columns as c
 from .columns import CellError, ImportIssue
 
 # Roles that may import into a desa (DOMAIN.md section 2: TP PKK desa and up).
-IMPORT_ROLES = (Role.TP_PKK_DESA, Role.PEMBINA_KECAMATAN, Role.ADMIN_KABUPATEN)
+# Who writes dasawisma data through the workbook: the TP PKK desa (DOMAIN.md section 2: pembina and admin
+# read, they do not write dasawisma data). Kader enter data in the forms.
+IMPORT_ROLES = (Role.TP_PKK_DESA,)
 CHUNK = 900  # values per IN (...) query: below SQLite's historical 999-parameter limit
 SUB_DESA_LEVELS = (Level.DUSUN, Level.RW, Level.RT, Level.DASAWISMA)
 NUMBERED_LEVELS = (Level.RW, Level.RT)

@@ -42,7 +42,8 @@ def streamed(data: SubtreeData) -> bytes:
 
 def _style(cell) -> tuple:
     return (
-        cell.font.b, cell.font.i, cell.font.sz, cell.fill.fgColor.rgb, getattr(cell.border.left, "style", None), getattr(cell.border.bottom, "style", None),
+        cell.font.b, cell.font.i, cell.font.sz, cell.fill.fgColor.rgb,
+        getattr(cell.border.left, "style", None), getattr(cell.border.bottom, "style", None),
         cell.alignment.horizontal, cell.alignment.wrap_text, cell.number_format,
     )  # fmt: skip
 
