@@ -315,3 +315,14 @@ CELERY_BEAT_SCHEDULE["dasawisma.cleanup_workbook_jobs"] = {
     "schedule": 3600.0,
     "options": {"expires": 3000},
 }
+# Queue a process sends to by default (tests give their worker a dedicated queue) and the Redis transport's
+# redelivery of unacknowledged tasks (acks_late): a task whose worker died is handed on after
+# CELERY_VISIBILITY_TIMEOUT seconds. Keep it above the longest task time limit (rebuild_current: 3 h 5 min),
+# or a running task would be handed to a second worker; stuck jobs are failed by pkk.sweep_stale_jobs
+# and lost refreshes caught up by reporting.sweep_outbox long before that.
+CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_TASK_DEFAULT_QUEUE", "celery")
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 4 * 3600),
+    "unacked_restore_interval": env_int("CELERY_UNACKED_RESTORE_INTERVAL", 10),
+    "unacked_restore_throttle": env_int("CELERY_UNACKED_RESTORE_THROTTLE", 10),
+}
