@@ -838,6 +838,9 @@ DEMO_ACCOUNTS = [
     ("desa.kaliboto", "tp_pkk_desa", "33.06.16.2006"),
     ("kader.kaliboto", "kader", ("33.06.16.2006", "dasawisma")),
     ("kader.kedungpucang", "kader", ("33.06.16.2004", "dasawisma")),
+    # Outsiders, so that every role has someone in another unit (a crawl replays URLs with them).
+    ("pembina.grabag", "pembina_kecamatan", "33.06.01"),
+    ("desa.kedungpucang", "tp_pkk_desa", "33.06.16.2004"),
 ]
 
 

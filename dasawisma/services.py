@@ -292,6 +292,13 @@ def kepala_set(*, rumah_tangga: RumahTangga, warga: Warga, version: int | None =
 # keluarga
 
 
+KK_TAKEN_MESSAGE = "No. KK ini sudah tercatat di rumah tangga ini."
+
+
+class KeluargaTaken(ValidationError):
+    """The No. KK was saved for this rumah tangga by someone else at the same moment."""
+
+
 @transaction.atomic
 def keluarga_create(*, rumah_tangga: RumahTangga, no_kk: str, actor) -> Keluarga:
     try:
@@ -299,10 +306,14 @@ def keluarga_create(*, rumah_tangga: RumahTangga, no_kk: str, actor) -> Keluarga
     except ValidationError as exc:
         raise ValidationError({"no_kk": exc.messages})
     if Keluarga.objects.filter(rumah_tangga=rumah_tangga, no_kk=no_kk).exists():
-        raise ValidationError({"no_kk": ["No. KK ini sudah tercatat di rumah tangga ini."]})
+        raise ValidationError({"no_kk": [KK_TAKEN_MESSAGE]})
     keluarga = Keluarga(rumah_tangga=rumah_tangga, no_kk=no_kk)
     keluarga.full_clean()
-    keluarga.save()
+    try:
+        with transaction.atomic():
+            keluarga.save()
+    except IntegrityError:  # someone saved the same new No. KK a moment ago (the check above missed it)
+        raise KeluargaTaken({"no_kk": [KK_TAKEN_MESSAGE]}) from None
     _audit(
         model="keluarga",
         obj=keluarga,
@@ -412,9 +423,12 @@ def warga_create(
             kk = validate_no_kk(no_kk)
         except ValidationError as exc:
             raise ValidationError({"no_kk": exc.messages})
-        keluarga = Keluarga.objects.filter(rumah_tangga=rumah_tangga, no_kk=kk).first() or keluarga_create(
-            rumah_tangga=rumah_tangga, no_kk=kk, actor=actor
-        )
+        keluarga = Keluarga.objects.filter(rumah_tangga=rumah_tangga, no_kk=kk).first()
+        if keluarga is None:
+            try:
+                keluarga = keluarga_create(rumah_tangga=rumah_tangga, no_kk=kk, actor=actor)
+            except KeluargaTaken:  # created by another save at the same moment: the warga joins it
+                keluarga = Keluarga.objects.get(rumah_tangga=rumah_tangga, no_kk=kk)
     data = {k: data[k] for k in WARGA_FIELDS if k in data}
     w = Warga(
         dasawisma_id=rumah_tangga.dasawisma_id,
@@ -571,9 +585,22 @@ def _validate_kehamilan(k: Kehamilan, *, today: dt.date) -> None:
     _raise(errors)
 
 
+OPEN_PREGNANCY_MESSAGE = (
+    "Tanggal mulai: warga ini masih tercatat hamil (kehamilan yang belum selesai, baru saja dicatat). "
+    "Selesaikan kehamilan itu dahulu."
+)
+
+
+def _lock_ibu(warga_id: int) -> None:
+    """Serialise pregnancy writes of one woman (``SELECT ... FOR UPDATE`` on PostgreSQL; SQLite writes are
+    serialised anyway), so the overlap check of the second save sees the first one."""
+    list(Warga.objects.select_for_update().filter(pk=warga_id).values_list("pk", flat=True))
+
+
 def _update_kehamilan(
     kehamilan: Kehamilan, *, values: dict[str, Any], before: dict[str, Any], version: int, actor
 ) -> None:
+    _lock_ibu(kehamilan.warga_id)
     _update_audited(
         kehamilan,
         model="kehamilan",
@@ -593,10 +620,15 @@ def _kehamilan_since(*dicts: dict[str, Any]) -> dt.date:
 @transaction.atomic
 def kehamilan_create(*, warga: Warga, data: dict[str, Any], actor) -> Kehamilan:
     data = {k: data[k] for k in KEHAMILAN_FIELDS if k in data}
+    _lock_ibu(warga.pk)
     k = Kehamilan(warga=warga, dasawisma_id=warga.dasawisma_id, **data)
     _validate_kehamilan(k, today=_today())
     k.full_clean()
-    k.save()
+    try:
+        with transaction.atomic():
+            k.save()
+    except IntegrityError:  # the partial unique index: another open pregnancy committed meanwhile
+        raise ValidationError({"tanggal_mulai": [OPEN_PREGNANCY_MESSAGE]}) from None
     _audit(
         model="kehamilan",
         obj=k,

@@ -5,32 +5,45 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 
 from django.core.exceptions import ValidationError
 
-_DIGITS16 = re.compile(r"^\d{16}$")
+# ASCII 0-9 only: ``\d`` would accept every Unicode digit (fullwidth, Arabic-Indic ...), and the same NIK
+# written with one such digit would be stored beside the original, defeating the unique index.
+_DIGITS16 = re.compile(r"^[0-9]{16}$", re.ASCII)
+_ASCII_DIGITS = re.compile(r"^[0-9]*$", re.ASCII)
 
 
 def normalise_number(value: str | None) -> str:
-    return re.sub(r"[\s.\-]", "", value or "")
+    """NFKC (fullwidth digits become ASCII ones), then spaces, dots and dashes removed."""
+    return re.sub(r"[\s.\-]", "", unicodedata.normalize("NFKC", value or ""))
+
+
+def _check_16(value: str, label: str, code: str) -> None:
+    if not _ASCII_DIGITS.match(value):
+        raise ValidationError(
+            f"{label} harus 16 angka 0-9 saja (ada huruf, tanda atau angka lain).", code=f"{code}_format"
+        )
+    if not _DIGITS16.match(value):
+        raise ValidationError(f"{label} harus 16 angka (tertulis {len(value)} karakter).", code=f"{code}_format")
 
 
 def validate_nik(value: str | None) -> str | None:
-    """Optional; when given, exactly 16 digits. Returns the normalised value or None."""
+    """Optional; when given, exactly 16 ASCII digits after NFKC. Returns the normalised value or None."""
     value = normalise_number(value)
     if not value:
         return None
-    if not _DIGITS16.match(value):
-        raise ValidationError(f"NIK harus 16 angka (tertulis {len(value)} karakter).", code="nik_format")
+    _check_16(value, "NIK", "nik")
     return value
 
 
 def validate_no_kk(value: str | None) -> str:
+    """Required; exactly 16 ASCII digits after NFKC. Returns the normalised value."""
     value = normalise_number(value)
     if not value:
         raise ValidationError("No. KK wajib diisi.", code="kk_required")
-    if not _DIGITS16.match(value):
-        raise ValidationError(f"No. KK harus 16 angka (tertulis {len(value)} karakter).", code="kk_format")
+    _check_16(value, "No. KK", "kk")
     return value
 
 

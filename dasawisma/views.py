@@ -47,8 +47,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from pkk import idempotency
 from pkk.models import Level, Role
-from pkk.scope import scoped
+from pkk.scope import can, scoped
 
 from . import selectors, services
 from .forms import (
@@ -68,7 +69,8 @@ from .validators import age_on, nik_warnings
 
 WRITERS = (Role.KADER, Role.TP_PKK_DESA)
 READERS = (Role.KADER, Role.KETUA_KELOMPOK, Role.TP_PKK_DESA, Role.PEMBINA_KECAMATAN, Role.ADMIN_KABUPATEN)
-QUALITY_ROLES = (Role.TP_PKK_DESA, Role.PEMBINA_KECAMATAN, Role.ADMIN_KABUPATEN)
+# The kader fixes the warnings of their own dasawisma (the selectors start from the user's scope).
+QUALITY_ROLES = (Role.KADER, Role.TP_PKK_DESA, Role.PEMBINA_KECAMATAN, Role.ADMIN_KABUPATEN)
 PAGE_SIZE = 50
 
 
@@ -121,15 +123,33 @@ def _form_flow(
     back_url: str,
     conflict: tuple | None = None,
     context: dict | None = None,
+    once: str | None = None,
 ) -> HttpResponse:
     """The data-entry flow: GET shows the form; POST validates it and calls ``save(form)``, which calls the
     service, adds the success message and returns the URL to go to (see ``_done``). A ValidationError from
     the service goes back on the form. With ``conflict=(form_factory, fields)`` a stale version
-    (``services.ConflictError``) shows the form again with the stored values that differ (``differences``)."""
+    (``services.ConflictError``) shows the form again with the stored values that differ (``differences``).
+    With ``once=<kind>`` (create forms) the form carries a token (``pkk.idempotency``): the same form
+    posted again (a retry, a double tap) goes to what the first post created instead of creating twice."""
     differences: list = []
+    token = idempotency.clean_token(request.POST.get(idempotency.FIELD)) if request.method == "POST" else None
+    if once is not None and request.method == "POST":
+        first = idempotency.already_saved(token=token, user=request.user)
+        if first:
+            messages.info(request, idempotency.REPEAT_MESSAGE)
+            return _done(request, first)
     if request.method == "POST" and form.is_valid():
         try:
-            url = save(form)
+            if once is not None:
+                url = idempotency.save_once(token=token, user=request.user, kind=once, save=lambda: save(form))
+            else:
+                url = save(form)
+        except idempotency.TokenTaken as exc:
+            if exc.url:
+                messages.info(request, idempotency.REPEAT_MESSAGE)
+                return _done(request, exc.url)
+            form.add_error(None, "Formulir ini sudah tidak berlaku. Muat ulang halaman, lalu isi lagi.")
+            token = None
         except services.ConflictError as exc:
             if conflict is None:
                 raise
@@ -139,6 +159,8 @@ def _form_flow(
         else:
             return _done(request, url)
     ctx = {"differences": differences} if conflict is not None else {}
+    if once is not None:
+        ctx["form_token"] = token or idempotency.new_token()  # a re-shown form keeps its token
     ctx.update(context or {})
     return _form_page(request, form, title=title, draft_key=draft_key, back_url=back_url, context=ctx)
 
@@ -269,6 +291,7 @@ def rumah_tangga_create(request: HttpRequest, unit_id: int) -> HttpResponse:
         save=save,
         title=f"Tambah rumah tangga – {dasawisma.label}",
         draft_key=f"rumah-tangga-baru-{dasawisma.pk}",
+        once="rumah_tangga",
         back_url=back,
     )
 
@@ -302,6 +325,7 @@ def rumah_tangga_detail(request: HttpRequest, rumah_tangga_id: int) -> HttpRespo
             "keluarga": [{"k": k, "no_kk": k.no_kk if may_write else mask_number(k.no_kk)} for k in keluarga],
             "kepala_aktif": kepala_aktif,
             "may_write": may_write,
+            "may_move": can(request.user, rt.dasawisma, Role.TP_PKK_DESA),
             "riwayat": _riwayat_rows(selectors.riwayat_of("rumah_tangga", rt.pk)) if may_write else [],
             "sumber_air": [LABELS[f] for f in services.SUMBER_AIR_FIELDS if getattr(rt, f)],
             "kegiatan": [label for f, label in KEGIATAN_RUMAH_TANGGA if getattr(rt, f)],
@@ -353,6 +377,7 @@ def keluarga_create(request: HttpRequest, rumah_tangga_id: int) -> HttpResponse:
         save=save,
         title="Tambah keluarga (No. KK)",
         draft_key=f"keluarga-baru-{rt.pk}",
+        once="keluarga",
         back_url=back,
     )
 
@@ -423,6 +448,7 @@ def _warga_create_page(request: HttpRequest, rt: RumahTangga, keluarga_id: int |
         save=save,
         title=f"Tambah warga – {rt_name(rt)}",
         draft_key=draft,
+        once="warga",
         back_url=back,
         context={"sections": True},
     )
@@ -580,6 +606,7 @@ def kehamilan_create(request: HttpRequest, warga_id: int) -> HttpResponse:
         save=save,
         title=f"Catat kehamilan – {w.nama}",
         draft_key=f"kehamilan-baru-{w.pk}",
+        once="kehamilan",
         back_url=back,
     )
 

@@ -32,6 +32,18 @@ def assignments(user) -> list[RoleAssignment]:
     return cached
 
 
+def inactive_assignments(user) -> list[RoleAssignment]:
+    """Assignments that still stand but whose unit was deactivated (e.g. a kader's dasawisma): they grant
+    nothing, and the pages say so instead of a bare 403 (one query, only on the pages that show it)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return []
+    return list(
+        RoleAssignment.objects.filter(user=user, is_active=True, unit__is_active=False)
+        .select_related("unit", "unit__parent")
+        .order_by("unit__path")
+    )
+
+
 def is_global(user) -> bool:
     """Superusers (operators) are not bound to a unit."""
     return bool(getattr(user, "is_superuser", False))

@@ -73,6 +73,8 @@ INSTALLED_APPS = [
     "pkk",
     "dasawisma",
     "reporting",
+    "kegiatan",
+    "binaan",
 ]
 
 MIDDLEWARE = [
@@ -237,3 +239,70 @@ LOGGING = {
 # task then retries. Full-scale statements take seconds; a whole-country rebuild stays far below 10 min.
 PKK_ROLLUP_LOCK_TIMEOUT_MS = env_int("PKK_ROLLUP_LOCK_TIMEOUT_MS", 60_000)
 PKK_ROLLUP_STATEMENT_TIMEOUT_MS = env_int("PKK_ROLLUP_STATEMENT_TIMEOUT_MS", 600_000)
+
+# Uploaded photos and scans (pkk/photos.py; kegiatan, desa binaan). Private: never under a served URL.
+# PKK_STORAGE_BACKEND=local keeps them in PKK_PRIVATE_MEDIA_ROOT; =s3 stores them in a private
+# S3-compatible bucket through django-storages (AWS_STORAGE_BUCKET_NAME, AWS_S3_ENDPOINT_URL,
+# AWS_S3_REGION_NAME, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY), under the prefix PKK_S3_LOCATION.
+PKK_STORAGE_BACKEND = env_str("PKK_STORAGE_BACKEND", "local")
+if PKK_STORAGE_BACKEND not in ("local", "s3"):
+    raise ImproperlyConfigured(f"PKK_STORAGE_BACKEND must be 'local' or 's3', got {PKK_STORAGE_BACKEND!r}")
+PKK_PRIVATE_MEDIA_ROOT = Path(env_str("PKK_PRIVATE_MEDIA_ROOT", str(BASE_DIR / "media-private")))
+PKK_S3_LOCATION = env_str("PKK_S3_LOCATION", "private")
+if PKK_STORAGE_BACKEND == "s3":
+    AWS_STORAGE_BUCKET_NAME = env_str("AWS_STORAGE_BUCKET_NAME")
+    AWS_S3_ENDPOINT_URL = os.environ.get("AWS_S3_ENDPOINT_URL") or None
+    AWS_S3_REGION_NAME = os.environ.get("AWS_S3_REGION_NAME") or None
+    AWS_ACCESS_KEY_ID = os.environ.get("AWS_ACCESS_KEY_ID") or None
+    AWS_SECRET_ACCESS_KEY = os.environ.get("AWS_SECRET_ACCESS_KEY") or None
+PKK_PHOTO_MAX_MB = env_int("PKK_PHOTO_MAX_MB", 10)
+PKK_PHOTO_MAX_COUNT = env_int("PKK_PHOTO_MAX_COUNT", 10)  # photos per submit
+PKK_PHOTO_MAX_PIXELS = env_int("PKK_PHOTO_MAX_PIXELS", 60_000_000)  # decompression bombs are refused
+PKK_PDF_MAX_MB = env_int("PKK_PDF_MAX_MB", 10)
+
+# Desa binaan (binaan app): thresholds of the status rules (binaan/progress.py, docs/binaan.md).
+PKK_BINAAN_DAYS_WITHOUT_VISIT = env_int("PKK_BINAAN_DAYS_WITHOUT_VISIT", 60)
+PKK_BINAAN_OVERDUE_TERTINGGAL = env_int("PKK_BINAAN_OVERDUE_TERTINGGAL", 2)
+PKK_BINAAN_MIN_COMPLETENESS = env_int("PKK_BINAAN_MIN_COMPLETENESS", 80)
+PKK_BINAAN_LOW_COMPLETENESS = env_int("PKK_BINAAN_LOW_COMPLETENESS", 50)
+PKK_BINAAN_MIN_TIMELINESS = env_int("PKK_BINAAN_MIN_TIMELINESS", 60)
+PKK_BINAAN_MIN_COVERAGE = env_int("PKK_BINAAN_MIN_COVERAGE", 80)
+PKK_BINAAN_MAX_WARNINGS = env_int("PKK_BINAAN_MAX_WARNINGS", 10)
+PKK_BINAAN_MAX_BELUM = env_int("PKK_BINAAN_MAX_BELUM", 5)
+# --- people (issue 10): a one-time password set by the desa/admin must be changed at the next login.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.messages.middleware.MessageMiddleware") + 1,
+    "pkk.middleware.ForcePasswordChangeMiddleware",
+)
+# --------------------------------------------------------------------------------------------------------
+# Security (issue 12, helper "security"): docs/security.md explains each value.
+# Bodies over this are refused with 413 from Content-Length, before anything is read (the proxy's own
+# body limit, docs/deploy.md, should be the same or a little higher). Room for a 30 MB workbook.
+PKK_MAX_BODY_BYTES = env_int("PKK_MAX_BODY_BYTES", 32 * 1024 * 1024)
+# Form fields (not files) kept in memory; files above FILE_UPLOAD_MAX_MEMORY_SIZE go to a temporary file.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2 * 1024 * 1024)
+FILE_UPLOAD_MAX_MEMORY_SIZE = env_int("FILE_UPLOAD_MAX_MEMORY_SIZE", 2 * 1024 * 1024)
+MIDDLEWARE.insert(1, "pkk.middleware.RequestGuardMiddleware")  # right after SecurityMiddleware
+# Workbook import caps (helper jobs, issue 12): checked before and while parsing an uploaded workbook, so a
+# zip bomb or a million junk rows cannot exhaust a worker. 50,000 warga are ~52 MB unpacked.
+PKK_WORKBOOK_MAX_UNCOMPRESSED_MB = env_int("PKK_WORKBOOK_MAX_UNCOMPRESSED_MB", 150)
+PKK_WORKBOOK_MAX_ROWS = env_int("PKK_WORKBOOK_MAX_ROWS", 100_000)  # per sheet, empty rows included
+PKK_WORKBOOK_MAX_CELL_CHARS = env_int("PKK_WORKBOOK_MAX_CELL_CHARS", 1000)
+PKK_WORKBOOK_MAX_ERRORS = env_int("PKK_WORKBOOK_MAX_ERRORS", 200)
+
+# Background workbook jobs and job heartbeats (helper jobs, issue 12). Uploaded workbooks and generated
+# files with personal data live outside MEDIA_ROOT, served only by scoped views.
+PKK_PRIVATE_MEDIA_ROOT = Path(env_str("PKK_PRIVATE_MEDIA_ROOT", str(BASE_DIR / "private")))
+PKK_JOB_HEARTBEAT_SECONDS = env_int("PKK_JOB_HEARTBEAT_SECONDS", 20)
+# A running job whose last heartbeat is older than this is marked failed by reporting.sweep_stale_jobs.
+PKK_JOB_STALE_SECONDS = env_int("PKK_JOB_STALE_SECONDS", 180)
+CELERY_BEAT_SCHEDULE["pkk.sweep_stale_jobs"] = {
+    "task": "pkk.sweep_stale_jobs",
+    "schedule": 60.0,
+    "options": {"expires": 55},
+}
+CELERY_BEAT_SCHEDULE["dasawisma.cleanup_workbook_jobs"] = {
+    "task": "dasawisma.cleanup_workbook_jobs",
+    "schedule": 3600.0,
+    "options": {"expires": 3000},
+}

@@ -29,12 +29,13 @@ from django.utils import timezone
 
 from pkk.models import PATH_END, PATH_SEGMENT, Level, Role, Unit
 from pkk.scope import assignments, can, is_global, path_q
+from pkk.tasks_bridge import publish_on_commit
 
 from .models import JenisLaporan, KunciPeriode, KunciRiwayat, Laporan, LaporanRiwayat
 from .periods import deadline
 
 REVIEWER_ROLES = (Role.KETUA_KELOMPOK, Role.TP_PKK_DESA, Role.PEMBINA_KECAMATAN)
-LOCKER_ROLES = (Role.TP_PKK_DESA,)
+LOCKER_ROLES = (Role.TP_PKK_DESA, Role.ADMIN_KABUPATEN)  # admin: period locks (DOMAIN.md 2), also in bulk
 UNLOCKER_ROLES = (Role.PEMBINA_KECAMATAN, Role.ADMIN_KABUPATEN)
 SUBMITTED = (Laporan.Status.DIAJUKAN, Laporan.Status.DITERIMA)
 
@@ -353,7 +354,8 @@ def periode_unlock(*, unit: Unit, jenis: str, periode: dt.date | int, alasan: st
     from .tasks import rebuild_unit_period
 
     unit_id, iso = unit.pk, periode.isoformat()
-    transaction.on_commit(lambda: rebuild_unit_period.delay(unit_id, jenis, iso))
+    # A broker that is down is logged; the nightly rebuild is the safety net.
+    publish_on_commit(lambda: rebuild_unit_period.delay(unit_id, jenis, iso), f"rebuild_unit_period({unit_id})")
 
 
 # --------------------------------------------------------------------------- completeness

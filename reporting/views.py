@@ -18,7 +18,14 @@ from pkk.models import Level
 from pkk.scope import get_unit_for_user, home_unit, is_global, scoped, unit_in_scope
 
 from .excel import XLSX_MIME, report_xlsx
-from .exports import SAMPAI_CHOICES, export_job_create, export_job_is_expired, log_personal_export, subtree_levels
+from .exports import (
+    SAMPAI_CHOICES,
+    export_job_create,
+    export_job_is_expired,
+    log_job_download,
+    log_personal_export,
+    subtree_levels,
+)
 from .layouts import BULANAN, TAHUNAN, layout_for
 from .models import ExportJob
 from .periods import parse_bulan
@@ -278,6 +285,18 @@ def _job_report_url(job: ExportJob) -> str:
         return reverse("reporting:laporan_home")
 
 
+def _job_restart_url(job: ExportJob) -> str:
+    """Where a failed job is started again with the same options ("" when its options are unreadable)."""
+    try:
+        if job.params.get("buku") == TAHUNAN:
+            kwargs = {"unit_id": job.unit_id, "tahun": int(job.params["tahun"])}
+            return reverse("reporting:rekap_tahunan_ekspor", kwargs=kwargs)
+        parse_bulan(job.params["bulan"])
+        return reverse("reporting:rekap_bulanan_ekspor", kwargs={"unit_id": job.unit_id, "bulan": job.params["bulan"]})
+    except (KeyError, ValueError, TypeError):
+        return ""
+
+
 @require_GET
 @scoped()
 def export_job(request: HttpRequest, job_id: int) -> HttpResponse:
@@ -288,6 +307,7 @@ def export_job(request: HttpRequest, job_id: int) -> HttpResponse:
         "percent": int(100 * job.progress / job.total) if job.total else 0,
         "running": job.status in (ExportJob.Status.ANTRI, ExportJob.Status.PROSES),
         "report_url": _job_report_url(job),
+        "restart_url": _job_restart_url(job),
     }
     if request.headers.get("HX-Request"):
         return render(request, "reporting/export_job.html#status", context)
@@ -300,5 +320,8 @@ def export_job_download(request: HttpRequest, job_id: int) -> HttpResponse:
     job = get_job_for_user(request.user, job_id)
     if job.status != ExportJob.Status.SELESAI or not job.file or export_job_is_expired(job):
         raise Http404
-    return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.file.name.rsplit("/", 1)[-1],
-                        content_type=XLSX_MIME)
+    log_job_download(job=job, user=request.user)
+    response = FileResponse(job.file.open("rb"), as_attachment=True, filename=job.file.name.rsplit("/", 1)[-1],
+                            content_type=XLSX_MIME)
+    response["Cache-Control"] = "no-store"
+    return response

@@ -14,16 +14,16 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
+from pkk.http import safe_next
 from pkk.models import Level, Role, Unit
 from pkk.scope import can, get_unit_for_user, home_unit, scoped, unit_in_scope
 
 from . import cycle
 from .dashboards import TREN_HEADERS, completeness_chart, tren_bulanan, tren_charts
 from .models import JenisLaporan, KunciRiwayat, Laporan
-from .periods import parse_bulan
+from .periods import parse_bulan, parse_tahun
 
 # --------------------------------------------------------------------------- forms
 
@@ -32,9 +32,9 @@ def _parse_periode(jenis: str, value: str) -> dt.date:
     value = (value or "").strip()
     try:
         if jenis == JenisLaporan.BUKU_II:
-            return dt.date(int(value), 1, 1)
+            return dt.date(parse_tahun(value), 1, 1)
         return parse_bulan(value)
-    except (ValueError, TypeError):
+    except (ValueError, TypeError, OverflowError):
         raise forms.ValidationError(
             "Periode tidak valid: gunakan TTTT untuk Buku II atau TTTT-BB untuk Buku III."
         ) from None
@@ -84,12 +84,7 @@ def _form_errors(form: forms.Form) -> str:
 
 
 def _safe_next(request: HttpRequest, default: str) -> str:
-    nxt = request.POST.get("next") or request.GET.get("next") or ""
-    if nxt and url_has_allowed_host_and_scheme(
-        nxt, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return nxt
-    return default
+    return safe_next(request, default)
 
 
 def _breadcrumb(user, unit: Unit, url=None) -> list[tuple[str, str]]:

@@ -107,7 +107,10 @@ def test_counts_structure_and_accounts():
     reg = Warga.objects.select_related("dasawisma").first().no_registrasi
     assert reg[:4] == "3306" and len(reg) >= 19
     # accounts
-    for username in ("admin.purworejo", "pembina.bener", "desa.kaliboto", "kader.kaliboto", "kader.kedungpucang"):
+    for username in (
+        "admin.purworejo", "pembina.bener", "desa.kaliboto", "kader.kaliboto", "kader.kedungpucang",
+        "pembina.grabag", "desa.kedungpucang",
+    ):
         assert username in out
         assert get_user_model().objects.get(username=username).check_password("pkk-demo-2026")
     roles = {ra.user.username: ra for ra in RoleAssignment.objects.select_related("user", "unit")}
@@ -121,6 +124,10 @@ def test_counts_structure_and_accounts():
     assert RumahTangga.objects.filter(dasawisma=kk.unit).exists()
     kp = roles["kader.kedungpucang"]
     assert kp.role == Role.KADER and kp.unit.is_within(kedungpucang)
+    # outsiders of each role
+    assert (roles["pembina.grabag"].role, roles["pembina.grabag"].unit.code) == (Role.PEMBINA_KECAMATAN, "33.06.01")
+    dk = roles["desa.kedungpucang"]
+    assert (dk.role, dk.unit.code) == (Role.TP_PKK_DESA, "33.06.16.2004")
 
 
 @pytest.mark.django_db

@@ -1,0 +1,32 @@
+"""Small request helpers shared by every app: where to go back to, and bounded numbers from a query."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from django.utils.http import url_has_allowed_host_and_scheme
+
+
+def safe_next(request: HttpRequest, default: str) -> str:
+    """``next`` (POST, then GET) when it is a path on this site, else ``default``.
+
+    A bare word such as ``next=0`` used to reach ``redirect()``, which took it for a URL name
+    (NoReverseMatch, a 500); an absolute URL to another host is an open redirect. Only ``/path``.
+    """
+    nxt = (request.POST.get("next") or request.GET.get("next") or "").strip()
+    if (
+        nxt.startswith("/")
+        and not nxt.startswith(("//", "/\\"))
+        and nxt.isprintable()
+        and url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()}, require_https=request.is_secure())
+    ):
+        return nxt
+    return default
+
+
+def bounded_int(raw: str | None, *, low: int, high: int, default: int) -> int:
+    """An integer from a query value, ``default`` when missing, malformed or outside [low, high]."""
+    try:
+        value = int((raw or "").strip())
+    except (TypeError, ValueError):
+        return default
+    return value if low <= value <= high else default

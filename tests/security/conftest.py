@@ -1,0 +1,4 @@
+"""Fixtures shared with other test folders."""
+
+from tests.reporting_show.conftest import media, seeded  # noqa: F401 (fixtures: stored rekap, media folder)
+from tests.workbook.conftest import book  # noqa: F401 (a fixture: builds a standard workbook)
