@@ -178,9 +178,10 @@ def write_buku(ws: Worksheet, buku: BukuKegiatan) -> SheetRows:
             end_column=right + 1,
         )
     name_row = signature_first + max(len(lines_left), len(lines_right)) + 3
-    for c in (left, right):
-        cell = ws.cell(row=name_row, column=c, value="(.......................................)")
-        cell.font, cell.alignment = _font(), Alignment(horizontal="center")
+    for c, name, recorded in zip((left, right), buku.nama_baris, (buku.nama_kiri, buku.nama_kanan), strict=True):
+        cell = put(ws, name_row, c, name)
+        cell.font = _font(bold=bool(recorded), underline="single" if recorded else None)
+        cell.alignment = Alignment(horizontal="center")
         ws.merge_cells(start_row=name_row, start_column=c, end_row=name_row, end_column=c + 1)
 
     # Page set-up: A4 landscape, one page wide, header rows on every page, page numbers.

@@ -75,6 +75,24 @@ def test_rows_are_the_units_own_kegiatan_of_the_year_by_date(buku):
     assert buku.file_name == "buku-kegiatan-desa-kaliboto-2026.xlsx"
 
 
+def test_office_holders_names_under_the_signatures(tree, buku):
+    from pkk.services import pengurus_set
+
+    assert buku.nama_baris == ("(.......................................)",) * 2
+    pengurus_set(unit=tree.kaliboto, ketua="Hj. Siti Rahayu", sekretaris="Ani Susanti")
+    pengurus_set(unit=tree.bener, ketua="Ketua Kecamatan", sekretaris="Sekretaris Kecamatan")
+    named = buku_kegiatan(tree.kaliboto, 2026, today=TODAY)
+    assert named.nama_baris == ("Hj. Siti Rahayu", "Ani Susanti")
+    wb = load_workbook(io.BytesIO(buku_xlsx(named)))
+    cells = {c.value: c for row in wb.active.iter_rows() for c in row if c.value}
+    assert cells["Hj. Siti Rahayu"].font.b and cells["Hj. Siti Rahayu"].font.u == "single"
+    assert cells["Ani Susanti"].font.name == "Arial" and "Ketua Kecamatan" not in cells
+    c = Client()
+    c.force_login(tree.desa)
+    html = c.get(reverse("kegiatan:buku", kwargs={"unit_id": tree.kaliboto.pk, "tahun": 2026})).content.decode()
+    assert "Hj. Siti Rahayu" in html and "Ani Susanti" in html
+
+
 def test_kecamatan_and_kabupaten_titles(tree):
     assert buku_kegiatan(tree.bener, 2026, today=TODAY).title[1] == "TP PKK KECAMATAN BENER"
     kab = buku_kegiatan(tree.kab, 2026, today=TODAY)
