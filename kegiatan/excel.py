@@ -9,6 +9,7 @@ it; the signature block with the place and the Indonesian date. User text goes i
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass
 
 from openpyxl import Workbook
@@ -207,7 +208,8 @@ def write_buku(ws: Worksheet, buku: BukuKegiatan) -> SheetRows:
 def buku_workbook(buku: BukuKegiatan) -> Workbook:
     wb = new_workbook()
     ws = wb.active
-    ws.title = f"{LAMPIRAN} Buku Kegiatan {buku.tahun}"[:31]
+    # The sheet names the unit and the year (Excel: at most 31 characters, none of []:*?/\).
+    ws.title = re.sub(r"[\[\]:*?/\\]", "-", f"{LAMPIRAN} {buku.unit.label} {buku.tahun}")[:31]
     write_buku(ws, buku)
     return wb
 

@@ -141,7 +141,7 @@ def _sheet(buku):
 
 def test_excel_fonts_print_setup_and_values(buku):
     wb, ws = _sheet(buku)
-    assert ws.title == "4.13 Buku Kegiatan 2026"
+    assert ws.title == "4.13 Desa Kaliboto 2026"
     assert [f.name for f in wb._fonts] and all(f.name == "Arial" for f in wb._fonts)
     for row in ws.iter_rows():
         for cell in row:
@@ -225,7 +225,7 @@ def test_download(tree, buku):
     resp = c.get(reverse("kegiatan:buku_xlsx", kwargs={"unit_id": tree.kaliboto.pk, "tahun": 2026}))
     assert resp.status_code == 200
     assert resp["Content-Disposition"] == 'attachment; filename="buku-kegiatan-desa-kaliboto-2026.xlsx"'
-    assert load_workbook(io.BytesIO(resp.content)).active.title == "4.13 Buku Kegiatan 2026"
+    assert load_workbook(io.BytesIO(resp.content)).active.title == "4.13 Desa Kaliboto 2026"
 
 
 # ------------------------------------------------------------------------------------------ rendered
