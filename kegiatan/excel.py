@@ -9,6 +9,7 @@ it; the signature block with the place and the Indonesian date. User text goes i
 from __future__ import annotations
 
 import io
+import math
 import re
 from dataclasses import dataclass
 
@@ -18,6 +19,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.indexed_list import IndexedList
 from openpyxl.worksheet.worksheet import Worksheet
 
+from pkk.fontmetrics import excel_width_to_points, text_width, wrap
 from pkk.xlsx import put
 
 from .buku import LAMPIRAN, BukuKegiatan
@@ -47,23 +49,14 @@ class SheetRows:
 
 
 def lines_needed(text: str, width: float) -> int:
-    """Lines a wrapped cell needs for ``text`` at Arial 10 in a column ``width`` characters wide.
-
-    Arial's average letter is narrower than the digit that sets Excel's column unit; 1.1 characters per
-    unit minus one for the cell padding keeps a margin for capitals and wide letters."""
-    per_line = max(int(width * 1.1) - 1, 1)
+    """Lines a wrapped cell of Arial 10 needs for ``text`` in a column ``width`` characters wide, from the
+    font's advance widths (``pkk.fontmetrics``): words wrap at spaces, a word wider than the column takes
+    as many lines as it is wide (Excel breaks it), every paragraph starts a new line."""
+    room = excel_width_to_points(width)
     total = 0
     for paragraph in str(text).split("\n"):
-        lines, current = 1, 0
-        for word in paragraph.split():
-            need = len(word) if current == 0 else current + 1 + len(word)
-            if need <= per_line or current == 0:
-                current = need
-            else:
-                lines, current = lines + 1, len(word)
-            while current > per_line:  # a word longer than the column breaks anywhere
-                lines, current = lines + 1, current - per_line
-        total += lines
+        for line in wrap(paragraph, room, BODY_PT):
+            total += max(1, math.ceil(text_width(line, BODY_PT) / room))
     return total
 
 
