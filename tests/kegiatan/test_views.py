@@ -295,3 +295,31 @@ def test_a_failed_save_leaves_no_stored_photo(tree, settings, monkeypatch):
     root = Path(settings.PKK_PRIVATE_MEDIA_ROOT)
     assert calls["n"] == 2 and root.exists()  # the first photo was written, then removed
     assert [p for p in root.rglob("*") if p.is_file()] == []
+
+
+def test_the_list_links_the_buku_of_the_unit_looked_at(tree, posyandu):
+    c = _client(tree.pembina)
+    tahun = dt.date.today().year
+    own = reverse("kegiatan:buku", kwargs={"unit_id": tree.bener.pk, "tahun": tahun})
+    desa = reverse("kegiatan:buku", kwargs={"unit_id": tree.kaliboto.pk, "tahun": tahun})
+    html = c.get(reverse("kegiatan:list")).content.decode()
+    assert own in html and desa not in html
+    html = c.get(reverse("kegiatan:list"), {"unit": tree.kaliboto.pk}).content.decode()
+    assert own in html and desa in html
+
+
+def test_buku_page_queries_do_not_grow_with_rows(tree):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    c = _client(tree.desa)
+    url = reverse("kegiatan:buku", kwargs={"unit_id": tree.kaliboto.pk, "tahun": 2025})
+    make_kegiatan(tree.kaliboto, actor=tree.desa)
+    c.get(url)
+    with CaptureQueriesContext(connection) as few:
+        assert c.get(url).status_code == 200
+    for i in range(25):
+        make_kegiatan(tree.kaliboto, actor=tree.desa, judul=f"K{i}", tanggal=dt.date(2025, 4, 1 + i))
+    with CaptureQueriesContext(connection) as many:
+        assert "K24" in c.get(url).content.decode()
+    assert len(many.captured_queries) == len(few.captured_queries)
