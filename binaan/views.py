@@ -20,6 +20,8 @@ photo form ``form-foto`` with ``btn-unggah``; answer form ``form-jawab`` with ``
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -253,7 +255,7 @@ def detail(request: HttpRequest, binaan_id: int) -> HttpResponse:
         "tindak_lanjut": tindak_lanjut,
         "may_visit": selectors.may_visit(request.user, db),
         "is_desa": selectors.is_desa_of(request.user, db),
-        "baru_form": KunjunganBaruForm(initial={"tanggal": today}),
+        "baru_form": KunjunganBaruForm(initial={"tanggal": min(today, dt.date(db.penetapan.tahun, 12, 31))}),
         "progress": progress_for(db, today=today),
     }
     return render(request, "binaan/detail.html", ctx)
@@ -273,7 +275,12 @@ def kunjungan_baru(request: HttpRequest, binaan_id: int) -> HttpResponse:
         for e in form.errors.get("tanggal", []):
             messages.error(request, f"Tanggal kunjungan: {e}")
         return redirect("binaan:detail", binaan_id=db.pk)
-    k = services.kunjungan_create(desa_binaan=db, tanggal=form.cleaned_data["tanggal"], actor=request.user)
+    try:
+        k = services.kunjungan_create(desa_binaan=db, tanggal=form.cleaned_data["tanggal"], actor=request.user)
+    except ValidationError as exc:
+        for m in exc.messages:
+            messages.error(request, m)
+        return redirect("binaan:detail", binaan_id=db.pk)
     messages.info(request, "Draf kunjungan dibuat. Isi temuan, simpan draf kapan saja, selesaikan nanti.")
     return redirect("binaan:kunjungan", kunjungan_id=k.pk)
 

@@ -200,3 +200,17 @@ def test_a_finished_visit_takes_no_photos_and_cannot_be_deleted(tree, db_kalibot
     assert "Kunjungan ini sudah selesai; foto tidak dapat ditambah lagi." in resp.content.decode()
     c.post(reverse("binaan:kunjungan_hapus", kwargs={"kunjungan_id": k.pk}))
     assert Kunjungan.objects.filter(pk=k.pk).exists()
+
+
+def test_a_visit_lies_in_the_year_of_the_designation(tree, db_kaliboto, as_user):
+    c = as_user(tree.pembina)
+    resp = c.post(reverse("binaan:kunjungan_baru", kwargs={"binaan_id": db_kaliboto.pk}), {"tanggal": "2025-12-31"},
+                  follow=True)
+    assert "Tanggal kunjungan harus di tahun 2026 (tahun penetapan desa binaan)." in resp.content.decode()
+    assert not Kunjungan.objects.exists()
+    k = _new_visit(c, db_kaliboto)
+    resp = c.post(reverse("binaan:kunjungan", kwargs={"kunjungan_id": k.pk}),
+                  {**_post_data(k), "tanggal": "2025-06-01"})
+    assert "Tanggal kunjungan harus di tahun 2026" in resp.content.decode()
+    k.refresh_from_db()
+    assert k.tanggal == dt.date(2026, 11, 20)
