@@ -130,3 +130,20 @@ def test_kecamatan_sees_only_its_own_desa_binaan_and_desa_sees_its_page(tree, as
     from django.test import Client
 
     assert Client().get(anon)["Location"].startswith("/masuk/")
+
+
+def test_a_pembina_from_another_kecamatan_takes_over_and_the_own_kecamatan_loses_access(tree, as_user):
+    p = penetapan(tree, tahun=2026)
+    db = services.desa_binaan_add(penetapan=p, desa=tree.kaliboto, actor=tree.admin)
+    detail = reverse("binaan:detail", kwargs={"binaan_id": db.pk})
+    assert as_user(tree.pembina_grabag).get(detail).status_code == 404
+    services.desa_binaan_set_pembina(desa_binaan=db, pembina=tree.grabag, actor=tree.admin)
+    assert as_user(tree.pembina).get(detail).status_code == 404
+    grabag = as_user(tree.pembina_grabag)
+    assert grabag.get(detail).status_code == 200
+    resp = grabag.post(reverse("binaan:kunjungan_baru", kwargs={"binaan_id": db.pk}), {"tanggal": "2026-11-02"})
+    assert resp.status_code == 302 and db.kunjungan.count() == 1
+    assert as_user(tree.desa).get(detail).status_code == 200  # the desa keeps its page
+    # The Grabag pembina now also sees the decree; the Bener pembina no longer does.
+    sk = reverse("binaan:penetapan", kwargs={"penetapan_id": p.pk})
+    assert grabag.get(sk).status_code == 200 and as_user(tree.pembina).get(sk).status_code == 404
