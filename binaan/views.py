@@ -338,6 +338,9 @@ def _kunjungan_pembina(request: HttpRequest, kunjungan_id) -> Kunjungan:
 @scoped(*PEMBINA)
 def kunjungan_hapus(request: HttpRequest, kunjungan_id: int) -> HttpResponse:
     k = _kunjungan_pembina(request, kunjungan_id)
+    if request.POST.get("yakin") != "1":
+        messages.error(request, "Centang \u201cYa, hapus draf ini\u201d untuk menghapus draf kunjungan.")
+        return redirect("binaan:kunjungan", kunjungan_id=k.pk)
     try:
         services.kunjungan_delete(kunjungan=k, actor=request.user)
     except ValidationError as exc:
