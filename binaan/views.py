@@ -24,6 +24,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -98,7 +99,10 @@ def index(request: HttpRequest) -> HttpResponse:
 @scoped(*ADMIN)
 def penetapan_list(request: HttpRequest) -> HttpResponse:
     kabs = admin_kabupaten(request.user)
-    rows = Penetapan.objects.filter(kabupaten__in=kabs).select_related("kabupaten").order_by("-tahun")
+    rows = (
+        Penetapan.objects.filter(kabupaten__in=kabs).select_related("kabupaten")
+        .annotate(jumlah_desa=Count("desa_binaan", filter=Q(desa_binaan__is_active=True))).order_by("-tahun")
+    )
     return render(request, "binaan/penetapan_list.html", {"rows": rows, "kabupaten": kabs,
                                                           "tahun": timezone.localdate().year})
 
@@ -257,6 +261,8 @@ def detail(request: HttpRequest, binaan_id: int) -> HttpResponse:
         "is_desa": selectors.is_desa_of(request.user, db),
         "baru_form": KunjunganBaruForm(initial={"tanggal": min(today, dt.date(db.penetapan.tahun, 12, 31))}),
         "progress": progress_for(db, today=today),
+        "tahun_lain": selectors.desa_binaan_for_user(request.user).filter(desa=db.desa, is_active=True)
+        .exclude(pk=db.pk).order_by("-penetapan__tahun"),
     }
     return render(request, "binaan/detail.html", ctx)
 

@@ -147,3 +147,16 @@ def test_a_pembina_from_another_kecamatan_takes_over_and_the_own_kecamatan_loses
     # The Grabag pembina now also sees the decree; the Bener pembina no longer does.
     sk = reverse("binaan:penetapan", kwargs={"penetapan_id": p.pk})
     assert grabag.get(sk).status_code == 200 and as_user(tree.pembina).get(sk).status_code == 404
+
+
+def test_the_page_of_a_desa_links_its_other_years_and_the_list_counts_active_desa(tree, as_user):
+    old = services.desa_binaan_add(penetapan=penetapan(tree, tahun=2025), desa=tree.kaliboto, actor=tree.admin)
+    p = penetapan(tree, tahun=2026)
+    new = services.desa_binaan_add(penetapan=p, desa=tree.kaliboto, actor=tree.admin)
+    gone = services.desa_binaan_add(penetapan=p, desa=tree.kedungpucang, actor=tree.admin)
+    services.desa_binaan_remove(desa_binaan=gone, actor=tree.admin)
+    page = as_user(tree.desa).get(reverse("binaan:detail", kwargs={"binaan_id": new.pk})).content.decode()
+    assert reverse("binaan:detail", kwargs={"binaan_id": old.pk}) in page
+    page = as_user(tree.admin).get(reverse("binaan:penetapan_list")).content.decode()
+    # 2026 counts Kaliboto only (Kedungpucang was removed); 2025 has Kaliboto
+    assert page.count('<td class="text-end">1</td>') == 2 and '<td class="text-end">2</td>' not in page
