@@ -210,6 +210,7 @@ def kunjungan_save(
         if errors:
             raise ValidationError(errors)
     k.tanggal, k.tim_lain, k.catatan = data.tanggal, data.tim_lain.strip(), data.catatan.strip()
+    k.full_clean()
     k.save()
     k.tim.set(data.tim)
     for row in k.fokus.all():

@@ -440,9 +440,9 @@ def tl_konfirmasi(request: HttpRequest, tindak_lanjut_id: int) -> HttpResponse:
     services.tindak_lanjut_konfirmasi(tindak_lanjut=tl, actor=request.user,
                                       catatan=request.POST.get("catatan", "")[:500])
     messages.success(request, f"Tindak lanjut \u201c{tl.apa}\u201d dikonfirmasi selesai.")
-    return redirect(request.POST.get("next_kunjungan") and reverse(
-        "binaan:kunjungan", kwargs={"kunjungan_id": tl.kunjungan_id}) or reverse(
-        "binaan:detail", kwargs={"binaan_id": tl.desa_binaan_id}))
+    if request.POST.get("next_kunjungan"):  # confirmed from the visit's own page: back there
+        return redirect("binaan:kunjungan", kunjungan_id=tl.kunjungan_id)
+    return redirect("binaan:detail", binaan_id=tl.desa_binaan_id)
 
 
 @require_POST
