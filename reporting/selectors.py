@@ -248,10 +248,22 @@ def period_filter(buku: str, periode: int | dt.date) -> dict[str, Any]:
     return {"tahun": periode} if buku == TAHUNAN else {"bulan": periode}
 
 
-def child_units(unit: Unit) -> list[Unit]:
-    """The registered (active) child units of ``unit``, in the order the sheet prints them."""
+def child_units(unit: Unit, buku: str | None = None, periode: int | dt.date | None = None) -> list[Unit]:
+    """The registered child units of ``unit``, in the order the sheet prints them. With a period: the
+    children as they were in it (``Unit.aktif_sejak`` / ``nonaktif_sejak``), and under a desa that locked
+    it exactly those it was locked with (a locked January does not gain today's new dusun; issue 10)."""
+    if periode is None:
+        qs = Unit.objects.filter(parent=unit, is_active=True)
+    else:
+        from .selectors_cycle import registered_units
+
+        if buku == TAHUNAN:
+            jenis, first = "buku2", dt.date(int(periode), 1, 1)  # type: ignore[arg-type]
+        else:
+            jenis, first = "buku3", periode  # type: ignore[assignment]
+        qs = registered_units(unit, jenis, first).filter(parent=unit)
     # Sorted in Python so the page and the subtree export agree whatever the database collation.
-    return sorted(Unit.objects.filter(parent=unit, is_active=True), key=lambda c: (c.name, c.pk))
+    return sorted(qs, key=lambda c: (c.name, c.pk))
 
 
 def stored_values(
@@ -378,7 +390,7 @@ def report_for_unit(layout: Layout, unit: Unit, periode: int | dt.date, *, chain
         chain = unit.ancestors(include_self=True)
     if layout.is_list:
         return build_list_report(layout, unit, periode, chain=chain)
-    children = child_units(unit)
+    children = child_units(unit, layout.buku, periode)
     with_counts = uses_unit_counts(layout)
     stored = stored_values(layout.buku, unit, periode, with_counts=with_counts)
     counts: dict[int, dict[str, int]] = {}

@@ -156,12 +156,18 @@ def has_object(url: str) -> bool:
 
 
 @pytest.fixture(scope="module")
-def demo_site(django_db_setup, django_db_blocker):
-    """seed_demo at a small size in a transaction rolled back after the module."""
+def demo_site(django_db_setup, django_db_blocker, tmp_path_factory):
+    """seed_demo at a small size in a transaction rolled back after the module. Files the demo writes
+    (kegiatan photos) go to a media folder of this module, which the tests use too (``_media``)."""
+    media = tmp_path_factory.mktemp("crawl-media")
     with (
         django_db_blocker.unblock(),
         override_settings(
-            DEBUG=True, PKK_ROLLUP_TRACKS=1, PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]
+            MEDIA_ROOT=media / "public",
+            PKK_PRIVATE_MEDIA_ROOT=media / "private",
+            DEBUG=True,
+            PKK_ROLLUP_TRACKS=1,
+            PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
         ),
     ):
         eager = celery_app.conf.task_always_eager
@@ -173,7 +179,7 @@ def demo_site(django_db_setup, django_db_blocker):
                 seeded = time.perf_counter() - t0
                 users = {u.username: u for u in get_user_model().objects.filter(username__in=ACCOUNTS)}
                 with override_settings(DEBUG=False):
-                    yield {"users": users, "reached": {}, "seconds": seeded}
+                    yield {"users": users, "reached": {}, "seconds": seeded, "media": media}
                 transaction.set_rollback(True)
         finally:
             celery_app.conf.task_always_eager = eager
@@ -225,6 +231,12 @@ def crawl(user) -> tuple[dict[str, int], list[str]]:
             if target and target not in seen:
                 queue.append((target, url))
     return seen, problems
+
+
+@pytest.fixture(autouse=True)
+def _media(demo_site, settings):
+    settings.MEDIA_ROOT = demo_site["media"] / "public"
+    settings.PKK_PRIVATE_MEDIA_ROOT = demo_site["media"] / "private"
 
 
 @pytest.mark.django_db
