@@ -215,6 +215,25 @@ class PersonalDataExportLog(models.Model):
         return f"{self.username} {self.what} {self.unit} ({self.row_count})"
 
 
+class PengurusTpPkk(TimeStamped):
+    """The office holders of a unit's TP PKK (or kelompok) whose names go under the signature lines of
+    its sheets. Edited by the unit's own admin (TP PKK desa, pembina kecamatan, admin kabupaten)."""
+
+    unit = models.OneToOneField(Unit, on_delete=models.CASCADE, related_name="pengurus")
+    ketua = models.CharField("nama ketua", max_length=120, blank=True, default="")
+    sekretaris = models.CharField("nama sekretaris", max_length=120, blank=True, default="")
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "pengurus TP PKK"
+        verbose_name_plural = "pengurus TP PKK"
+
+    def __str__(self) -> str:
+        return f"Pengurus {self.unit}"
+
+
 class SandiSementara(models.Model):
     """A one-time password set by a TP PKK desa or admin kabupaten (issue 10). While ``must_change`` holds,
     the owner is sent to the password change page after login (``pkk.middleware.ForcePasswordChangeMiddleware``).

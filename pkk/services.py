@@ -18,6 +18,7 @@ from .models import (
     ROLE_LEVELS,
     Kind,
     Level,
+    PengurusTpPkk,
     Role,
     RoleAssignment,
     SandiSementara,
@@ -313,6 +314,27 @@ def account_set_active(*, user, active: bool, actor=None):
     user.save(update_fields=["is_active"])
     _audit(actor, "account_set_active", None, user=user.username, active=active)
     return user
+
+
+# ----------------------------------------------------------------------------- TP PKK office holders
+
+PENGURUS_ROLE = {Level.DESA: Role.TP_PKK_DESA, Level.KECAMATAN: Role.PEMBINA_KECAMATAN,
+                 Level.KABUPATEN: Role.ADMIN_KABUPATEN}
+
+
+@transaction.atomic
+def pengurus_set(*, unit: Unit, ketua: str, sekretaris: str, actor=None) -> PengurusTpPkk:
+    """Record the names of the unit's ketua and sekretaris (they go under the signature lines)."""
+    if unit.level not in PENGURUS_ROLE:
+        raise ValidationError("Pengurus TP PKK dicatat untuk desa/kelurahan, kecamatan atau kabupaten/kota.")
+    pengurus, _created = PengurusTpPkk.objects.select_for_update().get_or_create(unit=unit)
+    pengurus.ketua = " ".join(ketua.split())
+    pengurus.sekretaris = " ".join(sekretaris.split())
+    pengurus.updated_by = actor if getattr(actor, "pk", None) else None
+    pengurus.full_clean()
+    pengurus.save()
+    _audit(actor, "pengurus_set", unit)
+    return pengurus
 
 
 # --------------------------------------------------------------------------- one-time passwords, account edits

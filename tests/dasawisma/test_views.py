@@ -257,7 +257,7 @@ def test_nik_mismatch_warning_on_record(household, tree, client):
     assert "Peringatan: NIK menunjukkan" in r.content.decode()
     w = Warga.objects.get(nik=wrong)
     html = client.get(reverse("dasawisma:warga_detail", kwargs={"warga_id": w.pk})).content.decode()
-    assert "NIK menunjukkan tanggal lahir 01-01-..70" in html
+    assert "NIK menunjukkan tanggal lahir 01-01-1970" in html  # a date, not "01-01-..70" (issue 10)
     assert wrong in html  # the writer sees the full NIK on the record page
 
 
