@@ -390,9 +390,12 @@ def _list_items_4_16a(dasawisma: Unit, tahun: int) -> list[tuple[str, None, Any]
 
 def _list_items_4_18a(dasawisma: Unit, bulan: dt.date) -> list[tuple[str, None, Any]]:
     from . import rollup
+    from .selectors_cycle import frozen_list
 
     items = []
-    for row in rollup.buku3_dasawisma_rows(dasawisma, bulan):
+    # A locked month shows the list recorded with the lock (issue 10), like its stored numbers.
+    rows = frozen_list(dasawisma, bulan)
+    for row in rows if rows is not None else rollup.buku3_dasawisma_rows(dasawisma, bulan):
         items.append((str(_get(row, "nama_ibu", "") or ""), None, row))
     return items
 

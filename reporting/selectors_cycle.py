@@ -151,9 +151,39 @@ def registered_units(unit: Unit, jenis: str, periode: dt.date):
 
 
 def structure_snapshot(desa: Unit, jenis: str, periode: dt.date) -> dict:
-    """What a lock records: the ids of the units registered below the desa in the period."""
-    ids = list(Unit.objects.subtree(desa).registered_on(periode_end(jenis, periode)).values_list("pk", flat=True))
-    return {"units": ids}
+    """What a lock records: the ids of the units registered below the desa in the period and, for a month,
+    each dasawisma's 4.18a list as it stood (``daftar``: the list of a locked month does not change)."""
+    registered = Unit.objects.subtree(desa).registered_on(periode_end(jenis, periode))
+    out: dict = {"units": list(registered.values_list("pk", flat=True))}
+    if jenis == JenisLaporan.BUKU_III:
+        from .rollup import buku3_dasawisma_rows
+
+        out["daftar"] = {
+            str(pk): [_json_row(row) for row in buku3_dasawisma_rows(pk, periode)]
+            for pk in registered.filter(level=Level.DASAWISMA).values_list("pk", flat=True)
+        }
+    return out
+
+
+def _json_row(row: dict) -> dict:
+    return {k: {"tanggal": v.isoformat()} if isinstance(v, dt.date) else v for k, v in row.items()}
+
+
+def _row_from_json(row: dict) -> dict:
+    return {
+        k: dt.date.fromisoformat(v["tanggal"]) if isinstance(v, dict) and set(v) == {"tanggal"} else v
+        for k, v in row.items()
+    }
+
+
+def frozen_list(dasawisma: Unit, bulan: dt.date) -> list[dict] | None:
+    """The 4.18a rows of a dasawisma recorded when its desa locked the month, or None (not locked, or
+    locked before lists were recorded): one query."""
+    kunci = KunciPeriode.objects.filter(
+        unit_id=desa_of(dasawisma), jenis=JenisLaporan.BUKU_III, periode=bulan.replace(day=1)
+    ).first()
+    rows = (kunci.struktur or {}).get("daftar", {}).get(str(dasawisma.pk)) if kunci else None
+    return None if rows is None else [_row_from_json(r) for r in rows]
 
 
 # --------------------------------------------------------------------------- completeness

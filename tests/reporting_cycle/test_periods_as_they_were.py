@@ -85,3 +85,24 @@ def test_a_locked_month_keeps_the_structure_it_was_locked_with(tree, client):
     assert "Krajan" in march.content.decode() and "Timur" not in march.content.decode()
     assert "Timur" in april.content.decode()
     assert KunciPeriode.objects.count() == 1
+
+
+def test_the_4_18a_list_of_a_locked_month_is_frozen(tree, client, django_capture_on_commit_callbacks):
+    """A birth recorded after March was locked stays off Mawar's 4.18a for March until the unlock."""
+    from reporting.services import periode_unlock
+    from tests.reporting_compute.data import rumah_tangga, warga
+
+    rt = rumah_tangga(tree.mawar, "RT-1")
+    warga(rt, "3306100101250001", "Bayi Awal Maret", "P", dt.date(2025, 3, 2))
+    periode_lock(unit=tree.kaliboto, jenis=B3, periode=MAR, actor=tree.desa)
+    warga(rt, "3306100101250002", "Bayi Akhir Maret", "L", dt.date(2025, 3, 28))  # recorded after the lock
+    client.force_login(tree.desa)
+    url = reverse("reporting:rekap_bulanan", kwargs={"unit_id": tree.mawar.pk, "bulan": "2025-03"})
+    html = client.get(url).content.decode()
+    assert "Bayi Awal Maret" in html and "Bayi Akhir Maret" not in html
+    with django_capture_on_commit_callbacks(execute=True):
+        periode_unlock(
+            unit=tree.kaliboto, jenis=B3, periode=MAR, alasan="Kelahiran terlambat dicatat", actor=tree.pembina
+        )
+    html = client.get(url).content.decode()
+    assert "Bayi Awal Maret" in html and "Bayi Akhir Maret" in html
