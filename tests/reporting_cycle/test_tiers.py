@@ -132,3 +132,39 @@ def test_completeness_drills_down_tier_by_tier(tree):
     assert bener.own_status == "diajukan" and (bener.desa_terdaftar, bener.desa_diajukan) == (2, 1)
     assert (kab_total.desa_terdaftar, kab_total.desa_diajukan) == (3, 1)
     assert (kab_total.terdaftar, kab_total.diajukan) == (5, 1)
+
+
+def test_the_desa_dashboard_offers_its_own_report_of_the_last_finished_month(tree, client):
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from reporting.periods import periode_label, previous_month
+
+    last = previous_month(timezone.localdate())
+    client.force_login(tree.desa)
+    html = client.get("/").content.decode()
+    assert f"Ajukan laporan desa/kelurahan {periode_label(B3, last)}" in html
+    resp = client.post(
+        reverse("reporting:laporan_ajukan", kwargs={"unit_id": tree.kaliboto.pk}),
+        {"jenis": B3, "periode": f"{last:%Y-%m}", "next": "/"},
+    )
+    assert resp.status_code == 302 and resp["Location"] == "/"
+    assert Laporan.objects.get(unit=tree.kaliboto).periode == last
+    assert "Menunggu verifikasi" in client.get("/").content.decode() or "Diajukan" in client.get("/").content.decode()
+    # The pembina sees it in its inbox; a kader cannot submit for the desa.
+    assert "Desa Kaliboto" in _inbox(tree.pembina)
+    kader = type(client)()
+    kader.force_login(tree.kader)
+    resp = kader.post(
+        reverse("reporting:laporan_ajukan", kwargs={"unit_id": tree.kaliboto.pk}), {"jenis": B3, "periode": "2025-03"}
+    )
+    assert resp.status_code in (403, 404)
+
+
+def _inbox(user):
+    from django.test import Client
+    from django.urls import reverse
+
+    c = Client()
+    c.force_login(user)
+    return c.get(reverse("reporting:verifikasi")).content.decode()
