@@ -128,26 +128,22 @@ def laporan_of(unit_id: int | None, jenis: str, periode: dt.date) -> Laporan | N
 
 def registered_units(unit: Unit, jenis: str, periode: dt.date):
     """Units under ``unit`` as registered in the period: active at its end (``Unit.registered_on``); below
-    a desa that locked the period, exactly the units it was locked with."""
+    a desa that locked the period, without the units registered after the lock (the structure it was
+    locked with: a unit deactivated after the lock has ``nonaktif_sejak`` after the period and still counts).
+
+    One query for the locks, then one condition per lock (a path range and a time), not the recorded ids:
+    a kabupaten page may cover hundreds of locked desa."""
     end = periode_end(jenis, periode)
-    qs = Unit.objects.subtree(unit)
-    locks = list(
-        KunciPeriode.objects.filter(
-            Q(unit_id__in=unit.ancestor_ids(include_self=True)) | _under(unit, "unit__path"),
-            jenis=jenis,
-            periode=periode,
-        )
-        .exclude(struktur={})
-        .select_related("unit")
-    )
-    if not locks:
-        return qs.registered_on(end)
-    frozen = Q(pk__in=[])
-    as_locked = Q(pk__in=[])
-    for k in locks:
-        frozen |= _under(k.unit)
-        as_locked |= Q(pk__in=k.struktur.get("units", [])) & _under(k.unit)
-    return qs.filter((Q(pk__in=Unit.objects.registered_on(end).values("pk")) & ~frozen) | as_locked)
+    qs = Unit.objects.subtree(unit).registered_on(end)
+    locks = KunciPeriode.objects.filter(
+        Q(unit_id__in=unit.ancestor_ids(include_self=True)) | _under(unit, "unit__path"),
+        jenis=jenis,
+        periode=periode,
+    ).values_list("unit__path", "locked_at")
+    later = Q(pk__in=[])
+    for path, locked_at in locks:
+        later |= Q(path__gte=path, path__lt=path + PATH_END, created_at__gt=locked_at)
+    return qs.exclude(later) if locks else qs
 
 
 def structure_snapshot(desa: Unit, jenis: str, periode: dt.date) -> dict:

@@ -66,16 +66,17 @@ def test_a_deactivated_unit_counts_until_it_was_deactivated(tree):
 def test_a_locked_month_keeps_the_structure_it_was_locked_with(tree, client):
     kunci = periode_lock(unit=tree.kaliboto, jenis=B3, periode=MAR, actor=tree.desa)
     assert set(kunci.struktur["units"]) >= {tree.mawar.pk, tree.melati.pk, tree.anggrek.pk, tree.krajan.pk}
-    # After the lock: a new dusun with an RW, RT and dasawisma registered "since always" (an import), and
-    # Melati deactivated with a date inside March.
+    # After the lock: a new dusun with an RW, RT and dasawisma registered "since always" (an import, no
+    # aktif_sejak), and Melati deactivated (today).
     timur = unit_create(level=Level.DUSUN, name="Timur", parent=tree.kaliboto)
     rw = unit_create(level=Level.RW, name="05", parent=timur)
     rt = unit_create(level=Level.RT, name="01", parent=rw)
     unit_create(level=Level.DASAWISMA, name="Teratai", parent=rt)
-    Unit.objects.filter(pk=tree.melati.pk).update(is_active=False, nonaktif_sejak=dt.date(2025, 3, 20))
-    # March (locked): as locked; April (open): as registered now.
+    unit_set_active(unit=tree.melati, active=False, actor=tree.desa)
+    # March (locked): as locked; an open period of that time counts the new units and Melati still
+    # (deactivated only now); a period after today would not count Melati.
     assert _terdaftar(tree.kaliboto, MAR) == (3, ["Krajan"])
-    assert _terdaftar(tree.kaliboto, dt.date(2025, 4, 1)) == (3, ["Krajan", "Timur"])  # Teratai in, Melati out
+    assert _terdaftar(tree.kaliboto, dt.date(2025, 4, 1)) == (4, ["Krajan", "Timur"])  # Teratai in
     assert _terdaftar(tree.bener, MAR)[0] == 3 + 1  # Kedungpucang's Kenanga is not locked: live
     # The 4.19a sheet of the locked March does not gain the new dusun; April's does.
     client.force_login(tree.desa)
