@@ -66,6 +66,14 @@ class UnitQuerySet(models.QuerySet["Unit"]):
             qs = qs.exclude(pk=unit.pk)
         return qs
 
+    def registered_on(self, day) -> UnitQuerySet:
+        """Units registered (active) on ``day``: active since on or before it and not deactivated by then.
+        Units deactivated before this was recorded (inactive, no date) are left out, as before."""
+        return self.filter(
+            Q(aktif_sejak__isnull=True) | Q(aktif_sejak__lte=day),
+            Q(nonaktif_sejak__gt=day) | Q(nonaktif_sejak__isnull=True, is_active=True),
+        )
+
     def subtree_of_any(self, units) -> UnitQuerySet:
         q = Q(pk__in=[])
         for unit in units:
@@ -84,6 +92,10 @@ class Unit(TimeStamped):
     # Zero-padded ids of every ancestor and of the unit itself, root first.
     path = models.CharField(max_length=PATH_SEGMENT * 10, db_index=True, editable=False, default="")
     is_active = models.BooleanField(default=True)
+    # When the unit became active and inactive (reporting counts the structure as it was in a period).
+    # Empty aktif_sejak: registered before reporting began (imports, demo data, units older than this field).
+    aktif_sejak = models.DateField(null=True, blank=True)
+    nonaktif_sejak = models.DateField(null=True, blank=True)
 
     objects = UnitQuerySet.as_manager()
 

@@ -138,6 +138,9 @@ def unit_create(
         if clash:
             raise ValidationError({"name": clash})
     unit = Unit(level=level, name=name, parent=parent, code=code or None, kind=kind)
+    if actor is not None:
+        # Made by a person today: it owes no report for the periods before (reporting counts it from today).
+        unit.aktif_sejak = timezone.localdate()
     unit.full_clean(exclude=["path"])
     _save_unique(unit.save)
     unit.path = (parent.path if parent else "") + path_segment(unit.pk)
@@ -206,7 +209,17 @@ def unit_set_active(*, unit: Unit, active: bool, actor=None) -> Unit:
         clash = sibling_clash(parent=parent, level=unit.level, name=unit.name, exclude_pk=unit.pk)
         if clash:
             raise ValidationError({"name": f"{unit} tidak dapat diaktifkan kembali: {clash}"})
-    _save_unique(lambda: Unit.objects.subtree(unit).update(is_active=active))
+    today = timezone.localdate()
+    if active:
+        _save_unique(
+            lambda: Unit.objects.subtree(unit)
+            .filter(is_active=False)
+            .update(is_active=True, aktif_sejak=today, nonaktif_sejak=None)
+        )
+    else:
+        _save_unique(
+            lambda: Unit.objects.subtree(unit).filter(is_active=True).update(is_active=False, nonaktif_sejak=today)
+        )
     unit.refresh_from_db()
     _audit(actor, "unit_set_active", unit, active=active)
     if unit.parent_id:
