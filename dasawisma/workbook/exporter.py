@@ -15,7 +15,7 @@ from typing import Any, BinaryIO
 from openpyxl.cell import WriteOnlyCell
 
 from pkk.models import PATH_END, Level, PersonalDataExportLog, Unit
-from pkk.xlsx import new_workbook
+from pkk.xlsx import new_workbook, text_cell
 
 from ..models import Kehamilan, RumahTangga, Warga
 from . import columns as c
@@ -94,7 +94,7 @@ def workbook_export(
         kepala[rt.pk] = rt.kepala_id
         place = places[rt.dasawisma_id]
         sumber = [s for s in c.SUMBER_AIR if getattr(rt, f"sumber_air_{s}")]
-        ws_rt.append(
+        _add(ws_rt,
             [
                 *place,
                 kode,
@@ -119,7 +119,7 @@ def workbook_export(
     ws_w.append(_header(ws_w, c.EXPORT_KEYS[c.SHEET_WARGA]))
     people = Warga.objects.filter(**in_unit).order_by("dasawisma__path", "rumah_tangga_id", "pk")
     for w in people.iterator(chunk_size=CHUNK):
-        ws_w.append(
+        _add(ws_w,
             [
                 warga_kode[w.pk],
                 rt_kode.get(w.rumah_tangga_id, ""),
@@ -158,7 +158,7 @@ def workbook_export(
     ws_k.append(_header(ws_k, c.EXPORT_KEYS[c.SHEET_KEHAMILAN]))
     pregnancies = Kehamilan.objects.filter(**in_unit).order_by("dasawisma__path", "warga_id", "tanggal_mulai", "pk")
     for k in pregnancies.iterator(chunk_size=CHUNK):
-        ws_k.append(
+        _add(ws_k,
             [
                 warga_kode.get(k.warga_id, ""),
                 date(ws_k, k.tanggal_mulai),
@@ -207,6 +207,11 @@ def _prepare(ws: Any, keys: list[str]) -> None:
     ws.page_margins.left = ws.page_margins.right = 0.3
     ws.oddFooter.center.text = f"{ws.title} - Halaman &P dari &N"
     ws.oddFooter.center.size = 8
+
+
+def _add(ws: Any, values: list[Any]) -> None:
+    """Append a row whose user text stays text (a name starting with "=" is never a formula: pkk.xlsx)."""
+    ws.append([text_cell(ws, v) for v in values])
 
 
 def _header(ws: Any, keys: list[str]) -> list[Any]:
