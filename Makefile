@@ -49,4 +49,4 @@ beat: venv
 	$(BIN)/celery -A pkk beat -l info
 
 bench: venv
-	$(BIN)/python manage.py bench $(BENCH_ARGS)
+	PKK_DEV_TOOLS=1 $(BIN)/python manage.py bench $(BENCH_ARGS)
