@@ -14,9 +14,9 @@ venv: $(BIN)/python requirements.txt requirements-dev.txt
 	$(BIN)/pip install -q -r requirements-dev.txt
 
 run: venv
-	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py seed_demo
-	$(BIN)/python manage.py runserver 127.0.0.1:8000
+	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py migrate --noinput
+	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py seed_demo
+	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 test: venv
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
@@ -26,10 +26,10 @@ lint: venv
 	$(BIN)/ruff format --check .
 
 worker: venv
-	$(BIN)/celery -A pkk worker -l info
+	DEBUG=$${DEBUG:-1} $(BIN)/celery -A pkk worker -l info
 
 beat: venv
-	$(BIN)/celery -A pkk beat -l info
+	DEBUG=$${DEBUG:-1} $(BIN)/celery -A pkk beat -l info
 
 bench: venv
-	$(BIN)/python manage.py bench $(BENCH_ARGS)
+	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py bench $(BENCH_ARGS)

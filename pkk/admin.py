@@ -42,3 +42,12 @@ class PersonalDataExportLogAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+def _superusers_only(request) -> bool:
+    """Django's admin is the operators' tool: superusers only. A staff flag given to a unit account by
+    mistake opens nothing (the admin bypasses the unit scope)."""
+    return bool(request.user.is_active and request.user.is_superuser)
+
+
+admin.site.has_permission = _superusers_only
