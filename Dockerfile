@@ -12,8 +12,9 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 WORKDIR /app
 
 # Dependencies first, so a code change does not reinstall them (psycopg[binary] brings its own libpq).
-COPY requirements.txt .
-RUN pip install -r requirements.txt
+# Exactly the locked versions, each file checked against its hash; no test tools (requirements-dev.lock).
+COPY requirements.lock .
+RUN pip install --require-hashes -r requirements.lock
 
 COPY . .
 

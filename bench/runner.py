@@ -32,7 +32,8 @@ FULL = {"kecamatan": 16, "desa": 494, "warga": 810_000, "rumah_tangga": 230_000,
 BASE = Path(settings.BASE_DIR)
 RESULTS_DIR = BASE / "bench" / "results"
 SCRATCH = BASE / "bench-results"
-WILAYAH = Path(os.environ.get("BENCH_WILAYAH_CSV", BASE.parent / "shared" / "data" / "wilayah" / "purworejo.csv"))
+# The whole country shipped in fixtures/wilayah; the bench loads Kabupaten Purworejo (--root 33.06) from it.
+WILAYAH = Path(os.environ.get("BENCH_WILAYAH_CSV", BASE / "fixtures" / "wilayah" / "wilayah.csv.xz"))
 BENCH_PASSWORD = "bench-only-2026"
 
 
@@ -424,7 +425,9 @@ class Run:
         # A desa outside Purworejo (official codes of Kabupaten Magelang) so that the sample's NIK never
         # collide with the generated ones and the import does not change the measured kabupaten.
         rows = {}
-        with open(WILAYAH.with_name("wilayah.csv"), newline="", encoding="utf-8") as fh:
+        from pkk.wilayah_import import open_csv
+
+        with open_csv(WILAYAH) as fh:
             for r in csv.DictReader(fh):
                 if r["code"] in ("33.08", "33.08.01") or r["code"].startswith("33.08.01.2001"):
                     rows[r["code"]] = r

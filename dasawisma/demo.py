@@ -205,7 +205,9 @@ def load_wilayah_csv(path: Path, root: str = "33.06") -> dict[str, Unit]:
     """Fallback loader of an official ``code,name,level`` CSV for one kabupaten (bulk, per level)."""
     import csv
 
-    with open(path, newline="", encoding="utf-8") as fh:
+    from pkk.wilayah_import import open_csv
+
+    with open_csv(path) as fh:
         rows = [r for r in csv.DictReader(fh) if r["code"] == root.split(".")[0] or r["code"] == root
                 or r["code"].startswith(root + ".")]
     by_code = {u.code: u for u in Unit.objects.filter(code__in=[r["code"] for r in rows])}
@@ -836,6 +838,9 @@ DEMO_ACCOUNTS = [
     ("desa.kaliboto", "tp_pkk_desa", "33.06.16.2006"),
     ("kader.kaliboto", "kader", ("33.06.16.2006", "dasawisma")),
     ("kader.kedungpucang", "kader", ("33.06.16.2004", "dasawisma")),
+    # Outsiders, so that every role has someone in another unit (a crawl replays URLs with them).
+    ("pembina.grabag", "pembina_kecamatan", "33.06.01"),
+    ("desa.kedungpucang", "tp_pkk_desa", "33.06.16.2004"),
 ]
 
 

@@ -77,6 +77,9 @@ LABELS: dict[str, str] = {
     "tanggal_selesai": "Tanggal selesai",
     "hasil": "Hasil",
     "version": "Versi",
+    # moves (dasawisma/services_pindah.py)
+    "dasawisma": "Dasawisma",
+    "rt": "RT",
 }
 
 YA_TIDAK_KOSONG = [("unknown", "Tidak diketahui"), ("true", "Ya"), ("false", "Tidak")]

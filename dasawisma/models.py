@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 
 from pkk.models import TimeStamped, Unit
+from pkk.storage import private_storage
 
 
 class KriteriaRumah(models.TextChoices):
@@ -287,3 +288,47 @@ class DasawismaChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dasawisma_id} sejak {self.since}"
+
+
+class WorkbookJob(TimeStamped):
+    """A standard-workbook import or export run by Celery off the request; the page polls it.
+
+    The uploaded file and the generated workbook sit in private storage (never a public URL). The upload
+    is deleted once the import finished; the export file expires after ``PKK_EXPORT_TTL_HOURS``.
+    """
+
+    class Kind(models.TextChoices):
+        IMPOR = "impor", "Impor"
+        EKSPOR = "ekspor", "Ekspor"
+
+    class Status(models.TextChoices):
+        ANTRI = "antri", "Menunggu"
+        PROSES = "proses", "Sedang berjalan"
+        SELESAI = "selesai", "Selesai"
+        GAGAL = "gagal", "Gagal"
+
+    requester = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="+")  # export
+    kind = models.CharField(max_length=6, choices=Kind.choices)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.ANTRI)
+    stage = models.CharField(max_length=100, blank=True, default="")  # what it is doing now, for the page
+    filename = models.CharField(max_length=255, blank=True, default="")  # the uploaded file's own name
+    upload = models.FileField(storage=private_storage, upload_to="workbook/unggah/", blank=True)
+    file = models.FileField(storage=private_storage, upload_to="workbook/ekspor/", blank=True)
+    result = models.JSONField(default=dict, blank=True)  # counts, new units, issues [sheet, row, column, reason]
+    error = models.TextField(blank=True, default="")
+    started_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "heartbeat_at"], name="workbookjob_status_beat")]
+
+    def __str__(self) -> str:
+        return f"Workbook {self.kind} #{self.pk} {self.status}"
+
+    @property
+    def running(self) -> bool:
+        return self.status in (self.Status.ANTRI, self.Status.PROSES)

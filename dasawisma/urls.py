@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_workbook
+from . import views, views_pindah, views_workbook
 
 app_name = "dasawisma"
 
@@ -23,6 +23,15 @@ urlpatterns = [
     path("kehamilan/<int:kehamilan_id>/ubah/", views.kehamilan_update, name="kehamilan_update"),
     path("kehamilan/<int:kehamilan_id>/selesai/", views.kehamilan_selesai, name="kehamilan_selesai"),
     path("kualitas/", views.data_quality, name="data_quality"),
+    path("rumah-tangga/<int:rumah_tangga_id>/pindah-dasawisma/", views_pindah.rumah_tangga_pindah_view,
+         name="rumah_tangga_pindah"),
+    path("dasawisma/<int:unit_id>/pindah/", views_pindah.dasawisma_pindah_view, name="dasawisma_pindah"),
     path("workbook/", views_workbook.workbook_page, name="workbook"),
     path("workbook/ekspor/<int:unit_id>/", views_workbook.workbook_export_view, name="workbook_export"),
+    path("workbook/tugas/<int:workbook_job_id>/", views_workbook.workbook_job, name="workbook_job"),
+    path(
+        "workbook/tugas/<int:workbook_job_id>/unduh/",
+        views_workbook.workbook_job_download,
+        name="workbook_job_download",
+    ),
 ]

@@ -49,7 +49,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from pkk import idempotency
 from pkk.models import Level, Role
-from pkk.scope import scoped
+from pkk.scope import can, scoped
 
 from . import selectors, services
 from .forms import (
@@ -69,7 +69,8 @@ from .validators import age_on, nik_warnings
 
 WRITERS = (Role.KADER, Role.TP_PKK_DESA)
 READERS = (Role.KADER, Role.KETUA_KELOMPOK, Role.TP_PKK_DESA, Role.PEMBINA_KECAMATAN, Role.ADMIN_KABUPATEN)
-QUALITY_ROLES = (Role.TP_PKK_DESA, Role.PEMBINA_KECAMATAN, Role.ADMIN_KABUPATEN)
+# The kader fixes the warnings of their own dasawisma (the selectors start from the user's scope).
+QUALITY_ROLES = (Role.KADER, Role.TP_PKK_DESA, Role.PEMBINA_KECAMATAN, Role.ADMIN_KABUPATEN)
 PAGE_SIZE = 50
 
 
@@ -324,6 +325,7 @@ def rumah_tangga_detail(request: HttpRequest, rumah_tangga_id: int) -> HttpRespo
             "keluarga": [{"k": k, "no_kk": k.no_kk if may_write else mask_number(k.no_kk)} for k in keluarga],
             "kepala_aktif": kepala_aktif,
             "may_write": may_write,
+            "may_move": can(request.user, rt.dasawisma, Role.TP_PKK_DESA),
             "riwayat": _riwayat_rows(selectors.riwayat_of("rumah_tangga", rt.pk)) if may_write else [],
             "sumber_air": [LABELS[f] for f in services.SUMBER_AIR_FIELDS if getattr(rt, f)],
             "kegiatan": [label for f, label in KEGIATAN_RUMAH_TANGGA if getattr(rt, f)],

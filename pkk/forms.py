@@ -102,6 +102,7 @@ CHILD_LEVELS: dict[str, tuple[str, ...]] = {
     Level.RT: (Level.DASAWISMA,),
 }
 STRUCTURE_LEVELS = (Level.DUSUN, Level.RW, Level.RT, Level.DASAWISMA)
+NUMBERED_LEVELS = (Level.RW, Level.RT)
 
 
 class UnitCreateForm(forms.Form):
@@ -114,10 +115,14 @@ class UnitCreateForm(forms.Form):
 
     def __init__(self, *args, parent: Unit, **kwargs):
         super().__init__(*args, **kwargs)
+        self.parent = parent
         levels = CHILD_LEVELS.get(parent.level, ())
         self.fields["level"].choices = [(lv, Level(lv).label) for lv in levels]
         if len(levels) == 1:
             self.fields["level"].initial = levels[0]
+        if levels and all(lv in NUMBERED_LEVELS for lv in levels):
+            self.fields["name"].label = "Nomor"
+            self.fields["name"].widget.attrs.update({"inputmode": "numeric", "pattern": "[0-9]*"})
 
     def clean_name(self) -> str:
         name = " ".join(self.cleaned_data["name"].split())
@@ -125,9 +130,48 @@ class UnitCreateForm(forms.Form):
             raise forms.ValidationError("Nama wajib diisi.")
         return name
 
+    def clean(self):
+        data = super().clean()
+        _clean_unit_name(self, level=data.get("level"), parent=self.parent, exclude_pk=None)
+        return data
+
 
 class UnitRenameForm(forms.Form):
     name = forms.CharField(label="Nama / nomor baru", max_length=120)
+
+    def __init__(self, *args, unit: Unit | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.unit = unit
+        if unit is not None and unit.level in NUMBERED_LEVELS:
+            self.fields["name"].label = f"Nomor {Level(unit.level).label} baru"
+            self.fields["name"].widget.attrs.update({"inputmode": "numeric", "pattern": "[0-9]*"})
+
+    def clean(self):
+        data = super().clean()
+        if self.unit is not None and self.unit.parent_id:
+            _clean_unit_name(self, level=self.unit.level, parent=self.unit.parent, exclude_pk=self.unit.pk)
+        return data
+
+
+def _clean_unit_name(form: forms.Form, *, level: str | None, parent: Unit, exclude_pk: int | None) -> None:
+    """RW/RT: a number, stored normalised ("01"); any level: no active sibling with the same name."""
+    from django.core.exceptions import ValidationError
+
+    from .services import sibling_clash, unit_number
+
+    name = form.cleaned_data.get("name")
+    if not name or not level:
+        return
+    if level in NUMBERED_LEVELS:
+        try:
+            name = unit_number(level, name)
+        except ValidationError as exc:
+            form.add_error("name", exc.message_dict["name"])
+            return
+        form.cleaned_data["name"] = name
+    clash = sibling_clash(parent=parent, level=level, name=name, exclude_pk=exclude_pk)
+    if clash:
+        form.add_error("name", clash)
 
 
 class UnitMoveForm(forms.Form):
@@ -196,6 +240,33 @@ class AccountCreateForm(forms.Form):
                 )
             except forms.ValidationError as exc:
                 self.add_error("password1", exc)
+        role, unit = data.get("role"), data.get("unit")
+        if role and unit and unit.level not in ROLE_LEVELS[role]:
+            levels = ", ".join(str(Level(lv).label) for lv in ROLE_LEVELS[role])
+            self.add_error("unit", f"Wilayah tugas: peran {Role(role).label} harus pada tingkat {levels}.")
+        return data
+
+
+class AccountUpdateForm(forms.Form):
+    """Name, and the role and unit of the account's one assignment (when it has exactly one)."""
+
+    name = forms.CharField(label="Nama lengkap", max_length=150,
+                           error_messages={"required": "Nama lengkap wajib diisi."})
+
+    def __init__(self, *args, viewer, role_choices, unit_within: Unit | None = None, with_assignment: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not with_assignment:
+            return
+        self.fields["role"] = forms.ChoiceField(label="Peran", choices=role_choices)
+        if len(role_choices) == 1:
+            self.fields["role"].widget = forms.HiddenInput()
+        levels = sorted({lv for r, _ in role_choices for lv in ROLE_LEVELS[r]}, key=lambda lv: Level.values.index(lv))
+        self.fields["unit"] = UnitPickerField(
+            user=viewer, levels=tuple(levels), within=unit_within, label="Wilayah tugas"
+        )
+
+    def clean(self):
+        data = super().clean()
         role, unit = data.get("role"), data.get("unit")
         if role and unit and unit.level not in ROLE_LEVELS[role]:
             levels = ", ".join(str(Level(lv).label) for lv in ROLE_LEVELS[role])

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 
 
 class TimeStamped(models.Model):
@@ -101,6 +102,17 @@ class Unit(TimeStamped):
             ),
         ]
         indexes = [models.Index(fields=["parent", "level", "name"]), models.Index(fields=["level", "name"])]
+        constraints += [
+            # Below a desa, active siblings of one level never share a name (RW/RT numbers are stored
+            # normalised, "01"): a partial unique index, on SQLite and PostgreSQL alike.
+            models.UniqueConstraint(
+                models.F("parent"),
+                models.F("level"),
+                Lower("name"),
+                condition=Q(is_active=True, level__in=["dusun", "rw", "rt", "dasawisma"]),
+                name="unit_sibling_name_unique",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.label
@@ -189,6 +201,27 @@ class PersonalDataExportLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.username} {self.what} {self.unit} ({self.row_count})"
+
+
+class SandiSementara(models.Model):
+    """A one-time password set by a TP PKK desa or admin kabupaten (issue 10). While ``must_change`` holds,
+    the owner is sent to the password change page after login (``pkk.middleware.ForcePasswordChangeMiddleware``).
+    The password itself is never stored in clear: it is shown once, in the answer to the reset."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sandi_sementara")
+    must_change = models.BooleanField(default=True)
+    reset_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reset_at = models.DateTimeField()
+    changed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "kata sandi sementara"
+        verbose_name_plural = "kata sandi sementara"
+
+    def __str__(self) -> str:
+        return f"Sandi sementara {self.user_id} ({'wajib ganti' if self.must_change else 'sudah diganti'})"
 
 
 class FormToken(models.Model):

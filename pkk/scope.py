@@ -32,6 +32,18 @@ def assignments(user) -> list[RoleAssignment]:
     return cached
 
 
+def inactive_assignments(user) -> list[RoleAssignment]:
+    """Assignments that still stand but whose unit was deactivated (e.g. a kader's dasawisma): they grant
+    nothing, and the pages say so instead of a bare 403 (one query, only on the pages that show it)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return []
+    return list(
+        RoleAssignment.objects.filter(user=user, is_active=True, unit__is_active=False)
+        .select_related("unit", "unit__parent")
+        .order_by("unit__path")
+    )
+
+
 def is_global(user) -> bool:
     """Superusers (operators) are not bound to a unit."""
     return bool(getattr(user, "is_superuser", False))
@@ -85,16 +97,6 @@ def get_unit_for_user(user, pk: Any, *, level: str | Iterable[str] | None = None
         levels = {level} if isinstance(level, str) else set(level)
         if unit.level not in levels:
             raise Http404
-    if not unit_in_scope(user, unit):
-        raise Http404
-    return unit
-
-
-def get_unit_by_code_for_user(user, code: str) -> Unit:
-    try:
-        unit = Unit.objects.get(code=code)
-    except Unit.DoesNotExist:
-        raise Http404 from None
     if not unit_in_scope(user, unit):
         raise Http404
     return unit

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import logging
+import re
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Value
 from django.db.models.functions import Cast, Concat, LPad
+from django.utils import timezone
 
 from .models import (
     ALLOWED_PARENT,
@@ -18,6 +20,7 @@ from .models import (
     Level,
     Role,
     RoleAssignment,
+    SandiSementara,
     Unit,
     path_segment,
 )
@@ -63,12 +66,55 @@ def _check_parent(level: str, parent: Unit | None) -> None:
         )
 
 
-def _normalise_name(level: str, name: str) -> str:
-    """RW and RT numbers are written with two digits (``1`` -> ``01``) so that 1 and 01 are one unit."""
+NUMBERED_LEVELS = (Level.RW, Level.RT)
+NUMBER_MAX = 999
+_NUMBER_RE = re.compile(r"(?:(?:rw|rt)\.?\s*)?([0-9]+)", re.IGNORECASE)
+
+
+def unit_number(level: str, name: str) -> str:
+    """An RW or RT number as stored: digits only, at least two (``1``, ``001``, ``RT 1`` -> ``01``).
+    Raises a ValidationError naming the field for anything else."""
+    label = Level(level).label
+    raw = " ".join((name or "").split())
+    m = _NUMBER_RE.fullmatch(raw)
+    if not m:
+        raise ValidationError({"name": f"Nomor {label} harus berupa angka (mis. 01), bukan “{raw}”."})
+    n = int(m.group(1))
+    if not 1 <= n <= NUMBER_MAX:
+        raise ValidationError({"name": f"Nomor {label} harus antara 1 dan {NUMBER_MAX}."})
+    return f"{n:02d}"
+
+
+def _normalize_name(level: str, name: str) -> str:
+    """RW and RT are numbers written with two digits (``1`` -> ``01``) so that 1 and 01 are one unit."""
     name = " ".join((name or "").split())
-    if level in (Level.RW, Level.RT) and name.isdigit() and len(name) < 2:
-        name = name.zfill(2)
+    if level in NUMBERED_LEVELS and name:
+        return unit_number(level, name)
     return name
+
+
+def sibling_clash(*, parent: Unit, level: str, name: str, exclude_pk: int | None = None) -> str | None:
+    """The message naming the active sibling that already has this name (case-insensitive), or None."""
+    siblings = Unit.objects.filter(parent=parent, level=level, name__iexact=name, is_active=True)
+    other = siblings.exclude(pk=exclude_pk).first()
+    if other is None:
+        return None
+    return (
+        f"{other.label} sudah ada di {parent} (dibuat {timezone.localtime(other.created_at):%d-%m-%Y}). "
+        f"Pakai {other.label} yang ada, atau pilih {'nomor' if level in NUMBERED_LEVELS else 'nama'} lain."
+    )
+
+
+def _save_unique(write) -> None:
+    """Run ``write`` (a save or update of units); the partial unique index on active siblings turns a
+    clash that slipped past the check (two requests at once) into the same Indonesian message."""
+    try:
+        with transaction.atomic():
+            write()
+    except IntegrityError as exc:
+        if "unit_sibling_name_unique" in str(exc) or "UNIQUE" in str(exc).upper():
+            raise ValidationError({"name": "Nama/nomor ini baru saja dipakai wilayah lain di tingkat yang sama."})
+        raise
 
 
 def same_desa(a: Unit, b: Unit) -> bool:
@@ -80,18 +126,19 @@ def same_desa(a: Unit, b: Unit) -> bool:
 def unit_create(
     *, level: str, name: str, parent: Unit | None, code: str | None = None, kind: str = "", actor=None
 ) -> Unit:
-    name = _normalise_name(level, name)
+    name = _normalize_name(level, name)
     if not name:
         raise ValidationError({"name": "Nama wilayah wajib diisi."})
     _check_parent(level, parent)
     if parent is not None and not parent.is_active:
         raise ValidationError({"parent": f"{parent} tidak aktif; aktifkan dahulu sebelum menambah di bawahnya."})
-    siblings = Unit.objects.filter(parent=parent, level=level, name__iexact=name, is_active=True)
-    if parent is not None and siblings.exists():
-        raise ValidationError({"name": f"{Level(level).label} bernama “{name}” sudah ada di {parent}."})
+    if parent is not None:
+        clash = sibling_clash(parent=parent, level=level, name=name)
+        if clash:
+            raise ValidationError({"name": clash})
     unit = Unit(level=level, name=name, parent=parent, code=code or None, kind=kind)
     unit.full_clean(exclude=["path"])
-    unit.save()
+    _save_unique(unit.save)
     unit.path = (parent.path if parent else "") + path_segment(unit.pk)
     Unit.objects.filter(pk=unit.pk).update(path=unit.path)
     _audit(actor, "unit_create", unit, parent=parent.pk if parent else None)
@@ -104,18 +151,15 @@ def unit_create(
 
 @transaction.atomic
 def unit_rename(*, unit: Unit, name: str, actor=None) -> Unit:
-    name = _normalise_name(unit.level, name)
+    name = _normalize_name(unit.level, name)
     if not name:
         raise ValidationError({"name": "Nama wilayah wajib diisi."})
-    if (
-        unit.parent_id
-        and Unit.objects.filter(parent_id=unit.parent_id, level=unit.level, name__iexact=name, is_active=True)
-        .exclude(pk=unit.pk)
-        .exists()
-    ):
-        raise ValidationError({"name": f"Nama “{name}” sudah dipakai di tingkat yang sama."})
+    if unit.parent_id:
+        clash = sibling_clash(parent=unit.parent, level=unit.level, name=name, exclude_pk=unit.pk)
+        if clash:
+            raise ValidationError({"name": clash})
     unit.name = name
-    unit.save(update_fields=["name", "updated_at"])
+    _save_unique(lambda: unit.save(update_fields=["name", "updated_at"]))
     _audit(actor, "unit_rename", unit, name=name)
     return unit
 
@@ -132,17 +176,14 @@ def unit_move(*, unit: Unit, new_parent: Unit, actor=None) -> Unit:
         raise ValidationError({"parent": "Wilayah hanya dapat dipindah di dalam desa/kelurahan yang sama."})
     if not new_parent.is_active:
         raise ValidationError({"parent": f"{new_parent} tidak aktif."})
-    if (
-        Unit.objects.filter(parent=new_parent, level=unit.level, name__iexact=unit.name, is_active=True)
-        .exclude(pk=unit.pk)
-        .exists()
-    ):
-        raise ValidationError({"parent": f"{Level(unit.level).label} {unit.name} sudah ada di {new_parent}."})
+    clash = sibling_clash(parent=new_parent, level=unit.level, name=unit.name, exclude_pk=unit.pk)
+    if clash:
+        raise ValidationError({"parent": clash})
     old_parent_id = unit.parent_id
     old_prefix = unit.path
     new_prefix = new_parent.path + path_segment(unit.pk)
     subtree = Unit.objects.subtree(unit)
-    Unit.objects.filter(pk=unit.pk).update(parent=new_parent)
+    _save_unique(lambda: Unit.objects.filter(pk=unit.pk).update(parent=new_parent))
     from django.db.models.functions import Substr
 
     subtree.update(path=Concat(Value(new_prefix), Substr("path", len(old_prefix) + 1)))
@@ -161,13 +202,10 @@ def unit_set_active(*, unit: Unit, active: bool, actor=None) -> Unit:
         parent = Unit.objects.get(pk=unit.parent_id)
         if not parent.is_active:
             raise ValidationError({"parent": f"{parent} tidak aktif; aktifkan dahulu wilayah induknya."})
-        if (
-            Unit.objects.filter(parent=parent, level=unit.level, name__iexact=unit.name, is_active=True)
-            .exclude(pk=unit.pk)
-            .exists()
-        ):
-            raise ValidationError({"name": f"Sudah ada {Level(unit.level).label} aktif bernama “{unit.name}”."})
-    Unit.objects.subtree(unit).update(is_active=active)
+        clash = sibling_clash(parent=parent, level=unit.level, name=unit.name, exclude_pk=unit.pk)
+        if clash:
+            raise ValidationError({"name": f"{unit} tidak dapat diaktifkan kembali: {clash}"})
+    _save_unique(lambda: Unit.objects.subtree(unit).update(is_active=active))
     unit.refresh_from_db()
     _audit(actor, "unit_set_active", unit, active=active)
     if unit.parent_id:
@@ -261,4 +299,94 @@ def account_set_active(*, user, active: bool, actor=None):
     user.is_active = active
     user.save(update_fields=["is_active"])
     _audit(actor, "account_set_active", None, user=user.username, active=active)
+    return user
+
+
+# --------------------------------------------------------------------------- one-time passwords, account edits
+
+# No 0/o, 1/l/i: the password is read out or copied from a phone screen.
+_OTP_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+MUST_CHANGE_SESSION_KEY = "pkk_sandi_wajib_ganti"
+
+
+def one_time_password() -> str:
+    """Twelve random characters in three groups (``k7m2-p9x4-q3wz``): about 59 bits, easy to type."""
+    import secrets
+
+    return "-".join("".join(secrets.choice(_OTP_ALPHABET) for _ in range(4)) for _ in range(3))
+
+
+@transaction.atomic
+def account_reset_password(*, user, actor) -> str:
+    """Give ``user`` a one-time password and return it (the only time it exists in clear). The owner must
+    change it at the next login; open sessions end (the password hash changed) and a login lockout of the
+    account is lifted."""
+    if actor is not None and actor.pk == user.pk:
+        raise ValidationError("Kata sandi akun Anda sendiri diganti lewat menu Ganti sandi.")
+    if not user.is_active:
+        raise ValidationError(f"Akun {user.username} nonaktif; aktifkan dahulu.")
+    password = one_time_password()
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    SandiSementara.objects.update_or_create(
+        user=user,
+        defaults={"must_change": True, "reset_by": actor, "reset_at": timezone.now(), "changed_at": None},
+    )
+    _audit(actor, "account_reset_password", None, user=user.username)
+    username = user.username
+    transaction.on_commit(lambda: _axes_reset(username))
+    return password
+
+
+def _axes_reset(username: str) -> None:
+    from axes.utils import reset
+
+    reset(username=username)
+
+
+def password_must_change(user) -> bool:
+    return SandiSementara.objects.filter(user=user, must_change=True).exists()
+
+
+@transaction.atomic
+def account_password_changed(*, user) -> None:
+    """The owner chose a password of their own: the one-time password rule ends."""
+    SandiSementara.objects.filter(user=user, must_change=True).update(must_change=False, changed_at=timezone.now())
+
+
+@transaction.atomic
+def account_update(*, user, name: str, assignment: RoleAssignment | None = None, role: str | None = None,
+                   unit: Unit | None = None, actor=None):
+    """Edit the name and (when ``assignment`` is given) the role and unit of that assignment, in place."""
+    name = " ".join((name or "").split())
+    if not name:
+        raise ValidationError({"name": "Nama lengkap wajib diisi."})
+    changes: dict[str, str] = {}
+    if name != user.first_name:
+        changes["name"] = name
+        user.first_name = name[:150]
+        user.save(update_fields=["first_name"])
+    moved = assignment is not None and role and unit is not None
+    if moved and (role, unit.pk) != (assignment.role, assignment.unit_id):
+        if actor is not None and actor.pk == user.pk:
+            raise ValidationError({"unit": "Anda tidak dapat mengubah tugas akun Anda sendiri."})
+        if unit.level not in ROLE_LEVELS[role]:
+            levels = ", ".join(str(Level(lv).label) for lv in ROLE_LEVELS[role])
+            raise ValidationError({"unit": f"Wilayah tugas: peran {Role(role).label} harus pada tingkat {levels}."})
+        if not unit.is_active:
+            raise ValidationError({"unit": f"Wilayah tugas: {unit} tidak aktif."})
+        old = f"{assignment.role}@{assignment.unit_id}"
+        twin = RoleAssignment.objects.filter(user=user, role=role, unit=unit).exclude(pk=assignment.pk).first()
+        if twin is not None:  # held before: take that row up again, drop this one
+            twin.is_active = True
+            twin.save(update_fields=["is_active", "updated_at"])
+            assignment.is_active = False
+            assignment.save(update_fields=["is_active", "updated_at"])
+        else:
+            assignment.role, assignment.unit, assignment.is_active = role, unit, True
+            assignment.full_clean()
+            assignment.save(update_fields=["role", "unit", "is_active", "updated_at"])
+        changes["assignment"] = f"{old}->{role}@{unit.pk}"
+    if changes:
+        _audit(actor, "account_update", unit, user=user.username, **changes)
     return user

@@ -78,10 +78,11 @@ INSTALLED_APPS = [
     "template_partials",
     "bootstrap",
     "axes",
-    "import_export",
     "pkk",
     "dasawisma",
     "reporting",
+    "kegiatan",
+    "binaan",
 ]
 
 MIDDLEWARE = [
@@ -216,9 +217,6 @@ PKK_DEADLINE_DAY = env_int("PKK_DEADLINE_DAY", 5)
 PKK_REFRESH_DEBOUNCE_SECONDS = env_int("PKK_REFRESH_DEBOUNCE_SECONDS", 5 if CELERY_BROKER_URL else 0)
 # How long finished export files are kept, in hours.
 PKK_EXPORT_TTL_HOURS = env_int("PKK_EXPORT_TTL_HOURS", 24)
-# Connections a full roll-up rebuild may use on PostgreSQL (1: one transaction; 2: Buku II and part of
-# Buku III beside the other months, see reporting.rollup.split_tracks).
-PKK_ROLLUP_TRACKS = env_int("PKK_ROLLUP_TRACKS", 2)
 
 # Security: sensible defaults when DEBUG is off (check --deploy clean).
 SESSION_COOKIE_HTTPONLY = True
@@ -235,14 +233,60 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
 
+# One line per record with time, level and logger name (web, worker and beat alike; see CELERY_WORKER_*).
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s %(message)s"
+CELERY_WORKER_LOG_FORMAT = LOG_FORMAT
+CELERY_WORKER_TASK_LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s [%(task_name)s(%(task_id)s)] %(message)s"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"plain": {"format": LOG_FORMAT}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 
+# maint (issue 13 + issue 12 "a rebuild can deadlock itself"): bounds of every roll-up transaction on
+# PostgreSQL (reporting.rollup.store.bound_waits, SET LOCAL): a lock wait (the chain lock behind another
+# writer) fails after PKK_ROLLUP_LOCK_TIMEOUT_MS, any statement after PKK_ROLLUP_STATEMENT_TIMEOUT_MS; the
+# task then retries. Full-scale statements take seconds; a whole-country rebuild stays far below 10 min.
+PKK_ROLLUP_LOCK_TIMEOUT_MS = env_int("PKK_ROLLUP_LOCK_TIMEOUT_MS", 60_000)
+PKK_ROLLUP_STATEMENT_TIMEOUT_MS = env_int("PKK_ROLLUP_STATEMENT_TIMEOUT_MS", 600_000)
+
+# Uploaded photos and scans (pkk/photos.py; kegiatan, desa binaan). Private: never under a served URL.
+# PKK_STORAGE_BACKEND=local keeps them in PKK_PRIVATE_MEDIA_ROOT; =s3 stores them in a private
+# S3-compatible bucket through django-storages (AWS_STORAGE_BUCKET_NAME, AWS_S3_ENDPOINT_URL,
+# AWS_S3_REGION_NAME, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY), under the prefix PKK_S3_LOCATION.
+PKK_STORAGE_BACKEND = env_str("PKK_STORAGE_BACKEND", "local")
+if PKK_STORAGE_BACKEND not in ("local", "s3"):
+    raise ImproperlyConfigured(f"PKK_STORAGE_BACKEND must be 'local' or 's3', got {PKK_STORAGE_BACKEND!r}")
+PKK_PRIVATE_MEDIA_ROOT = Path(env_str("PKK_PRIVATE_MEDIA_ROOT", str(BASE_DIR / "media-private")))
+PKK_S3_LOCATION = env_str("PKK_S3_LOCATION", "private")
+if PKK_STORAGE_BACKEND == "s3":
+    AWS_STORAGE_BUCKET_NAME = env_str("AWS_STORAGE_BUCKET_NAME")
+    AWS_S3_ENDPOINT_URL = os.environ.get("AWS_S3_ENDPOINT_URL") or None
+    AWS_S3_REGION_NAME = os.environ.get("AWS_S3_REGION_NAME") or None
+    AWS_ACCESS_KEY_ID = os.environ.get("AWS_ACCESS_KEY_ID") or None
+    AWS_SECRET_ACCESS_KEY = os.environ.get("AWS_SECRET_ACCESS_KEY") or None
+PKK_PHOTO_MAX_MB = env_int("PKK_PHOTO_MAX_MB", 10)
+PKK_PHOTO_MAX_COUNT = env_int("PKK_PHOTO_MAX_COUNT", 10)  # photos per submit
+PKK_PHOTO_MAX_PIXELS = env_int("PKK_PHOTO_MAX_PIXELS", 60_000_000)  # decompression bombs are refused
+PKK_PDF_MAX_MB = env_int("PKK_PDF_MAX_MB", 10)
+
+# Desa binaan (binaan app): thresholds of the status rules (binaan/progress.py, docs/binaan.md).
+PKK_BINAAN_DAYS_WITHOUT_VISIT = env_int("PKK_BINAAN_DAYS_WITHOUT_VISIT", 60)
+PKK_BINAAN_OVERDUE_TERTINGGAL = env_int("PKK_BINAAN_OVERDUE_TERTINGGAL", 2)
+PKK_BINAAN_MIN_COMPLETENESS = env_int("PKK_BINAAN_MIN_COMPLETENESS", 80)
+PKK_BINAAN_LOW_COMPLETENESS = env_int("PKK_BINAAN_LOW_COMPLETENESS", 50)
+PKK_BINAAN_MIN_TIMELINESS = env_int("PKK_BINAAN_MIN_TIMELINESS", 60)
+PKK_BINAAN_MIN_COVERAGE = env_int("PKK_BINAAN_MIN_COVERAGE", 80)
+PKK_BINAAN_MAX_WARNINGS = env_int("PKK_BINAAN_MAX_WARNINGS", 10)
+PKK_BINAAN_MAX_BELUM = env_int("PKK_BINAAN_MAX_BELUM", 5)
+# --- people (issue 10): a one-time password set by the desa/admin must be changed at the next login.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.messages.middleware.MessageMiddleware") + 1,
+    "pkk.middleware.ForcePasswordChangeMiddleware",
+)
 # --------------------------------------------------------------------------------------------------------
 # Security (issue 12, helper "security"): docs/security.md explains each value.
 # Bodies over this are refused with 413 from Content-Length, before anything is read (the proxy's own
@@ -286,3 +330,26 @@ SESSION_COOKIE_SAMESITE = "Lax"
 # dropped after this many days and at logout.
 PKK_DRAFT_DAYS = env_int("PKK_DRAFT_DAYS", 7)
 TEMPLATES[0]["OPTIONS"]["context_processors"].append("pkk.context_processors.drafts")
+# Workbook import caps (helper jobs, issue 12): checked before and while parsing an uploaded workbook, so a
+# zip bomb or a million junk rows cannot exhaust a worker. 50,000 warga are ~52 MB unpacked.
+PKK_WORKBOOK_MAX_UNCOMPRESSED_MB = env_int("PKK_WORKBOOK_MAX_UNCOMPRESSED_MB", 150)
+PKK_WORKBOOK_MAX_ROWS = env_int("PKK_WORKBOOK_MAX_ROWS", 100_000)  # per sheet, empty rows included
+PKK_WORKBOOK_MAX_CELL_CHARS = env_int("PKK_WORKBOOK_MAX_CELL_CHARS", 1000)
+PKK_WORKBOOK_MAX_ERRORS = env_int("PKK_WORKBOOK_MAX_ERRORS", 200)
+
+# Background workbook jobs and job heartbeats (helper jobs, issue 12). Uploaded workbooks and generated
+# files with personal data live outside MEDIA_ROOT, served only by scoped views.
+PKK_PRIVATE_MEDIA_ROOT = Path(env_str("PKK_PRIVATE_MEDIA_ROOT", str(BASE_DIR / "private")))
+PKK_JOB_HEARTBEAT_SECONDS = env_int("PKK_JOB_HEARTBEAT_SECONDS", 20)
+# A running job whose last heartbeat is older than this is marked failed by reporting.sweep_stale_jobs.
+PKK_JOB_STALE_SECONDS = env_int("PKK_JOB_STALE_SECONDS", 180)
+CELERY_BEAT_SCHEDULE["pkk.sweep_stale_jobs"] = {
+    "task": "pkk.sweep_stale_jobs",
+    "schedule": 60.0,
+    "options": {"expires": 55},
+}
+CELERY_BEAT_SCHEDULE["dasawisma.cleanup_workbook_jobs"] = {
+    "task": "dasawisma.cleanup_workbook_jobs",
+    "schedule": 3600.0,
+    "options": {"expires": 3000},
+}

@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -15,14 +14,11 @@ urlpatterns = [
     path("wilayah/", include("pkk.urls_wilayah")),
     path("data/", include("dasawisma.urls")),
     path("laporan/", include("reporting.urls")),
+    path("kegiatan/", include("kegiatan.urls")),
+    path("binaan/", include("binaan.urls")),
     path("admin/", admin.site.urls),
 ]
 
 handler403 = "pkk.errors.forbidden"
 handler404 = "pkk.errors.not_found"
 handler500 = "pkk.errors.server_error"
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -4,8 +4,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
+from . import services
 from .models import Role
-from .scope import assignments, home_unit, scope_exempt, scoped
+from .scope import assignments, home_unit, inactive_assignments, scope_exempt, scoped
 
 
 @require_GET
@@ -21,10 +22,43 @@ def home(request: HttpRequest) -> HttpResponse:
         from reporting.views_cycle import render_dashboard
 
         return render_dashboard(request, unit)
-    return render(request, "pkk/home.html", {"unit": unit, "assignments": assignments(request.user)})
+    return render(
+        request,
+        "pkk/home.html",
+        {
+            "unit": unit,
+            "assignments": assignments(request.user),
+            "inactive_assignments": inactive_assignments(request.user),
+        },
+    )
 
 
-login_view = login_not_required(scope_exempt(auth_views.LoginView.as_view(redirect_authenticated_user=True)))
+class LoginView(auth_views.LoginView):
+    redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        if services.password_must_change(self.request.user):
+            # Logged in with a one-time password: nothing else until the owner chose their own.
+            self.request.session[services.MUST_CHANGE_SESSION_KEY] = True
+            return redirect("password_change")
+        return response
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["wajib_ganti"] = bool(self.request.session.get(services.MUST_CHANGE_SESSION_KEY))
+        return context
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        services.account_password_changed(user=self.request.user)
+        self.request.session.pop(services.MUST_CHANGE_SESSION_KEY, None)
+        return response
+
+
+login_view = login_not_required(scope_exempt(LoginView.as_view()))
 class _LogoutView(auth_views.LogoutView):
     """Logout also empties what this site kept in the browser (form drafts in localStorage, the cache):
     on a shared office or warnet PC the next user finds nothing. static/js/pkk.js clears the drafts too,
@@ -37,7 +71,7 @@ class _LogoutView(auth_views.LogoutView):
 
 
 logout_view = scope_exempt(_LogoutView.as_view())
-password_change_view = scope_exempt(auth_views.PasswordChangeView.as_view())
+password_change_view = scope_exempt(PasswordChangeView.as_view())
 password_change_done_view = scope_exempt(auth_views.PasswordChangeDoneView.as_view())
 
 

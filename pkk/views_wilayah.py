@@ -132,7 +132,7 @@ def unit_tambah(request: HttpRequest, unit_id: int) -> HttpResponse:
 @scoped()
 def unit_ubah_nama(request: HttpRequest, unit_id: int) -> HttpResponse:
     unit = _structure_unit(request, unit_id, STRUCTURE_LEVELS)
-    form = UnitRenameForm(request.POST or None, initial={"name": unit.name})
+    form = UnitRenameForm(request.POST or None, unit=unit, initial={"name": unit.name})
 
     def save(cd) -> None:
         old = str(unit)
@@ -147,7 +147,8 @@ def unit_ubah_nama(request: HttpRequest, unit_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @scoped()
 def unit_pindah(request: HttpRequest, unit_id: int) -> HttpResponse:
-    unit = _structure_unit(request, unit_id, (Level.RT, Level.RW, Level.DASAWISMA))
+    # A dasawisma moves through dasawisma:dasawisma_pindah, which records it in the data history.
+    unit = _structure_unit(request, unit_id, (Level.RT, Level.RW))
     desa = _desa_of(unit)
     form = UnitMoveForm(request.POST or None, unit=unit, desa=desa)
 

@@ -15,11 +15,14 @@ Two phases so that a malformed file imports nothing:
 from __future__ import annotations
 
 import csv
+import gzip
+import lzma
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -33,6 +36,8 @@ CODE_RE = re.compile(r"^\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?$")
 LEVEL_BY_DEPTH = {1: Level.PROVINSI, 2: Level.KABUPATEN, 3: Level.KECAMATAN, 4: Level.DESA}
 NAME_MAX = Unit._meta.get_field("name").max_length
 BATCH = 2000
+# The whole country, shipped with the repository (fixtures/wilayah/SOURCE.md).
+DEFAULT_FILE = Path(settings.BASE_DIR) / "fixtures" / "wilayah" / "wilayah.csv.xz"
 
 
 class WilayahImportError(Exception):
@@ -47,14 +52,6 @@ class ImportResult:
     updated: dict[str, int] = field(default_factory=lambda: {lv.value: 0 for lv in LEVELS})
     unchanged: dict[str, int] = field(default_factory=lambda: {lv.value: 0 for lv in LEVELS})
 
-    @property
-    def total_created(self) -> int:
-        return sum(self.created.values())
-
-    @property
-    def total_updated(self) -> int:
-        return sum(self.updated.values())
-
 
 def parent_code(code: str) -> str | None:
     return code.rsplit(".", 1)[0] if "." in code else None
@@ -67,9 +64,16 @@ def in_selection(code: str, root: str | None) -> bool:
     return code == root or code.startswith(root + ".") or root.startswith(code + ".")
 
 
+def open_csv(path: str | Path):
+    """A text handle on a CSV file, plain or compressed (``.xz``, ``.gz``)."""
+    path = Path(path)
+    opener = {".xz": lzma.open, ".gz": gzip.open}.get(path.suffix, open)
+    return opener(path, "rt", encoding="utf-8-sig", newline="")
+
+
 def _rows(path: Path) -> Iterator[tuple[int, list[str]]]:
     """(line number, row) for every data row; line 1 is the header."""
-    with open(path, encoding="utf-8-sig", newline="") as fh:
+    with open_csv(path) as fh:
         reader = csv.reader(fh)
         for row in reader:
             yield reader.line_num, row
@@ -85,8 +89,8 @@ def validate(path: Path, *, root: str | None = None) -> list[str]:
         first = next(rows, None)
     except UnicodeDecodeError as exc:
         return [_not_utf8(path, exc)]
-    except OSError as exc:
-        return [f"Berkas {path} tidak dapat dibaca: {exc.strerror or exc}"]
+    except (OSError, EOFError, lzma.LZMAError) as exc:
+        return [f"Berkas {path} tidak dapat dibaca: {getattr(exc, 'strerror', None) or exc}"]
     if first is None:
         return [f"Berkas {path} kosong (baris 1 harus berisi kepala kolom code,name,level)."]
     if [c.strip().lower() for c in first[1]] != HEADER:
@@ -137,6 +141,9 @@ def validate(path: Path, *, root: str | None = None) -> list[str]:
                 pending.append((line, code, parent))
     except UnicodeDecodeError as exc:
         problems.append(_not_utf8(path, exc))
+        return problems
+    except (OSError, EOFError, lzma.LZMAError) as exc:  # a truncated or corrupt .xz/.gz
+        problems.append(f"Berkas {path} rusak setelah baris {len(seen) + 1}: {exc}")
         return problems
 
     # Parents that come later in the file are fine; the rest must already be in the database.
@@ -251,9 +258,10 @@ def _insert(level: str, new: list[tuple[str, str, str, int | None, str]], now) -
                 copy.write_row((pk, now, now, level, kind, code, name, parent_id, path, True))
 
 
-def import_wilayah(path: str | Path, *, root: str | None = None) -> ImportResult:
-    """Validate the whole file, then load it; raises ``WilayahImportError`` listing every problem."""
-    path = Path(path)
+def import_wilayah(path: str | Path | None = None, *, root: str | None = None) -> ImportResult:
+    """Validate the whole file (default: the whole country shipped in ``fixtures/wilayah``), then load it;
+    raises ``WilayahImportError`` listing every problem."""
+    path = Path(path) if path is not None else DEFAULT_FILE
     problems = validate(path, root=root)
     if problems:
         raise WilayahImportError(problems)

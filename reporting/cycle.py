@@ -35,7 +35,7 @@ from .models import JenisLaporan, KunciPeriode, KunciRiwayat, Laporan, LaporanRi
 from .periods import deadline
 
 REVIEWER_ROLES = (Role.KETUA_KELOMPOK, Role.TP_PKK_DESA, Role.PEMBINA_KECAMATAN)
-LOCKER_ROLES = (Role.TP_PKK_DESA,)
+LOCKER_ROLES = (Role.TP_PKK_DESA, Role.ADMIN_KABUPATEN)  # admin: period locks (DOMAIN.md 2), also in bulk
 UNLOCKER_ROLES = (Role.PEMBINA_KECAMATAN, Role.ADMIN_KABUPATEN)
 SUBMITTED = (Laporan.Status.DIAJUKAN, Laporan.Status.DITERIMA)
 

@@ -7,14 +7,18 @@ landscape, fitted to one page wide, header rows repeated on every printed page, 
 
 from __future__ import annotations
 
+import copy
 import io
 import re
 from dataclasses import dataclass
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
+
+from pkk.xlsx import put
 
 from .selectors import Report
 
@@ -195,7 +199,7 @@ def _header_heights(report: Report, widths: list[float]) -> list[float]:
 def _write_cells(ws: Worksheet, r: int, cells, *, bold: bool = False) -> None:
     num_style, text_style = ("rekap_num_bold", "rekap_text_bold") if bold else ("rekap_num", "rekap_text")
     for c, cell in enumerate(cells, start=1):
-        target = ws.cell(row=r, column=c, value=cell.value if cell.value != "" else None)
+        target = put(ws, r, c, cell.value if cell.value != "" else None)  # names stay text, never formulas
         target.style = num_style if cell.numeric or cell.col.kind == "no" else text_style
 
 
@@ -234,3 +238,56 @@ def report_xlsx(report: Report) -> bytes:
 
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+# ---------------------------------------------------------------------------------- streamed workbooks
+
+
+def streaming_workbook() -> Workbook:
+    """A write-only workbook: each sheet goes to a temporary file as it is written, so a whole kabupaten
+    down to every dasawisma (thousands of sheets) never sits in memory at once."""
+    return Workbook(write_only=True)
+
+
+def write_sheet_streamed(wb: Workbook, title: str, report: Report) -> SheetLayout:
+    """The same sheet as ``write_sheet``, into the write-only workbook ``wb``.
+
+    ``write_sheet`` draws it on a scratch sheet of the same workbook (so the style indices are the
+    workbook's own); its cells, merges, sizes and print set-up are then streamed to a write-only sheet
+    that is closed at once (its file handle too). Only one sheet's cells are in memory at a time.
+    """
+    scratch = Worksheet(wb, title="_scratch")  # not registered in the workbook: never saved
+    layout = write_sheet(scratch, report)
+    out = wb.create_sheet(title)
+    for key, dim in scratch.column_dimensions.items():
+        out.column_dimensions[key].width = dim.width
+    for key, dim in scratch.row_dimensions.items():
+        if dim.height is not None:
+            out.row_dimensions[key].height = dim.height
+    for cell_range in scratch.merged_cells.ranges:
+        out.merged_cells.add(cell_range.coord)
+    out.page_setup.orientation = scratch.page_setup.orientation
+    out.page_setup.paperSize = scratch.page_setup.paperSize
+    out.page_setup.fitToWidth = scratch.page_setup.fitToWidth
+    out.page_setup.fitToHeight = scratch.page_setup.fitToHeight
+    out.sheet_properties = copy.copy(scratch.sheet_properties)
+    out.page_margins = copy.copy(scratch.page_margins)
+    out.print_options = copy.copy(scratch.print_options)
+    out.print_title_rows = f"{layout.header_first}:{layout.numbers_row}"
+    out.freeze_panes = scratch.freeze_panes
+    cells = scratch._cells
+    for r in range(1, scratch.max_row + 1):
+        row: list = []
+        for c in range(1, scratch.max_column + 1):
+            src = cells.get((r, c))
+            if src is None or (src.value is None and not src.has_style):
+                row.append(None)
+                continue
+            dst = WriteOnlyCell(out)
+            dst._value = src._value
+            dst.data_type = src.data_type  # a text cell stays text (pkk.xlsx), a number a number
+            dst._style = copy.copy(src._style)
+            row.append(dst)
+        out.append(row)
+    out.close()
+    return layout

@@ -6,8 +6,11 @@ Decisions where the spec is silent:
 - A subtree job holds one sheet per unit, in tree order, from the job's unit down to each desa
   (``sampai=desa``) or down to each dasawisma (``sampai=dasawisma``, which adds the 4.16a/4.18a lists
   with names: logged in ``PersonalDataExportLog`` with channel ``job``).
-- Claiming is one atomic ``UPDATE ... WHERE status='antri'`` (or a ``proses`` job whose worker died:
-  started longer ago than the task time limit), so two workers never build the same file.
+- Claiming is one atomic ``UPDATE ... WHERE status='antri'`` (or a ``proses`` job whose worker died: no
+  heartbeat for ``PKK_JOB_STALE_SECONDS``), so two workers never build the same file.
+- While it runs the job beats a heartbeat (``pkk.heartbeat``: a thread, plus every progress update);
+  ``pkk.sweep_stale_jobs`` marks a job whose worker went silent ``gagal`` with a message, and the page
+  offers to start it again. A late redelivery of the task then finds it failed and does nothing.
 - A transient database error puts the job back to ``antri`` and Celery retries it; any other error marks
   it ``gagal`` with the message shown on the page.
 - Files expire ``PKK_EXPORT_TTL_HOURS`` after they are written; ``cleanup_exports`` deletes the file and
@@ -18,22 +21,25 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
+from django.core.files import File
 from django.db import OperationalError, transaction
 from django.db.models import Q
 from django.utils import timezone
-from openpyxl import Workbook
 
+from pkk.heartbeat import beating, stale_q
 from pkk.models import LEVEL_ORDER, Level, PersonalDataExportLog, Unit
 from pkk.tasks_bridge import publish_on_commit
 
-from .excel import sheet_title, workbook_bytes, write_sheet
+from .excel import sheet_title, streaming_workbook, write_sheet_streamed
 from .layouts import BULANAN, TAHUNAN, Layout, layout_for
 from .models import ExportJob
 from .periods import parse_bulan
@@ -119,11 +125,10 @@ def export_job_create(*, unit: Unit, buku: str, periode: int | dt.date, sampai: 
 def export_job_claim(job_id: int) -> bool:
     """Atomically take the job; False when another worker has it (or it is finished)."""
     now = timezone.now()
-    stale = now - dt.timedelta(seconds=TIME_LIMIT)
     claimed = (
         ExportJob.objects.filter(pk=job_id)
-        .filter(Q(status=ExportJob.Status.ANTRI) | Q(status=ExportJob.Status.PROSES, started_at__lt=stale))
-        .update(status=ExportJob.Status.PROSES, started_at=now, progress=0, error="")
+        .filter(Q(status=ExportJob.Status.ANTRI) | stale_q(ExportJob.Status.PROSES, now))
+        .update(status=ExportJob.Status.PROSES, started_at=now, heartbeat_at=now, progress=0, error="")
     )
     return claimed == 1
 
@@ -144,48 +149,11 @@ def export_job_run(*, job_id: int) -> None:
         return
     job = ExportJob.objects.select_related("unit", "requester").get(pk=job_id)
     try:
-        buku, periode = periode_from_params(job.params)
-        data = SubtreeData(job.unit, buku, periode, down_to=job.params.get("sampai", Level.DESA))
-        sheets = sheets_of(data)
-        ExportJob.objects.filter(pk=job_id).update(total=len(sheets))
-        wb = Workbook()
-        wb.remove(wb.active)
-        used: set[str] = set()
-        personal_rows, personal_sheets = 0, 0
-        for i, (layout, unit) in enumerate(sheets, start=1):
-            report = data.report(layout, unit)
-            if layout.personal_data:
-                personal_rows += len(report.rows)
-                personal_sheets += 1
-            ws = wb.create_sheet(title=sheet_title(report, used))
-            write_sheet(ws, report)
-            ExportJob.objects.filter(pk=job_id).update(progress=i)
-        content = workbook_bytes(wb)
-        slug = job.params.get("tahun") or job.params.get("bulan")
-        code = (job.unit.code or str(job.unit.pk)).replace(".", "")  # one dot only: storage suffixes go before it
-        name = f"rekap-{code}-{slug}-{job.pk}.xlsx"
-        with transaction.atomic():
-            job.refresh_from_db()
-            job.file.save(name, ContentFile(content), save=False)
-            now = timezone.now()
-            job.status = ExportJob.Status.SELESAI
-            job.finished_at = now
-            job.expires_at = now + dt.timedelta(hours=settings.PKK_EXPORT_TTL_HOURS)
-            # Every download of a file with names is logged (log_job_download): it needs the row count.
-            job.params = {**job.params, "personal_rows": personal_rows}
-            job.save(update_fields=["file", "status", "finished_at", "expires_at", "updated_at", "params"])
-            if personal_sheets:
-                PersonalDataExportLog.objects.create(
-                    user=job.requester,
-                    username=job.requester.username,
-                    unit=job.unit,
-                    what=f"Ekspor #{job.pk} sampai dasawisma {job.params.get('tahun') or job.params.get('bulan')}",
-                    row_count=personal_rows,
-                    channel="job",
-                )
+        with beating(ExportJob, job_id):
+            _build(job)
     except OperationalError:
         # Transient (connection lost, deadlock): back to the queue, the task retries.
-        ExportJob.objects.filter(pk=job_id).update(status=ExportJob.Status.ANTRI)
+        ExportJob.objects.filter(pk=job_id, status=ExportJob.Status.PROSES).update(status=ExportJob.Status.ANTRI)
         raise
     except SoftTimeLimitExceeded:
         _fail(job_id, "Waktu pembuatan berkas habis. Coba lagi dengan wilayah yang lebih kecil.")
@@ -194,6 +162,76 @@ def export_job_run(*, job_id: int) -> None:
         log.exception("export job %s failed", job_id)
         _fail(job_id, f"Gagal membuat berkas: {exc}")
         raise
+
+
+@dataclass
+class SubtreeWritten:
+    sheets: int = 0
+    personal_rows: int = 0
+    personal_sheets: int = 0
+
+
+def subtree_workbook_write(
+    data: SubtreeData, out: Any, *, on_sheet: Callable[[int, int], None] | None = None
+) -> SubtreeWritten:
+    """Stream one sheet per unit of ``data`` into ``out`` (a path or a binary file), in tree order.
+
+    A write-only workbook (``excel.write_sheet_streamed``): memory holds one sheet at a time, not the
+    thousands of a whole kabupaten down to every dasawisma. ``on_sheet(i, total)`` after each sheet.
+    """
+    sheets = sheets_of(data)
+    wb = streaming_workbook()
+    used: set[str] = set()
+    written = SubtreeWritten(sheets=len(sheets))
+    for i, (layout, unit) in enumerate(sheets, start=1):
+        report = data.report(layout, unit)
+        if layout.personal_data:
+            written.personal_rows += len(report.rows)
+            written.personal_sheets += 1
+        write_sheet_streamed(wb, sheet_title(report, used), report)
+        if on_sheet:
+            on_sheet(i, len(sheets))
+    wb.save(out)
+    return written
+
+
+def _build(job: ExportJob) -> None:
+    job_id = job.pk
+    buku, periode = periode_from_params(job.params)
+    data = SubtreeData(job.unit, buku, periode, down_to=job.params.get("sampai", Level.DESA))
+    ExportJob.objects.filter(pk=job_id).update(total=len(sheets_of(data)))
+
+    def on_sheet(i: int, total: int) -> None:
+        ExportJob.objects.filter(pk=job_id).update(progress=i, heartbeat_at=timezone.now())
+
+    slug = job.params.get("tahun") or job.params.get("bulan")
+    code = (job.unit.code or str(job.unit.pk)).replace(".", "")  # one dot only: storage suffixes go before it
+    name = f"rekap-{code}-{slug}-{job.pk}.xlsx"
+    with tempfile.TemporaryFile() as out:
+        written = subtree_workbook_write(data, out, on_sheet=on_sheet)
+        out.seek(0)
+        with transaction.atomic():
+            job = ExportJob.objects.select_for_update().select_related("unit", "requester").get(pk=job_id)
+            if job.status != ExportJob.Status.PROSES:  # failed by the sweep meanwhile: it stays failed
+                log.warning("export job %s finished after it was marked %s; file dropped", job_id, job.status)
+                return
+            job.file.save(name, File(out), save=False)
+            now = timezone.now()
+            job.status = ExportJob.Status.SELESAI
+            job.finished_at = now
+            job.expires_at = now + dt.timedelta(hours=settings.PKK_EXPORT_TTL_HOURS)
+            # Every download of a file with names is logged (log_job_download): it needs the row count.
+            job.params = {**job.params, "personal_rows": written.personal_rows}
+            job.save(update_fields=["file", "status", "finished_at", "expires_at", "updated_at", "params"])
+            if written.personal_sheets:
+                PersonalDataExportLog.objects.create(
+                    user=job.requester,
+                    username=job.requester.username,
+                    unit=job.unit,
+                    what=f"Ekspor #{job.pk} sampai dasawisma {slug}",
+                    row_count=written.personal_rows,
+                    channel="job",
+                )
 
 
 def _fail(job_id: int, message: str) -> None:

@@ -162,6 +162,7 @@ class ExportJob(TimeStamped):
     file = models.FileField(upload_to="exports/", blank=True)
     error = models.TextField(blank=True, default="")
     started_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)  # the worker is alive (pkk.heartbeat)
     finished_at = models.DateTimeField(null=True, blank=True)
     expires_at = models.DateTimeField(null=True, blank=True)
 

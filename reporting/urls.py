@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_cycle
+from . import views, views_cycle, views_kunci_serentak
 
 app_name = "reporting"
 
@@ -27,6 +27,7 @@ urlpatterns: list = [
     path("kunci/<int:unit_id>/", views_cycle.kunci, name="kunci"),
     path("kunci/<int:unit_id>/tutup/", views_cycle.kunci_tutup, name="kunci_tutup"),
     path("kunci/<int:unit_id>/buka/", views_cycle.kunci_buka, name="kunci_buka"),
+    path("kunci-serentak/<int:unit_id>/", views_kunci_serentak.kunci_serentak, name="kunci_serentak"),  # people
     path("kelengkapan/", views_cycle.kelengkapan_home, name="kelengkapan_home"),
     path("kelengkapan/<int:unit_id>/", views_cycle.kelengkapan_unit, name="kelengkapan_unit"),
     path("kelengkapan/<int:unit_id>/bulanan/<str:bulan>/", views_cycle.kelengkapan_bulanan, name="kelengkapan_bulanan"),

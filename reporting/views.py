@@ -285,6 +285,18 @@ def _job_report_url(job: ExportJob) -> str:
         return reverse("reporting:laporan_home")
 
 
+def _job_restart_url(job: ExportJob) -> str:
+    """Where a failed job is started again with the same options ("" when its options are unreadable)."""
+    try:
+        if job.params.get("buku") == TAHUNAN:
+            kwargs = {"unit_id": job.unit_id, "tahun": int(job.params["tahun"])}
+            return reverse("reporting:rekap_tahunan_ekspor", kwargs=kwargs)
+        parse_bulan(job.params["bulan"])
+        return reverse("reporting:rekap_bulanan_ekspor", kwargs={"unit_id": job.unit_id, "bulan": job.params["bulan"]})
+    except (KeyError, ValueError, TypeError):
+        return ""
+
+
 @require_GET
 @scoped()
 def export_job(request: HttpRequest, job_id: int) -> HttpResponse:
@@ -295,6 +307,7 @@ def export_job(request: HttpRequest, job_id: int) -> HttpResponse:
         "percent": int(100 * job.progress / job.total) if job.total else 0,
         "running": job.status in (ExportJob.Status.ANTRI, ExportJob.Status.PROSES),
         "report_url": _job_report_url(job),
+        "restart_url": _job_restart_url(job),
     }
     if request.headers.get("HX-Request"):
         return render(request, "reporting/export_job.html#status", context)

@@ -32,5 +32,12 @@ def _celery_eager_unless_worker(request):
 
 @pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):
-    """Export files written by tests go to a temporary folder, not the working tree."""
+    """Export files and uploads written by tests go to a temporary folder, not the working tree."""
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _private_media_in_tmp(settings, tmp_path):
+    """Uploaded photos and scans (pkk/photos.py) written by tests go to a temporary folder."""
+    settings.PKK_PRIVATE_MEDIA_ROOT = tmp_path / "media-private"
+    settings.PKK_STORAGE_BACKEND = "local"

@@ -30,8 +30,8 @@ def healthcheck(service: dict) -> str:
     return " ".join(test) if isinstance(test, list) else test
 
 
-def test_five_services(compose):
-    assert set(compose["services"]) == {"postgres", "redis", "web", "worker", "beat"}
+def test_services(compose):
+    assert set(compose["services"]) == {"postgres", "redis", "migrate", "web", "worker", "beat"}
 
 
 def test_postgres_and_redis_have_volumes_and_healthchecks(compose):
@@ -43,14 +43,22 @@ def test_postgres_and_redis_have_volumes_and_healthchecks(compose):
     assert {"pgdata", "redisdata", "media"} <= set(compose["volumes"])
 
 
-def test_web_migrates_collects_static_then_runs_gunicorn(compose):
+def test_migrate_is_a_one_shot_service(compose):
+    migrate = compose["services"]["migrate"]
+    assert command(migrate) == "python manage.py migrate --noinput"
+    assert migrate["restart"] == "no"  # it runs once and exits; compose must not restart it
+    assert migrate["depends_on"]["postgres"]["condition"] == "service_healthy"
+    assert migrate["environment"]["DATABASE_URL"] == compose["services"]["web"]["environment"]["DATABASE_URL"]
+
+
+def test_web_collects_static_then_runs_gunicorn(compose):
     cmd = command(compose["services"]["web"])
-    migrate = cmd.find("migrate --noinput")
     collect = cmd.find("collectstatic --noinput")
     gunicorn = cmd.find("gunicorn")
-    assert -1 < migrate < collect < gunicorn, cmd
+    assert -1 < collect < gunicorn, cmd
+    assert "migrate" not in cmd  # the migrate service's job, once, before any of web/worker/beat
     assert "pkk.wsgi" in cmd
-    assert "&&" in cmd  # a failed migration stops the start
+    assert "&&" in cmd  # a failed collectstatic stops the start
 
 
 def test_web_healthcheck_hits_healthz(compose):
@@ -82,18 +90,28 @@ def test_production_environment(compose):
         assert ":?" in env["SECRET_KEY"], "SECRET_KEY must be required, never defaulted"
 
 
-def test_depends_on_waits_for_healthy_services(compose):
+def test_depends_on_waits_for_healthy_services_and_the_migrations(compose):
     services = compose["services"]
     for name in ("web", "worker"):
         deps = services[name]["depends_on"]
         for dep in ("postgres", "redis"):
             assert deps[dep]["condition"] == "service_healthy", f"{name} -> {dep}"
-    for name in ("worker", "beat"):
-        assert services[name]["depends_on"]["web"]["condition"] == "service_healthy"  # migrations applied
+    for name in ("web", "worker", "beat"):
+        assert services[name]["depends_on"]["migrate"]["condition"] == "service_completed_successfully", name
         assert services[name]["depends_on"]["redis"]["condition"] == "service_healthy"
     for name, service in services.items():
-        for dep in service.get("depends_on", {}):
-            assert "healthcheck" in services[dep], f"{name} waits for {dep}, which has no healthcheck"
+        for dep, cond in service.get("depends_on", {}).items():
+            if cond["condition"] == "service_healthy":
+                assert "healthcheck" in services[dep], f"{name} waits for {dep}, which has no healthcheck"
+
+
+def test_worker_and_beat_have_healthchecks(compose):
+    services = compose["services"]
+    assert "celery -A pkk inspect ping" in healthcheck(services["worker"])
+    beat = services["beat"]["healthcheck"]["test"]
+    assert beat[:3] == ["CMD", "python", "-c"]
+    compile(beat[3], "<beat healthcheck>", "exec")
+    assert "/app/var/celerybeat-schedule" in beat[3] and "--schedule" in services["beat"]["command"]
 
 
 def test_media_volume_shared_by_web_and_worker(compose):
@@ -103,10 +121,12 @@ def test_media_volume_shared_by_web_and_worker(compose):
         assert services[name]["environment"]["MEDIA_ROOT"] == "/app/media"
 
 
-def test_dockerfile_installs_requirements_on_python_311_slim():
+def test_dockerfile_installs_the_production_lock_on_python_311_slim():
     text = (ROOT / "Dockerfile").read_text()
     assert re.search(r"^FROM python:3\.11-slim\b", text, re.M)
-    assert "pip install -r requirements.txt" in text
+    assert "pip install --require-hashes -r requirements.lock" in text
+    steps = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
+    assert "requirements-dev" not in steps, "the image must not install the test tools"
     assert re.search(r"^USER (?!root)\S+", text, re.M), "the image must not run as root"
 
 
@@ -147,3 +167,18 @@ def test_web_is_not_published_on_every_interface(compose):
         assert published.startswith("127.0.0.1:"), published
     assert "proxy" in web["networks"] and "proxy" in compose["networks"]
     assert compose["x-app-env"]["PKK_TRUSTED_PROXY_COUNT"].startswith("${PKK_TRUSTED_PROXY_COUNT:-1}")
+
+
+def test_log_lines_carry_time_level_and_logger(capsys):
+    """Every process logs ``<time> <LEVEL> <logger> <message>`` (web through LOGGING, Celery through its formats)."""
+    import logging
+    import logging.config
+
+    from django.conf import settings
+
+    logging.config.dictConfig(settings.LOGGING)
+    logging.getLogger("reporting.tasks").warning("rekap siap")
+    line = capsys.readouterr().err.strip().splitlines()[-1]
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} WARNING reporting\.tasks rekap siap", line), line
+    for fmt in (settings.CELERY_WORKER_LOG_FORMAT, settings.CELERY_WORKER_TASK_LOG_FORMAT):
+        assert all(key in fmt for key in ("%(asctime)s", "%(levelname)s", "%(name)s")), fmt

@@ -27,12 +27,16 @@ from django.views import View
 
 from pkk.models import Level
 from pkk.scope import scope_exempt, scoped
+from tests.binaan.factories import binaan_objects
 
 # --------------------------------------------------------------------------------------------------
 # The walk
 
 OBJECT_KWARGS = ("unit_id", "rumah_tangga_id", "keluarga_id", "warga_id", "kehamilan_id", "laporan_id", "job_id",
-                 "user_id")
+                 "user_id", "kegiatan_id", "foto_id",
+                 # desa binaan (tests/binaan/factories.py: Kaliboto, pembina Bener)
+                 "penetapan_id", "binaan_id", "kunjungan_id", "kunjungan_foto_id", "tindak_lanjut_id",
+                 "workbook_job_id")
 PLAIN_KWARGS = ("tahun", "bulan", "lampiran")
 # Views any visitor may open (login_not_required). A new public view must be reviewed and added here.
 PUBLIC = {"login", "healthz"}
@@ -134,6 +138,21 @@ def mawar(tree, settings, tmp_path):
                                    progress=1, total=1, finished_at=timezone.now(),
                                    expires_at=timezone.now() + dt.timedelta(hours=1))
     job.file.save("uji-mawar.xlsx", ContentFile(b"PK\x03\x04 not really a workbook"), save=True)
+    # A kegiatan of Desa Kaliboto (Mawar's desa) with a photo: outside every outsider's scope too.
+    from kegiatan.models import Kegiatan, KegiatanFoto
+
+    kegiatan = Kegiatan.objects.create(unit=tree.kaliboto, tanggal=dt.date(2025, 3, 4), tempat="Balai Desa",
+                                       pokja="IV", program_pokok=7, judul="Posyandu", uraian="Penimbangan",
+                                       jumlah_peserta=30, nama="desa", jabatan="TP PKK Desa Kaliboto")
+    foto = KegiatanFoto(kegiatan=kegiatan)
+    foto.file.save("uji.jpg", ContentFile(b"\xff\xd8\xff not really a photo"), save=True)
+    # A finished workbook export of Mawar, started by its kader (only the requester may see it).
+    from dasawisma.models import WorkbookJob
+
+    workbook_job = WorkbookJob.objects.create(requester=tree.kader, unit=unit, kind="ekspor", status="selesai",
+                                              result={"ok": True, "rows": 3}, finished_at=timezone.now(),
+                                              expires_at=timezone.now() + dt.timedelta(hours=1))
+    workbook_job.file.save("uji-mawar.xlsx", ContentFile(b"PK\x03\x04 not really a workbook"), save=True)
     return {
         # unit_id: Mawar and every ancestor up to its desa, all outside the outsiders' scope.
         "unit_id": [tree.mawar, tree.rt1, tree.rw1, tree.krajan, tree.kaliboto],
@@ -144,6 +163,10 @@ def mawar(tree, settings, tmp_path):
         "laporan_id": [laporan],
         "job_id": [job],
         "user_id": [tree.kader],
+        "kegiatan_id": [kegiatan],
+        "foto_id": [foto],
+        **binaan_objects(tree),
+        "workbook_job_id": [workbook_job],
     }
 
 

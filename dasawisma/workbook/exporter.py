@@ -36,11 +36,12 @@ class ExportResult:
 
 
 def workbook_export(
-    *, unit: Unit, out: str | BinaryIO, actor: Any = None, channel: str = "web", username: str = ""
+    *, unit: Unit, out: str | BinaryIO, actor: Any = None, channel: str = "web", username: str = "", log: bool = True
 ) -> ExportResult:
     """Write the workbook of ``unit``'s subtree to ``out`` (path or binary file) and log the export.
 
     ``username`` names who exported when there is no account (the command run by an operator).
+    ``log=False``: the caller logs (a background job logs each download, not the build).
     """
     result = ExportResult()
     in_unit = {
@@ -160,6 +161,8 @@ def workbook_export(
         result.kehamilan += 1
 
     wb.save(out)
+    if not log:  # a background job: nobody has the file yet; each download is logged instead
+        return result
     PersonalDataExportLog.objects.create(
         user=actor if getattr(actor, "pk", None) else None,
         username=getattr(actor, "username", "") or username or "(sistem)",

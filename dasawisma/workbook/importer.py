@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -47,24 +48,51 @@ class ImportResult:
     new_units: list[str] = field(default_factory=list)  # "Desa Kaliboto › Dusun Krajan › RW 03"
     dasawisma_ids: list[int] = field(default_factory=list)
     nik_warnings: int = 0
+    more_issues: int = 0  # errors found past the listed ones (PKK_WORKBOOK_MAX_ERRORS)
+    unchecked_rows: int = 0  # rows not checked because checking stopped at the error limit
 
     @property
     def ok(self) -> bool:
         return not self.issues
 
+    @property
+    def overflow(self) -> str:
+        """What the listed issues leave out, in one Indonesian sentence ("" when they are all)."""
+        parts = []
+        if self.more_issues:
+            parts.append(f"{self.more_issues:,} kesalahan lain tidak ditampilkan".replace(",", "."))
+        if self.unchecked_rows:
+            parts.append(f"{self.unchecked_rows:,} baris lagi belum diperiksa".replace(",", "."))
+        if not parts:
+            return ""
+        return (
+            f"Pemeriksaan berhenti setelah {len(self.issues)} kesalahan pertama: {' dan '.join(parts)}. "
+            "Perbaiki kesalahan ini lalu unggah lagi."
+        )
+
 
 def workbook_import(
-    *, source: Any, actor: Any = None, filename: str = "", today: dt.date | None = None
+    *,
+    source: Any,
+    actor: Any = None,
+    filename: str = "",
+    today: dt.date | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> ImportResult:
     """Check and, when every cell is right, import the workbook at ``source`` (path or file object).
 
     ``actor`` None means the operator (the management command without ``--user``): no scope limit.
+    ``progress`` is told each stage (a background job shows it on its page).
     """
+    if progress:
+        progress("Memeriksa setiap sel…")
     plan = parse_workbook(source, actor=actor, today=today)
     if not plan.ok:
-        return ImportResult(issues=plan.issues)
+        return ImportResult(issues=list(plan.issues), more_issues=plan.issues.more, unchecked_rows=plan.unchecked_rows)
     if not plan.rumah_tangga:
         return ImportResult(issues=[ImportIssue("rumah_tangga", 0, "", "Berkas tidak berisi rumah tangga.")])
+    if progress:
+        progress(f"Menyimpan {len(plan.warga)} warga…")
     try:
         return _write(plan, actor=actor, filename=filename)
     except IntegrityError:

@@ -4,17 +4,27 @@
 Every cell is checked; every problem becomes one :class:`ImportIssue` (sheet, row, column, reason). Checks
 that need the database (the desa and the importer's scope, NIKs already registered, a file imported
 twice) run in a constant number of queries over the whole file, never one per row.
+
+Hostile files are refused before and while parsing, so one upload cannot exhaust a worker (issue 12):
+the package is inspected first (a real .xlsx zip, total uncompressed size under
+``PKK_WORKBOOK_MAX_UNCOMPRESSED_MB``: a shared-strings zip bomb is refused without inflating anything;
+Python's zipfile never inflates a member past its declared size), each sheet stops at
+``PKK_WORKBOOK_MAX_ROWS`` rows, cells longer than ``PKK_WORKBOOK_MAX_CELL_CHARS`` and formulas are refused
+with sheet/row/column, and checking stops after ``PKK_WORKBOOK_MAX_ERRORS`` errors (the rest is counted,
+not listed).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+import zipfile
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
@@ -22,6 +32,7 @@ from openpyxl import load_workbook
 
 from pkk.models import PATH_END, PATH_SEGMENT, Level, Role, Unit
 from pkk.scope import can, is_global, scope_units, unit_in_scope
+from pkk.xlsx import looks_like_formula
 
 from ..models import (
     Agama,
@@ -50,7 +61,9 @@ from . import columns as c
 from .columns import CellError, ImportIssue
 
 # Roles that may import into a desa (DOMAIN.md section 2: TP PKK desa and up).
-IMPORT_ROLES = (Role.TP_PKK_DESA, Role.PEMBINA_KECAMATAN, Role.ADMIN_KABUPATEN)
+# Who writes dasawisma data through the workbook: the TP PKK desa (DOMAIN.md section 2: pembina and admin
+# read, they do not write dasawisma data). Kader enter data in the forms.
+IMPORT_ROLES = (Role.TP_PKK_DESA,)
 CHUNK = 900  # values per IN (...) query: below SQLite's historical 999-parameter limit
 SUB_DESA_LEVELS = (Level.DUSUN, Level.RW, Level.RT, Level.DASAWISMA)
 NUMBERED_LEVELS = (Level.RW, Level.RT)
@@ -104,9 +117,37 @@ class PlannedUnit:
     unit_id: int | None = None
 
 
+class IssueList(list):
+    """The first ``limit`` issues; later ones are only counted (``more``): a junk file must not build a page
+    of a million errors."""
+
+    def __init__(self, limit: int | None = None):
+        super().__init__()
+        self.limit = max(1, limit if limit is not None else settings.PKK_WORKBOOK_MAX_ERRORS)
+        self.more = 0
+
+    def append(self, issue: ImportIssue) -> None:
+        if len(self) < self.limit:
+            super().append(issue)
+        else:
+            self.more += 1
+
+    @property
+    def full(self) -> bool:
+        return len(self) >= self.limit
+
+
+# Cell values a plain workbook holds; anything else (an array formula, a data table) is refused.
+PLAIN_TYPES = (str, int, float, bool, dt.date, dt.datetime, dt.time, dt.timedelta)
+# Columns read per row: the widest sheet has 30 keys; a junk row 16,384 cells wide is cut here.
+MAX_COLUMNS = 64
+
+
 @dataclass
 class Plan:
-    issues: list[ImportIssue] = field(default_factory=list)
+    issues: IssueList = field(default_factory=IssueList)
+    unchecked_rows: int = 0  # rows not checked because checking stopped at the error limit
+    skipped: list[tuple[str, int, dict[str, str]]] = field(default_factory=list)  # rows with a refused cell
     rumah_tangga: list[RumahTanggaRow] = field(default_factory=list)
     warga: list[WargaRow] = field(default_factory=list)
     kehamilan: list[KehamilanRow] = field(default_factory=list)
@@ -204,21 +245,29 @@ def _values(v: Any) -> Any:
     return None if v is _INVALID else v
 
 
-def _sheet_rows(
-    wb: Any, sheet: str, issues: list[ImportIssue]
-) -> tuple[dict[str, int], Iterator[tuple[int, tuple]]] | None:
-    """Header check; returns (key -> column index, iterator of (row number, values)) or None."""
+def _sheet_rows(wb: Any, sheet: str, plan: Plan) -> tuple[dict[str, int], Iterator[tuple[int, tuple]]] | None:
+    """Header check; returns (key -> column index, iterator of (row number, values)) or None.
+
+    The iterator yields only rows whose cells are plain values of sane length (others become issues),
+    stops at ``PKK_WORKBOOK_MAX_ROWS`` and, once the error limit is reached, only counts the rows left.
+    """
+    issues = plan.issues
     if sheet not in wb.sheetnames:
         issues.append(ImportIssue(sheet, 0, "", f"Lembar “{sheet}” tidak ada di berkas."))
         return None
     ws = wb[sheet]
     ws.reset_dimensions()  # some writers store a wrong sheet size; read every row that is there
-    rows = ws.iter_rows(values_only=True)
+    rows = ws.iter_rows(values_only=True, max_col=MAX_COLUMNS)
     header = next(rows, None) or ()
+    max_chars = settings.PKK_WORKBOOK_MAX_CELL_CHARS
     allowed = set(c.REQUIRED_KEYS[sheet]) | set(c.OPTIONAL_KEYS[sheet])
     colmap: dict[str, int] = {}
     ok = True
     for index, cell in enumerate(header):
+        if isinstance(cell, str) and (len(cell) > max_chars or looks_like_formula(cell)):
+            issues.append(ImportIssue(sheet, 1, c.column_letter(index), "Baris judul hanya berisi nama kolom."))
+            ok = False
+            continue
         key = c.text(cell).lower()
         if not key:
             continue
@@ -235,14 +284,111 @@ def _sheet_rows(
             issues.append(ImportIssue(sheet, 1, key, f"Kolom wajib “{key}” tidak ada di baris judul."))
             ok = False
     if not ok:
+        plan.unchecked_rows += sum(1 for values in rows if _non_empty(values)) if issues.full else 0
         return None
+    names = {index: key for key, index in colmap.items()}
+    max_rows = settings.PKK_WORKBOOK_MAX_ROWS
 
     def numbered() -> Iterator[tuple[int, tuple]]:
         for number, values in enumerate(rows, start=2):
-            if values and any(v is not None and (not isinstance(v, str) or v.strip()) for v in values):
+            # By row number, empty rows included: 1,000,000 empty rows cost no more than max_rows of them.
+            if number - 1 > max_rows:
+                issues.append(
+                    ImportIssue(
+                        sheet, number, "",
+                        f"Lembar “{sheet}” lebih dari {_angka(max_rows)} baris (batas per berkas, baris kosong ikut "
+                        "dihitung); baris berikutnya tidak dibaca. Bagi berkas per desa atau per dusun, dan hapus "
+                        "baris kosong di bawah data.",
+                    )
+                )  # fmt: skip
+                return
+            if not _non_empty(values):
+                continue
+            if issues.full:
+                plan.unchecked_rows += 1
+                continue
+            hostile = False
+            for index, value in enumerate(values):
+                reason = _hostile(value, max_chars)
+                if reason:
+                    issues.append(ImportIssue(sheet, number, names.get(index) or c.column_letter(index), reason))
+                    hostile = True
+            if hostile:
+                # Skipped unread; its codes still count as written, so other rows get no second error.
+                plan.skipped.append(
+                    (
+                        sheet,
+                        number,
+                        {
+                            k: c.text(values[i])
+                            for k, i in colmap.items()
+                            if i < len(values) and not _hostile(values[i], max_chars)
+                        },
+                    )
+                )
+            else:
                 yield number, values
 
     return colmap, numbered()
+
+
+def _angka(n: int) -> str:
+    return f"{n:,}".replace(",", ".")
+
+
+def _non_empty(values: tuple) -> bool:
+    return bool(values) and any(v is not None and (not isinstance(v, str) or v.strip()) for v in values)
+
+
+def _hostile(value: Any, max_chars: int) -> str:
+    """Why a cell is refused before it is read at all ("" when it is a plain value)."""
+    if value is None:
+        return ""
+    if not isinstance(value, PLAIN_TYPES):
+        return "Sel berisi rumus atau objek Excel; rumus tidak diterima. Ketik nilainya saja."
+    if isinstance(value, str):
+        if looks_like_formula(value):
+            shown = value if len(value) <= 40 else value[:40] + "…"
+            return f"Sel berisi rumus ({shown}); rumus tidak diterima. Ketik nilainya saja (tanpa “=” di depan)."
+        if len(value) > max_chars:
+            return f"Isi sel terlalu panjang ({_angka(len(value))} karakter, paling banyak {max_chars})."
+    return ""
+
+
+def _skipped(plan: Plan, sheet: str) -> list[tuple[str, int, dict[str, str]]]:
+    return [row for row in plan.skipped if row[0] == sheet]
+
+
+def check_package(source: Any) -> str:
+    """Why ``source`` is refused before any parsing ("" when it may be opened): not an .xlsx zip, or a
+    package that would inflate past ``PKK_WORKBOOK_MAX_UNCOMPRESSED_MB`` (declared sizes are enforced by
+    zipfile, so a member that lies about its size fails its CRC check instead of inflating further)."""
+    limit = settings.PKK_WORKBOOK_MAX_UNCOMPRESSED_MB * 1024 * 1024
+    position = source.tell() if hasattr(source, "tell") else None
+    try:
+        with zipfile.ZipFile(source) as package:
+            members = package.infolist()
+            names = {m.filename for m in members}
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        return (
+            "Berkas bukan workbook Excel (.xlsx): isinya bukan paket .xlsx (mungkin berkas lain yang diganti "
+            "namanya, atau .xls lama). Simpan ulang dari Excel/LibreOffice sebagai .xlsx."
+        )
+    finally:
+        if position is not None:
+            source.seek(position)
+    if "xl/workbook.xml" not in names:
+        return "Berkas bukan workbook Excel (.xlsx): bagian xl/workbook.xml tidak ada."
+    if len(members) > 10_000:
+        return "Berkas berisi terlalu banyak bagian untuk sebuah workbook."
+    total = sum(m.file_size for m in members)
+    if total > limit:
+        mb = settings.PKK_WORKBOOK_MAX_UNCOMPRESSED_MB
+        return (
+            f"Isi berkas terlalu besar: {_angka(round(total / 1024 / 1024))} MB setelah dibuka (batas {mb} MB). "
+            "Bagi berkas per desa atau per dusun."
+        )
+    return ""
 
 
 def parse_workbook(source: Any, *, actor: Any = None, today: dt.date | None = None) -> Plan:
@@ -250,8 +396,13 @@ def parse_workbook(source: Any, *, actor: Any = None, today: dt.date | None = No
     today = today or timezone.localdate()
     plan = Plan()
     issues = plan.issues
+    refused = check_package(source)
+    if refused:
+        issues.append(ImportIssue("", 0, "", refused))
+        return plan
     try:
-        wb = load_workbook(source, read_only=True, data_only=True)
+        # data_only=False: a formula cell reads as its formula ("=...") and is refused, never its cached value.
+        wb = load_workbook(source, read_only=True, data_only=False)
     except Exception:  # openpyxl raises many kinds for a file that is not an .xlsx
         issues.append(ImportIssue("", 0, "", "Berkas tidak dapat dibaca sebagai workbook Excel (.xlsx)."))
         return plan
@@ -261,12 +412,20 @@ def parse_workbook(source: Any, *, actor: Any = None, today: dt.date | None = No
         _parse_kehamilan(wb, plan, today)
     finally:
         wb.close()
+    if issues.full:
+        # Checking stopped: what needs every row (households, the database) would only add noise.
+        _sort(issues)
+        return plan
     _check_households(plan)
     _resolve_desas(plan, actor)
     _resolve_units(plan)
     _check_database(plan, actor)
-    issues.sort(key=lambda i: (c.SHEETS.index(i.sheet) if i.sheet in c.SHEETS else -1, i.row))
+    _sort(issues)
     return plan
+
+
+def _sort(issues: list[ImportIssue]) -> None:
+    issues.sort(key=lambda i: (c.SHEETS.index(i.sheet) if i.sheet in c.SHEETS else -1, i.row))
 
 
 # ---- rumah_tangga ---------------------------------------------------------------------------------------
@@ -274,7 +433,7 @@ def parse_workbook(source: Any, *, actor: Any = None, today: dt.date | None = No
 
 def _parse_rumah_tangga(wb: Any, plan: Plan, today: dt.date) -> None:
     sheet = c.SHEET_RUMAH_TANGGA
-    found = _sheet_rows(wb, sheet, plan.issues)
+    found = _sheet_rows(wb, sheet, plan)
     if found is None:
         return
     plan.rt_read = True
@@ -321,6 +480,8 @@ def _parse_rumah_tangga(wb: Any, plan: Plan, today: dt.date) -> None:
             )
         )
     # Codes of rows that had other errors still count as present, so warga rows do not get a second error.
+    for _, number, cells in _skipped(plan, sheet):
+        seen.setdefault(cells.get("kode_rumah_tangga", ""), number)
     plan.rt_codes = seen
 
 
@@ -329,7 +490,7 @@ def _parse_rumah_tangga(wb: Any, plan: Plan, today: dt.date) -> None:
 
 def _parse_warga(wb: Any, plan: Plan, today: dt.date) -> None:
     sheet = c.SHEET_WARGA
-    found = _sheet_rows(wb, sheet, plan.issues)
+    found = _sheet_rows(wb, sheet, plan)
     if found is None:
         return
     plan.warga_read = True
@@ -422,6 +583,10 @@ def _parse_warga(wb: Any, plan: Plan, today: dt.date) -> None:
         row = WargaRow(row=number, kode=kode, kode_rumah_tangga=kode_rt, kepala=kepala, kode_ibu=kode_ibu, obj=warga)
         row.rumah_tangga = rt_by_kode.get(kode_rt)
         plan.warga.append(row)
+    for _, number, cells in _skipped(plan, sheet):
+        seen.setdefault(cells.get("kode_warga", ""), number)
+        if cells.get("kepala_rumah_tangga", "").lower() != c.TIDAK and cells.get("kode_rumah_tangga"):
+            plan.unsure_kepala.add(cells["kode_rumah_tangga"])
     plan.warga_codes = seen
     # Mothers named in the warga sheet's optional kode_warga_ibu column.
     by_kode = {w.kode: w for w in plan.warga}
@@ -455,7 +620,7 @@ def _parse_warga(wb: Any, plan: Plan, today: dt.date) -> None:
 
 def _parse_kehamilan(wb: Any, plan: Plan, today: dt.date) -> None:
     sheet = c.SHEET_KEHAMILAN
-    found = _sheet_rows(wb, sheet, plan.issues)
+    found = _sheet_rows(wb, sheet, plan)
     if found is None:
         return
     colmap, rows = found

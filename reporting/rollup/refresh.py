@@ -15,18 +15,17 @@ from django.db.models import Q
 
 from pkk.models import Level, Unit
 
-from ..measures import UNIT_COUNT_NAMES
 from ..models import JenisLaporan, KunciPeriode
 from .sql import REKAP_B, REKAP_T, Scope, Sql, U
 from .store import (
-    BULANAN,
-    COUNT_LEVEL,
-    TAHUNAN,
-    Book,
-    _execute,
+    BUKU_II,
+    BUKU_III,
+    bound_waits,
+    clear,
     dasawisma_bulanan,
     dasawisma_tahunan,
     rebuild_subtree,
+    rollup_parents,
 )
 
 
@@ -35,6 +34,7 @@ def lock_and_load_chain(dasawisma_id: int) -> list[Unit]:
 
     Every roll-up writer locks from its provinsi downwards in path order (see ``store.lock_chain``).
     """
+    bound_waits()
     for _ in range(3):  # the unit may be moved between the read and the lock: then lock the new chain
         unit = Unit.objects.filter(pk=dasawisma_id).only("path").first()
         if unit is None:
@@ -68,38 +68,6 @@ def locked_periods(chain: Sequence[Unit], years: Sequence[int], months: Sequence
     return out
 
 
-def _params(q: Sql, book: Book, periods: Sequence[int | dt.date]) -> list[str]:
-    return [q.pint(p) if book is TAHUNAN else q.pdate(p) for p in periods]  # type: ignore[arg-type]
-
-
-def _plist(q: Sql, book: Book, periods: Sequence[int | dt.date]) -> str:
-    return ", ".join(_params(q, book, periods))
-
-
-def rollup_parent(book: Book, periods: Sequence[int | dt.date], unit: Unit) -> int:
-    """``unit`` = sum of its registered children's stored rows for ``periods``: one upsert.
-
-    Every registered child has a row for these periods (``fill_missing`` ran before), so grouping the
-    children's rows by period yields every period.
-    """
-    q = Sql()
-    pid = q.p(unit.pk)
-    values = ["1" if COUNT_LEVEL[n] == unit.level else f"SUM(c.{n})" for n in UNIT_COUNT_NAMES]
-    values += [f"SUM(c.{n})" for n in book.measures]
-    children = f"SELECT cu.id FROM {U} cu WHERE cu.parent_id = {pid} AND cu.is_active"
-    # PostgreSQL: the children's ids as one array parameter, so that their rows are read through the
-    # (unit_id, period) unique index. EXPLAIN: with a join, a parent of 32 desa hashed a sequential scan of
-    # every stored monthly row (19 ms at 10% scale, growing with the table); the index reads 384 rows.
-    child_ids = f"c.unit_id = ANY(ARRAY({children}))" if q.pg else f"c.unit_id IN ({children})"
-    select = f"""
-SELECT {pid} AS unit_id, c.{book.period} AS {book.period}, {q.now()} AS computed_at, {book.named(values)}
-FROM {book.table} c
-WHERE {child_ids} AND c.{book.period} IN ({_plist(q, book, periods)})
-GROUP BY c.{book.period}"""
-    sql = f"{book.insert(select)}\n{book.upsert()}"
-    return _execute(q, sql)
-
-
 def existing_periods(owner_ids: Sequence[int], first_year: int, first_month: dt.date, today: dt.date):
     """(years, months) stored for any of ``owner_ids`` from the given start up to today: one query."""
     q = Sql()
@@ -117,7 +85,7 @@ SELECT DISTINCT 'b', CAST(NULL AS integer), bulan FROM {REKAP_B} WHERE unit_id I
             if kind == "t":
                 years.add(int(tahun))
             else:
-                months.add(BULANAN.normalise(bulan))
+                months.add(BUKU_III.normalize(bulan))
     return years, months
 
 
@@ -137,12 +105,12 @@ def fill_missing(parents: Sequence[Unit], years: Sequence[int], months: Sequence
     # (19 ms at 10% scale, growing with the table).
     children = f"SELECT c2.id FROM {U} c2 WHERE c2.parent_id IN ({ids})"
     only_children = f" AND x.unit_id = ANY(ARRAY({children}))" if q.pg else ""
-    for book, periods, name in ((TAHUNAN, years, "yt"), (BULANAN, months, "mb")):
+    for book, periods, name in ((BUKU_II, years, "yt"), (BUKU_III, months, "mb")):
         if not periods:
             continue
-        rows = ", ".join(f"({v})" for v in _params(q, book, periods))
+        rows = ", ".join(f"({q.pint(p) if book is BUKU_II else q.pdate(p)})" for p in periods)
         ctes.append(f"{name}(p) AS (VALUES {rows})")
-        cols = f"{name}.p, CAST(NULL AS date)" if book is TAHUNAN else f"CAST(NULL AS integer), {name}.p"
+        cols = f"{name}.p, CAST(NULL AS date)" if book is BUKU_II else f"CAST(NULL AS integer), {name}.p"
         parts.append(
             f"SELECT '{book.period}', cu.id, cu.path, {cols} FROM {U} cu CROSS JOIN {name}"
             f" WHERE cu.parent_id IN ({ids}) AND cu.is_active AND NOT EXISTS (SELECT 1 FROM {book.table} x"
@@ -157,12 +125,12 @@ def fill_missing(parents: Sequence[Unit], years: Sequence[int], months: Sequence
     built: list[tuple[str, object]] = []
     todo: dict[int, tuple[str, list, list]] = {}
     for kind, unit_id, path, tahun, bulan in sorted(missing, key=lambda r: r[2]):  # top-down
-        book = TAHUNAN if kind == "tahun" else BULANAN
-        period = book.normalise(tahun if book is TAHUNAN else bulan)
+        book = BUKU_II if kind == "tahun" else BUKU_III
+        period = book.normalize(tahun if book is BUKU_II else bulan)
         if any(path.startswith(b) and period == bp for b, bp in built):
             continue
         entry = todo.setdefault(unit_id, (path, [], []))
-        (entry[1] if book is TAHUNAN else entry[2]).append(period)
+        (entry[1] if book is BUKU_II else entry[2]).append(period)
         built.append((path, period))
     units = Unit.objects.in_bulk(list(todo))
     for unit_id, (_, ys, ms) in todo.items():
@@ -176,30 +144,35 @@ def recompute_chain(chain: Sequence[Unit], years: Sequence[int], months: Sequenc
     """
     unit, ancestors = chain[-1], list(chain[:-1])
     locked = locked_periods(chain, years, months)
-
-    def free(u: Unit, periods: Sequence) -> list:
-        return [p for p in periods if p not in locked[u.pk]]
-
-    ys, ms = free(unit, years), free(unit, months)
-    scope = Scope(dasawisma_id=unit.pk)
+    ys = [y for y in years if y not in locked[unit.pk]]
+    ms = [m for m in months if m not in locked[unit.pk]]
     if unit.is_active and unit.level == Level.DASAWISMA:
+        scope = Scope(dasawisma_id=unit.pk)
         for tahun in ys:
-            dasawisma_tahunan(scope, tahun, locks=False, upsert=True)
+            dasawisma_tahunan(scope, tahun, locks=False)
         if ms:
-            dasawisma_bulanan(scope, ms, locks=False, upsert=True)
+            dasawisma_bulanan(scope, ms, locks=False)
     else:  # deactivated: its rows go
-        from .store import clear
-
         if ys:
-            clear(TAHUNAN, ys, scope, locks=False)
+            clear(BUKU_II, ys, unit.pk)
         if ms:
-            clear(BULANAN, ms, scope, locks=False)
+            clear(BUKU_III, ms, unit.pk)
     fill_missing([a for a in ancestors if a.is_active], years, months)
-    for ancestor in reversed(ancestors):
+    rollup_ancestors(chain, years, months, locked)
+
+
+def rollup_ancestors(chain: Sequence[Unit], years: Sequence[int], months: Sequence[dt.date],
+                     locked: dict[int, set] | None = None) -> None:  # fmt: skip
+    """Each ancestor of ``chain[-1]`` (``chain`` root first), nearest first, = the sum of its registered
+    children's stored rows (``rollup_parents``, one statement per ancestor and book), its locked periods
+    left as they are. Shared by the refresh and by the rebuild of a subtree."""
+    locked = locked_periods(chain, years, months) if locked is None else locked
+    for ancestor in reversed(chain[:-1]):
         if not ancestor.is_active:
             continue
-        ys, ms = free(ancestor, years), free(ancestor, months)
+        ys = [y for y in years if y not in locked[ancestor.pk]]
+        ms = [m for m in months if m not in locked[ancestor.pk]]
         if ys:
-            rollup_parent(TAHUNAN, ys, ancestor)
+            rollup_parents(BUKU_II, ys, level=ancestor.level, unit=ancestor, locks=False)
         if ms:
-            rollup_parent(BULANAN, ms, ancestor)
+            rollup_parents(BUKU_III, ms, level=ancestor.level, unit=ancestor, locks=False)

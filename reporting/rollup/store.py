@@ -1,10 +1,12 @@
 """Writing the stored rekap rows: set-based statements, tier by tier, honouring period locks.
 
-A rebuild fills each tier with one ``INSERT ... SELECT ... ON CONFLICT (unit_id, <period>) DO UPDATE ...
-WHERE <a value differs>`` (PostgreSQL and SQLite >= 3.24 alike): the dasawisma tier from the facts, every
-tier above as the SUM of its registered children's stored rows. Only rows whose numbers changed are
-written (a nightly rebuild of unchanged data writes nothing), row ids stay stable, and a recompute is
-idempotent. Rows of deactivated units are deleted.
+One path for both books on both databases. Every write is one ``INSERT ... SELECT ... ON CONFLICT
+(unit_id, <period>) DO UPDATE ... WHERE <a value differs>`` (PostgreSQL and SQLite >= 3.24 alike): the
+dasawisma tier from the facts (the SQL of ``sql.py``), every unit above as the SUM of its registered
+children's stored rows (``rollup_parents``, the one parent-sum function, used for a whole tier by a
+rebuild and for one ancestor by a refresh). Only rows whose numbers changed are written (a repeated rebuild
+of unchanged data writes nothing), row ids stay stable, and a recompute is idempotent. Rows of deactivated
+units are deleted.
 
 A row is never changed while its unit lies under a ``KunciPeriode`` of that jenis and periode (the locked
 unit itself or anything below it); a locked unit that has no row yet still gets one (there is nothing
@@ -19,7 +21,7 @@ from dataclasses import dataclass
 
 from django.db import connection
 
-from pkk.models import ALLOWED_PARENT, LEVEL_ORDER, Level, Unit
+from pkk.models import LEVEL_ORDER, Level, Unit
 
 from ..measures import BULANAN_NAMES, TAHUNAN_NAMES, UNIT_COUNT_NAMES
 from ..models import JenisLaporan, KunciPeriode
@@ -81,7 +83,7 @@ class Book:
         new = ", ".join(f"excluded.{c}" for c in self.columns)
         return f"ON CONFLICT (unit_id, {self.period}) DO UPDATE SET {sets} WHERE ({old}) <> ({new})"
 
-    def insert(self, select: str, existing: str = "") -> str:
+    def write(self, select: str, existing: str = "") -> str:
         """``INSERT INTO <book> (...)`` of the rows of ``select`` (columns named ``unit_id``, the period,
         ``computed_at`` and every column) that are missing or differ from the stored row.
 
@@ -97,7 +99,8 @@ class Book:
         return f"""INSERT INTO {self.table} ({", ".join(cols)})
 SELECT {", ".join(f"n.{c}" for c in cols)} FROM ({select}) n
 LEFT JOIN {self.table} o ON o.unit_id = n.unit_id AND o.{self.period} = n.{self.period}{existing}
-WHERE o.id IS NULL OR ({old}) <> ({new})"""
+WHERE o.id IS NULL OR ({old}) <> ({new})
+{self.upsert()}"""
 
     def plist(self, q: Sql, periods: Sequence[int | dt.date]) -> str:
         """The periods as a literal parameter list (``x IN (...)``: a plain filter, no semi-join)."""
@@ -107,11 +110,7 @@ WHERE o.id IS NULL OR ({old}) <> ({new})"""
         """``v1 AS jml_desa, ...``: the values of ``columns`` named for ``insert``."""
         return ", ".join(f"{v} AS {c}" for v, c in zip(values, self.columns, strict=True))
 
-    def tail(self, upsert: bool) -> str:
-        """Plain INSERT after ``clear`` (rebuild), or an upsert (refresh of single units)."""
-        return self.upsert() if upsert else ""
-
-    def normalise(self, value: object) -> int | dt.date:
+    def normalize(self, value: object) -> int | dt.date:
         if self.period == "tahun":
             return int(value)  # type: ignore[arg-type]
         if isinstance(value, str):
@@ -119,8 +118,8 @@ WHERE o.id IS NULL OR ({old}) <> ({new})"""
         return value  # type: ignore[return-value]
 
 
-TAHUNAN = Book(REKAP_T, "tahun", JenisLaporan.BUKU_II.value, tuple(TAHUNAN_NAMES))
-BULANAN = Book(REKAP_B, "bulan", JenisLaporan.BUKU_III.value, tuple(BULANAN_NAMES))
+BUKU_II = Book(REKAP_T, "tahun", JenisLaporan.BUKU_II.value, tuple(TAHUNAN_NAMES))
+BUKU_III = Book(REKAP_B, "bulan", JenisLaporan.BUKU_III.value, tuple(BULANAN_NAMES))
 
 
 def _execute(q: Sql, sql: str) -> int:
@@ -163,13 +162,13 @@ def _counts_for(level: str, source: str | None) -> list[str]:
 # ------------------------------------------------------------------------------ dasawisma tier
 
 
-def dasawisma_tahunan(scope: Scope, tahun: int, *, locks: bool | None = None, upsert: bool = True) -> int:
-    """Write every registered dasawisma of the scope for year ``tahun`` (one pass over warga)."""
-    book = TAHUNAN
+def dasawisma_tahunan(scope: Scope, tahun: int, *, locks: bool) -> int:
+    """Write every registered dasawisma of the scope for year ``tahun`` (one pass over warga).
+    ``locks``: whether any lock exists for the year (else the statement skips the lock test)."""
+    book = BUKU_II
     q = Sql()
     agg = tahunan_dasawisma_select(q, year_reference(tahun), scope)
     period, kp = q.pint(tahun), q.pdate(book.kunci_date(tahun))
-    locks = _any_lock(book, [tahun]) if locks is None else locks
     lock = _not_locked(q, book, "u", period, kp, allow_missing=True) if locks else ""
     values = [*_counts_for(Level.DASAWISMA, None), *(f"COALESCE(a.{n}, 0)" for n in book.measures)]
     select = f"""
@@ -177,23 +176,20 @@ SELECT u.id AS unit_id, {period} AS tahun, {q.now()} AS computed_at, {book.named
 FROM {U} u LEFT JOIN ({agg}) a ON a.dw = u.id
 WHERE u.level = 'dasawisma' AND u.is_active{scope.units(q, "u")}{lock}"""
     existing = f" AND o.tahun = {period} AND o.unit_id IN ({_dasawisma_ids(q, scope)})"
-    sql = f"{book.insert(select, existing)}\n{book.tail(upsert)}"
-    return _execute(q, sql)
+    return _execute(q, book.write(select, existing))
 
 
 def _dasawisma_ids(q: Sql, scope: Scope) -> str:
     return f"SELECT du.id FROM {U} du WHERE du.level = 'dasawisma'{scope.units(q, 'du')}"
 
 
-def dasawisma_bulanan(scope: Scope, months: Sequence[dt.date], *, locks: bool | None = None,
-                      upsert: bool = True) -> int:  # fmt: skip
+def dasawisma_bulanan(scope: Scope, months: Sequence[dt.date], *, locks: bool) -> int:
     """Write every registered dasawisma of the scope for all ``months`` in one statement."""
-    book = BULANAN
+    book = BUKU_III
     months = sorted({b.replace(day=1) for b in months})
     q = Sql()
     events, pe_names, we_names = bulanan_events_cte(q, months, scope)
     ctes = f"WITH {bulanan_months_cte(q, months)},\n{events}"
-    locks = _any_lock(book, months) if locks is None else locks
     lock = _not_locked(q, book, "u", "m.bulan", "m.bulan", allow_missing=True) if locks else ""
     source = {**dict.fromkeys(pe_names, "pe"), **dict.fromkeys(we_names, "we")}
     values = [*_counts_for(Level.DASAWISMA, None), *(f"COALESCE({source[n]}.{n}, 0)" for n in book.measures)]
@@ -204,128 +200,46 @@ LEFT JOIN pe ON pe.dw = u.id AND pe.bulan = m.bulan
 LEFT JOIN we ON we.dw = u.id AND we.bulan = m.bulan
 WHERE u.level = 'dasawisma' AND u.is_active{scope.units(q, "u")}{lock}"""
     existing = f" AND o.bulan IN ({book.plist(q, months)}) AND o.unit_id IN ({_dasawisma_ids(q, scope)})"
-    sql = f"{ctes}\n{book.insert(select, existing)}\n{book.tail(upsert)}"
-    return _execute(q, sql)
+    return _execute(q, f"{ctes}\n{book.write(select, existing)}")
 
 
-def bulanan_all_tiers(scope: Scope, months: Sequence[dt.date], levels: Sequence[str]) -> int:
-    """PostgreSQL, no lock on any of ``months``: the dasawisma tier and every tier of ``levels`` (deepest
-    first) in one statement. Returns the rows written.
-
-    Each tier's new rows are a CTE summed from the new rows of the tier below (the children's levels per
-    ``ALLOWED_PARENT``) instead of read back from the table; the RT tier from the sparse events ``ev``, not
-    from every dasawisma-month. Without locks every
-    registered child is recomputed by the same statement, so a parent equals the sum of its children's
-    stored rows exactly as ``rollup_level`` computes it. The new rows of every tier are then compared with
-    the stored rows in one hash join and the missing or differing ones written by one ``INSERT``.
-    EXPLAIN (full bench scale, 12 months): one statement per tier scanned every stored monthly row twice,
-    once for the children and once for the comparison (100-275 ms per tier); the tiers together took
-    0.9 s beside the dasawisma tier's 0.95 s.
-    """
-    book = BULANAN
-    months = sorted({b.replace(day=1) for b in months})
+def clear(book: Book, periods: Sequence[int | dt.date], dasawisma_id: int) -> int:
+    """Delete one (deactivated) dasawisma's rows for the periods; the caller left its locked periods out."""
     q = Sql()
-    now = q.now()
-    events, pe_names, we_names = bulanan_events_cte(q, months, scope)
-    plist = book.plist(q, months)
-    source = {**dict.fromkeys(pe_names, "pe"), **dict.fromkeys(we_names, "we")}
-    ev_cols = ", ".join(f"CAST({source[n]}.{n} AS integer) AS {n}" for n in book.measures)
-    as_int = [f"CAST({v} AS integer)" for v in _counts_for(Level.DASAWISMA, None)]
-    values = [*as_int, *(f"CAST(COALESCE(ev.{n}, 0) AS integer)" for n in book.measures)]
-    registered_dw = f"u.level = 'dasawisma' AND u.is_active{scope.units(q, 'u')}"
-    ctes = [
-        bulanan_months_cte(q, months),
-        events,
-        # ev: the dasawisma-months with any event (about half of them), each once.
-        f"""ev AS MATERIALIZED (
-SELECT COALESCE(pe.dw, we.dw) AS dw, COALESCE(pe.bulan, we.bulan) AS bulan, {ev_cols}
-FROM pe FULL JOIN we ON we.dw = pe.dw AND we.bulan = pe.bulan)""",
-        f"""t_dasawisma AS (
-SELECT u.id AS unit_id, u.parent_id AS pid, m.bulan AS bulan, {now} AS computed_at, {book.named(values)}
-FROM {U} u CROSS JOIN m
-LEFT JOIN ev ON ev.dw = u.id AND ev.bulan = m.bulan
-WHERE {registered_dw})""",
-    ]
-
-    def tier(level: str, counts_from: str, joins: str) -> str:
-        """``t_<level>``: every registered unit of the level and month; measures from ``a``."""
-        counts = [f"CAST({v} AS integer)" for v in _counts_for(level, counts_from)]
-        values = [*counts, *(f"CAST(COALESCE(a.{n}, 0) AS integer)" for n in book.measures)]
-        return f"""t_{level} AS MATERIALIZED (
-SELECT p.id AS unit_id, p.parent_id AS pid, m.bulan AS bulan, {now} AS computed_at, {book.named(values)}
-FROM {U} p CROSS JOIN m
-{joins}
-WHERE p.level = {q.p(level)} AND p.is_active{scope.units(q, "p")})"""
-
-    done = [Level.DASAWISMA]
-    for level in levels:
-        children = [c for c in done if level in ALLOWED_PARENT[c]]
-        assert children, f"no tier below {level}"
-        if children == [Level.DASAWISMA]:
-            # The RT tier from the sparse events of its registered dasawisma (not from every dasawisma-month
-            # row), and its count of dasawisma from the units.
-            measures = ", ".join(f"SUM(ev.{n}) AS {n}" for n in book.measures)
-            nd = ", ".join(
-                f"{'COUNT(*)' if COUNT_LEVEL[c] == Level.DASAWISMA else '0'} AS {c}" for c in UNIT_COUNT_NAMES
-            )
-            ctes.append(
-                tier(
-                    level,
-                    "nd",
-                    f"""LEFT JOIN (
-  SELECT u.parent_id AS pid, {nd} FROM {U} u WHERE {registered_dw} GROUP BY u.parent_id
-) nd ON nd.pid = p.id
-LEFT JOIN (
-  SELECT u.parent_id AS pid, ev.bulan, {measures} FROM ev JOIN {U} u ON u.id = ev.dw
-  WHERE {registered_dw} GROUP BY u.parent_id, ev.bulan
-) a ON a.pid = p.id AND a.bulan = m.bulan""",
-                )
-            )
-        else:
-            src = " UNION ALL ".join(f"SELECT * FROM t_{c}" for c in children)
-            sums = ", ".join(f"SUM(c.{n}) AS {n}" for n in book.columns)
-            ctes.append(
-                tier(
-                    level,
-                    "a",
-                    f"""LEFT JOIN (
-  SELECT c.pid, c.bulan, {sums} FROM ({src}) c GROUP BY c.pid, c.bulan
-) a ON a.pid = p.id AND a.bulan = m.bulan""",
-                )
-            )
-        done.append(level)
-    union = " UNION ALL ".join(f"SELECT * FROM t_{level}" for level in done)
-    existing = f" AND o.bulan IN ({plist}){scope.facts(q, 'o.unit_id')}"
-    sql = "WITH " + ",\n".join(ctes) + f"\n{book.insert(union, existing)}\n{book.upsert()}"
-    return _execute(q, sql)
-
-
-def clear(book: Book, periods: Sequence[int | dt.date], scope: Scope, *, locks: bool) -> int:
-    """Delete the scope's rows for the periods, except locked ones (a rebuild then inserts them anew)."""
-    q = Sql()
-    if not locks:
-        in_scope = scope.units(q, "u")
-        unit_filter = f" AND unit_id IN (SELECT u.id FROM {U} u WHERE 1 = 1{in_scope})" if in_scope else ""
-        plist = ", ".join(q.pint(p) if book.period == "tahun" else q.pdate(p) for p in periods)  # type: ignore[arg-type]
-        return _execute(q, f"DELETE FROM {book.table} WHERE {book.period} IN ({plist}){unit_filter}")
-    lock = _not_locked(q, book, "u", f"per.{book.period}", "per.kp", allow_missing=False)
-    sql = f"""WITH {book.values(q, periods)}
-DELETE FROM {book.table} WHERE id IN (
-  SELECT x.id FROM {book.table} x JOIN per ON x.{book.period} = per.{book.period} JOIN {U} u ON u.id = x.unit_id
-  WHERE 1 = 1{scope.units(q, "u")}{lock})"""
-    return _execute(q, sql)
+    where = f"{book.period} IN ({book.plist(q, periods)}) AND unit_id = {q.p(dasawisma_id)}"
+    return _execute(q, f"DELETE FROM {book.table} WHERE {where}")
 
 
 # -------------------------------------------------------------------------------- parent tiers
 
 
-def _rollup(book: Book, periods: Sequence[int | dt.date], *, level: str, parent_filter: str, child_filter: str,
-            q: Sql, locks: bool | None, upsert: bool) -> int:  # fmt: skip
-    locks = _any_lock(book, periods) if locks is None else locks
+def rollup_parents(book: Book, periods: Sequence[int | dt.date], *, level: str, scope: Scope | None = None,
+                   unit: Unit | None = None, locks: bool) -> int:  # fmt: skip
+    """Parent = sum of its registered children's stored rows, for every period: one statement.
+
+    The parents are every unit of ``level`` in ``scope`` (a rebuild, tier by tier, deepest first) or the
+    single ``unit`` (a refresh or a rebuild, for each ancestor nearest first). Every parent gets a row for
+    every period, even without children's data. ``locks``: test ``KunciPeriode`` in the statement (a
+    rebuild); a refresh resolves the locks of its chain in Python and passes only free periods.
+    """
+    q = Sql()
+    if unit is not None:
+        pid = q.p(unit.pk)
+        parent_filter = f" AND p.id = {pid}"
+        children = f"SELECT cu.id FROM {U} cu WHERE cu.parent_id = {pid} AND cu.is_active"
+        # PostgreSQL: the children's ids as one array parameter, so that their rows are read through the
+        # (unit_id, period) unique index. EXPLAIN: with a join, a parent of 32 desa hashed a sequential scan
+        # of every stored monthly row (19 ms at 10% scale, growing with the table); the index reads 384 rows.
+        child_filter = f" AND c.unit_id = ANY(ARRAY({children}))" if q.pg else f" AND c.unit_id IN ({children})"
+    else:
+        scope = scope or Scope()
+        parent_filter = scope.units(q, "p")
+        # Only the children of this level's units are aggregated (not every stored row of the periods).
+        parents = f"SELECT pl.id FROM {U} pl WHERE pl.level = {q.p(level)}{scope.units(q, 'pl')}"
+        child_filter = f" AND cu.parent_id IN ({parents})"
     lock = _not_locked(q, book, "p", f"per.{book.period}", "per.kp", allow_missing=True) if locks else ""
     sums = ", ".join(f"SUM(c.{n}) AS {n}" for n in book.columns)
     values = [*_counts_for(level, "a"), *(f"COALESCE(a.{n}, 0)" for n in book.measures)]
-    per = book.values(q, periods)
     select = f"""
 SELECT p.id AS unit_id, per.{book.period} AS {book.period}, {q.now()} AS computed_at, {book.named(values)}
 FROM {U} p CROSS JOIN per
@@ -340,46 +254,7 @@ WHERE p.is_active AND p.level = {q.p(level)}{parent_filter}{lock}"""
         f" AND o.{book.period} IN ({book.plist(q, periods)})"
         f" AND o.unit_id IN (SELECT p.id FROM {U} p WHERE p.level = {q.p(level)}{parent_filter})"
     )
-    sql = f"WITH {per}\n{book.insert(select, existing)}\n{book.tail(upsert)}"
-    return _execute(q, sql)
-
-
-def rollup_level(book: Book, periods: Sequence[int | dt.date], level: str, scope: Scope, *,
-                 locks: bool | None = None, upsert: bool = True) -> int:  # fmt: skip
-    """Every unit of ``level`` in the scope = sum of its registered children's stored rows (one statement)."""
-    q = Sql()
-    parent_filter = scope.units(q, "p")
-    # Only the children of this level's units are aggregated (not every stored row of the periods).
-    parents = f"SELECT pl.id FROM {U} pl WHERE pl.level = {q.p(level)}{scope.units(q, 'pl')}"
-    child_filter = f" AND cu.parent_id IN ({parents})"
-    return _rollup(book, periods, level=level, parent_filter=parent_filter, child_filter=child_filter, q=q,
-                   locks=locks, upsert=upsert)  # fmt: skip
-
-
-def rollup_unit(book: Book, periods: Sequence[int | dt.date], unit: Unit, *, locks: bool | None = None) -> int:
-    """One unit = sum of its registered children's stored rows, for all ``periods`` (one upsert)."""
-    q = Sql()
-    pid = q.p(unit.pk)
-    return _rollup(book, periods, level=unit.level, parent_filter=f" AND p.id = {pid}",
-                   child_filter=f" AND cu.parent_id = {pid}", q=q, locks=locks, upsert=True)  # fmt: skip
-
-
-def missing_children(book: Book, periods: Sequence[int | dt.date], parents: Sequence[Unit]) -> dict[int, list]:
-    """{child id: [periods]} for registered children of ``parents`` that have no stored row yet."""
-    if not parents or not periods:
-        return {}
-    q = Sql()
-    ids = ", ".join(q.p(u.pk) for u in parents)
-    sql = f"""WITH {book.values(q, periods)}
-SELECT cu.id, per.{book.period} FROM {U} cu CROSS JOIN per
-WHERE cu.parent_id IN ({ids}) AND cu.is_active
-  AND NOT EXISTS (SELECT 1 FROM {book.table} x WHERE x.unit_id = cu.id AND x.{book.period} = per.{book.period})"""
-    out: dict[int, list] = {}
-    with connection.cursor() as cursor:
-        cursor.execute(sql, q.params)
-        for unit_id, period in cursor.fetchall():
-            out.setdefault(unit_id, []).append(book.normalise(period))
-    return out
+    return _execute(q, f"WITH {book.values(q, periods)}\n{book.write(select, existing)}")
 
 
 # ------------------------------------------------------------------------------------ subtrees
@@ -401,64 +276,83 @@ DELETE FROM {book.table} WHERE id IN (
     return _execute(q, sql)
 
 
-def rebuild_subtree(unit: Unit | None, years: Sequence[int], months: Sequence[dt.date], *,
-                    analyze: bool = True) -> None:  # fmt: skip
+def rebuild_subtree(unit: Unit | None, years: Sequence[int], months: Sequence[dt.date]) -> None:
     """Recompute every registered unit in ``unit``'s subtree (everything when None), tier by tier.
 
-    The dasawisma tier (one statement per year, one for all the months), then one statement per tier
-    above and book, each an upsert that writes only rows whose numbers changed; rows of deactivated units
-    are deleted. The caller holds the transaction and ``lock_chain``. ``analyze=False``: leave the
-    planner statistics of the monthly table alone (another connection of the same rebuild refreshes them;
-    two ``ANALYZE`` of one table in two open transactions would wait for each other).
+    The dasawisma tier (one statement per year, one for all the months), then one ``rollup_parents`` per
+    tier above and book; rows of deactivated units are deleted. The caller holds the transaction and
+    ``lock_chain``.
     """
     if unit is not None and unit.level == Level.DASAWISMA:
         scope = Scope(dasawisma_id=unit.pk)
     else:
         scope = Scope(unit=unit)
-    t_locks, b_locks = has_locks(TAHUNAN, years), has_locks(BULANAN, months)
-    written = {TAHUNAN.table: 0, BULANAN.table: 0}
+    t_locks, b_locks = has_locks(BUKU_II, years), has_locks(BUKU_III, months)
+    written = {BUKU_II.table: 0, BUKU_III.table: 0}
     for tahun in years:
-        written[TAHUNAN.table] += dasawisma_tahunan(scope, tahun, locks=t_locks)
-    top = LEVEL_ORDER.index(unit.level) if unit is not None else 0
-    levels = [level for level in LEVELS_UP if LEVEL_ORDER.index(level) >= top]
-    fused = bool(months) and connection.vendor == "postgresql" and not b_locks
-    if fused:
-        written[BULANAN.table] += bulanan_all_tiers(scope, months, levels)
-    elif months:
-        written[BULANAN.table] += dasawisma_bulanan(scope, months, locks=b_locks)
-    refresh_planner_stats(written if analyze else {TAHUNAN.table: written[TAHUNAN.table]})
+        written[BUKU_II.table] += dasawisma_tahunan(scope, tahun, locks=t_locks)
+    if months:
+        written[BUKU_III.table] += dasawisma_bulanan(scope, months, locks=b_locks)
+    refresh_planner_stats(written)
     if unit is None or not unit.is_active or unit.level != Level.DASAWISMA:
         if years:
-            delete_inactive(TAHUNAN, years, scope, locks=t_locks)
+            delete_inactive(BUKU_II, years, scope, locks=t_locks)
         if months:
-            delete_inactive(BULANAN, months, scope, locks=b_locks)
-    for level in levels:
+            delete_inactive(BUKU_III, months, scope, locks=b_locks)
+    top = LEVEL_ORDER.index(unit.level) if unit is not None else 0
+    for level in [level for level in LEVELS_UP if LEVEL_ORDER.index(level) >= top]:
         if years:
-            rollup_level(TAHUNAN, years, level, scope, locks=t_locks)
-        if months and not fused:
-            rollup_level(BULANAN, months, level, scope, locks=b_locks)
+            rollup_parents(BUKU_II, years, level=level, scope=scope, locks=t_locks)
+        if months:
+            rollup_parents(BUKU_III, months, level=level, scope=scope, locks=b_locks)
 
 
 def refresh_planner_stats(written: dict[str, int]) -> None:
-    """PostgreSQL: ``ANALYZE`` a rekap table whose planner statistics are stale (the rows written since its
-    last analyze, committed or in this transaction, exceed 1,000 + 20% of what the statistics describe).
+    """PostgreSQL: ``ANALYZE`` a rekap table that this transaction wrote to and whose planner statistics
+    are stale (the rows written since its last analyze, committed or in this transaction, exceed 1,000 +
+    20% of what the statistics describe). A table this transaction did not write is never analysed here:
+    ``ANALYZE`` takes a lock that waits for any other transaction analysing the same table, and that wait
+    must be one this transaction's own writes caused (issue 12: a rebuild deadlocked itself that way).
 
     EXPLAIN: after the first rebuild of a period, the tiers above were planned with the statistics of a
     nearly empty table (row estimates 20x too low: merge joins re-sorting 230,000 rows, hashes of every
     stored row); autovacuum catches up only a minute later. An ANALYZE samples at most 30,000 rows, so it
     costs tens of milliseconds, once; an up-to-date table is never analysed again.
     """
-    if connection.vendor != "postgresql" or not any(written.values()):
+    tables = [name for name, n in written.items() if n > 0]
+    if connection.vendor != "postgresql" or not tables:
         return
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT c.relname, c.reltuples, COALESCE(s.n_mod_since_analyze, 0) FROM pg_class c"
             " LEFT JOIN pg_stat_user_tables s ON s.relid = c.oid WHERE c.relname = ANY(%s) AND c.relkind = 'r'",
-            [list(written)],
+            [tables],
         )
         for name, reltuples, modified in cursor.fetchall():
-            if written.get(name, 0) + modified > 1000 + 0.2 * max(reltuples, 0):
+            if written[name] + modified > 1000 + 0.2 * max(reltuples, 0):
                 cursor.execute(f"ANALYZE {connection.ops.quote_name(name)}")
+
+
+def bound_waits() -> None:
+    """PostgreSQL: no statement of this roll-up transaction waits or runs unbounded (``SET LOCAL``, so the
+    limits end with the transaction): ``PKK_ROLLUP_LOCK_TIMEOUT_MS`` for any lock wait (the chain lock
+    behind another writer, an ``ANALYZE``), ``PKK_ROLLUP_STATEMENT_TIMEOUT_MS`` for any statement, and the
+    roll-up's ``work_mem``. A timeout raises ``OperationalError``: the transaction rolls back whole and the
+    Celery task retries (``autoretry_for=DatabaseError``); the outbox keeps a refresh's request meanwhile.
+    SQLite: its writers wait at most the connection's busy timeout (``OPTIONS["timeout"]``)."""
+    if connection.vendor != "postgresql":
+        return
+    from django.conf import settings
+
+    from . import WORK_MEM
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT set_config('lock_timeout', %s, true), set_config('statement_timeout', %s, true),"
+            " set_config('work_mem', %s, true)",
+            [f"{int(settings.PKK_ROLLUP_LOCK_TIMEOUT_MS)}ms", f"{int(settings.PKK_ROLLUP_STATEMENT_TIMEOUT_MS)}ms",
+             WORK_MEM],
+        )
 
 
 def lock_chain(unit: Unit | None) -> None:
@@ -469,6 +363,7 @@ def lock_chain(unit: Unit | None) -> None:
     ``FOR NO KEY UPDATE``: it does not block the foreign-key checks of data entry meanwhile. On SQLite a
     write statement first takes the database write lock, which serialises writers the same way.
     """
+    bound_waits()
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
             cursor.execute(f"UPDATE {U} SET id = id WHERE id = %s", [unit.pk if unit is not None else -1])

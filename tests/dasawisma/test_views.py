@@ -445,7 +445,15 @@ def test_data_quality_page_scoped(household, tree, client):
     for persona in ("desa_kp", "pembina_grabag"):
         client.force_login(getattr(tree, persona))
         assert "Nik Salah" not in client.get(url).content.decode()
+    # The kader of the dasawisma sees its own list (issue 10); a kader elsewhere does not see this warga.
     client.force_login(tree.kader)
+    html = client.get(url).content.decode()
+    assert "Nik Salah" in html and wrong.nik_masked in html
+    for persona in ("kader_melati", "kader_kp"):
+        client.force_login(getattr(tree, persona))
+        page = client.get(url)
+        assert page.status_code == 200 and "Nik Salah" not in page.content.decode(), persona
+    client.force_login(tree.ketua_rt)
     assert client.get(url).status_code == 403
 
 

@@ -1,10 +1,8 @@
 import datetime as dt
 import json
 from io import StringIO
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.db.models import F as models_F
@@ -15,7 +13,6 @@ from dasawisma.validators import nik_warnings
 from pkk.models import Level, Role, RoleAssignment, Unit
 
 TODAY = dt.date(2026, 11, 24)
-WILAYAH = Path(settings.BASE_DIR).parent / "shared" / "data" / "wilayah" / "purworejo.csv"
 
 
 def _seed(households=120, seed=7, **kw):
@@ -35,7 +32,10 @@ def _snapshot():
 def test_fixture_codes_are_official():
     import csv
 
-    official = {r["code"]: (r["name"], r["level"]) for r in csv.DictReader(WILAYAH.open(encoding="utf-8"))}
+    from pkk.wilayah_import import DEFAULT_FILE, open_csv
+
+    with open_csv(DEFAULT_FILE) as fh:  # the repository's own copy of the official list
+        official = {r["code"]: (r["name"], r["level"]) for r in csv.DictReader(fh)}
     rows = json.loads(demo.FIXTURE.read_text(encoding="utf-8"))["units"]
     assert {r["name"] for r in rows if r["level"] == "kecamatan"} >= {"Bener"}
     for r in rows:
@@ -107,7 +107,10 @@ def test_counts_structure_and_accounts():
     reg = Warga.objects.select_related("dasawisma").first().no_registrasi
     assert reg[:4] == "3306" and len(reg) >= 19
     # accounts
-    for username in ("admin.purworejo", "pembina.bener", "desa.kaliboto", "kader.kaliboto", "kader.kedungpucang"):
+    for username in (
+        "admin.purworejo", "pembina.bener", "desa.kaliboto", "kader.kaliboto", "kader.kedungpucang",
+        "pembina.grabag", "desa.kedungpucang",
+    ):
         assert username in out
         assert get_user_model().objects.get(username=username).check_password("pkk-demo-2026")
     roles = {ra.user.username: ra for ra in RoleAssignment.objects.select_related("user", "unit")}
@@ -121,6 +124,10 @@ def test_counts_structure_and_accounts():
     assert RumahTangga.objects.filter(dasawisma=kk.unit).exists()
     kp = roles["kader.kedungpucang"]
     assert kp.role == Role.KADER and kp.unit.is_within(kedungpucang)
+    # outsiders of each role
+    assert (roles["pembina.grabag"].role, roles["pembina.grabag"].unit.code) == (Role.PEMBINA_KECAMATAN, "33.06.01")
+    dk = roles["desa.kedungpucang"]
+    assert (dk.role, dk.unit.code) == (Role.TP_PKK_DESA, "33.06.16.2004")
 
 
 @pytest.mark.django_db

@@ -1,4 +1,5 @@
-"""Journey: a TP PKK desa imports the standard workbook in the browser (all or nothing) and exports it."""
+"""Journey: a TP PKK desa imports the standard workbook in the browser (all or nothing) and exports it, both as
+background jobs (Celery runs eagerly here: the job page shows the outcome at once; otherwise htmx polls)."""
 
 from __future__ import annotations
 
@@ -28,11 +29,14 @@ def _broken_copy(good, tmp_path):
     return bad
 
 
-def _upload(page, path):
+def _upload(page, url, path):
+    page.goto(url("/data/workbook/"))
     page.set_input_files("#id_berkas", str(path))
     with page.expect_navigation():
-        page.get_by_role("button", name="Periksa dan impor").click()
+        page.get_by_role("button", name="Unggah, periksa dan impor").click()
     page.wait_for_load_state()
+    assert "/data/workbook/tugas/" in page.url, page.url
+    page.locator("#job-status[data-status='selesai']").wait_for(timeout=30_000)
 
 
 def test_desa_imports_a_workbook_all_or_nothing(page, login, url, e2e_tree, tmp_path):
@@ -44,7 +48,7 @@ def test_desa_imports_a_workbook_all_or_nothing(page, login, url, e2e_tree, tmp_
     page.goto(url("/data/workbook/"))
     assert_fits_phone(page, "workbook page")
 
-    _upload(page, bad)
+    _upload(page, url, bad)
     result = page.locator("#hasil-impor")
     assert "Tidak ada data yang disimpan" in result.inner_text()
     errors = page.locator("#kesalahan-impor tbody tr")
@@ -56,7 +60,7 @@ def test_desa_imports_a_workbook_all_or_nothing(page, login, url, e2e_tree, tmp_
     assert_fits_phone(page, "workbook errors")
     shot(page, "workbook-kesalahan")
 
-    _upload(page, good)
+    _upload(page, url, good)
     text = page.locator("#hasil-impor").inner_text()
     assert "Impor berhasil" in text
     assert f"{counts['warga']} warga" in text
@@ -69,9 +73,13 @@ def test_desa_exports_its_workbook(page, login, url, e2e_tree, tmp_path):
 
     login("desa")
     page.goto(url("/data/workbook/"))
-    link = page.locator(f"a[href='/data/workbook/ekspor/{e2e_tree.kaliboto.pk}/']")
+    button = page.locator(f"form[action='/data/workbook/ekspor/{e2e_tree.kaliboto.pk}/'] button")
+    with page.expect_navigation():
+        button.click()
+    page.locator("#job-status[data-status='selesai']").wait_for(timeout=30_000)
+    assert_fits_phone(page, "workbook export job")
     with page.expect_download() as info:
-        link.click()
+        page.get_by_role("link", name="Unduh berkas").click()
     download = info.value
     assert download.suggested_filename.endswith(".xlsx")
     target = tmp_path / download.suggested_filename

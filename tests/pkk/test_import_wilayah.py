@@ -1,6 +1,5 @@
 import csv
 import time
-from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -9,12 +8,10 @@ from django.db.models import CharField, F, Value
 from django.db.models.functions import Cast, Concat, LPad
 
 from pkk.models import PATH_SEGMENT, Kind, Level, Unit
+from pkk.wilayah_import import DEFAULT_FILE as COUNTRY
+from pkk.wilayah_import import open_csv
 
 pytestmark = pytest.mark.django_db
-
-DATA = Path(__file__).resolve().parents[3] / "shared" / "data" / "wilayah"
-COUNTRY = DATA / "wilayah.csv"
-PURWOREJO = DATA / "purworejo.csv"
 
 GOOD = """code,name,level
 33,Jawa Tengah,provinsi
@@ -77,9 +74,11 @@ def test_root_loads_kabupaten_its_ancestors_and_subtree(tmp_path):
     assert Unit.objects.filter(code="33").count() == 1
 
 
-def test_root_with_purworejo_file():
-    run(PURWOREJO, root="33.06")
+def test_root_with_purworejo_from_the_shipped_country_file():
+    """No path: the repository's own copy of the whole country (fixtures/wilayah), one kabupaten of it."""
+    call_command("import_wilayah", root="33.06", stdout=open("/dev/null", "w"))
     kab = Unit.objects.get(code="33.06")
+    assert set(Unit.objects.exclude(pk__in=Unit.objects.subtree(kab)).values_list("code", flat=True)) == {"33"}
     assert Unit.objects.subtree(kab).filter(level=Level.KECAMATAN).count() == 16
     assert Unit.objects.subtree(kab).filter(level=Level.DESA, kind=Kind.DESA).count() == 469
     assert Unit.objects.subtree(kab).filter(level=Level.DESA, kind=Kind.KELURAHAN).count() == 25
@@ -147,13 +146,14 @@ def test_bad_header_and_missing_root(tmp_path):
 
 @pytest.mark.slow
 def test_whole_country_file(capsys):
-    rows = list(csv.DictReader(COUNTRY.open(encoding="utf-8")))
+    with open_csv(COUNTRY) as fh:
+        rows = list(csv.DictReader(fh))
     kelurahan = sum(1 for r in rows if r["level"] == "desa" and r["code"].split(".")[3].startswith("1"))
     kota = sum(1 for r in rows if r["level"] == "kabupaten" and int(r["code"].split(".")[1]) >= 71)
     purworejo = sum(1 for r in rows if r["code"] == "33.06" or r["code"].startswith("33.06."))
     del rows
     start = time.monotonic()
-    call_command("import_wilayah", str(COUNTRY))
+    call_command("import_wilayah")  # no path: the shipped copy
     elapsed = time.monotonic() - start
     with capsys.disabled():
         print(f"\nimport_wilayah whole country on {connection.vendor}: {elapsed:.1f} s")
@@ -187,3 +187,8 @@ def test_unreadable_files_are_refused(tmp_path):
     assert Unit.objects.count() == 0
     with pytest.raises(CommandError, match="kosong"):
         run(write(tmp_path, ""))
+    broken = tmp_path / "potong.csv.xz"
+    broken.write_bytes(COUNTRY.read_bytes()[:20_000])  # a truncated download
+    with pytest.raises(CommandError, match="rusak setelah baris"):
+        run(broken)
+    assert Unit.objects.count() == 0

@@ -72,7 +72,7 @@ def test_rename(tree, login):
     tree.mawar.refresh_from_db()
     assert tree.mawar.name == "Mawar Merah"
     r = c.post(url("unit_ubah_nama", tree.mawar), {"name": "Melati"})
-    assert r.status_code == 200 and "sudah dipakai" in r.content.decode()
+    assert r.status_code == 200 and "Dasawisma Melati sudah ada di RT 01" in r.content.decode()
 
 
 def test_move_rt_between_rws_of_same_desa_only(tree, login):

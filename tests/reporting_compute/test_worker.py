@@ -128,14 +128,13 @@ def test_rollup_after_edit_through_a_real_worker(units):
 @pytest.mark.celery_worker
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_structure_rebuild_on_two_connections_through_a_real_worker(units):
-    """``reporting.rebuild_structure`` in the worker rebuilds a year and its twelve months of a subtree with
-    two database connections (``rollup.split_tracks``) from inside the worker process."""
+def test_structure_rebuild_through_a_real_worker(units):
+    """``reporting.rebuild_structure`` in the worker rebuilds a year and its twelve months of a subtree
+    (one connection, one transaction) from inside the worker process."""
     _needs_worker_setup()
     from pkk.celery import app as celery_app
 
     today = timezone.localdate()
-    assert rollup.split_tracks([today.year], months_of_year(today.year))[1], "expected a second connection"
     for n, key in enumerate(("mawar", "melati", "kenanga")):
         rt = rumah_tangga(units[key], f"0{n}")
         ibu = warga(rt, f"330600000000010{n}", "Ibu", "P", D(1992, 5, 1), status="istri", kawin="kawin")

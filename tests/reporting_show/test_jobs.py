@@ -65,13 +65,13 @@ def test_export_job_end_to_end(seeded, media, django_capture_on_commit_callbacks
 
 def test_progress_grows_sheet_by_sheet(seeded, media, monkeypatch):
     seen = []
-    real = exports.write_sheet
+    real = exports.write_sheet_streamed
 
-    def spy(ws, report):
+    def spy(wb, title, report):
         seen.append(ExportJob.objects.values_list("progress", "total", "status").get())
-        return real(ws, report)
+        return real(wb, title, report)
 
-    monkeypatch.setattr(exports, "write_sheet", spy)
+    monkeypatch.setattr(exports, "write_sheet_streamed", spy)
     job = export_job_create(unit=seeded.bener, buku=TAHUNAN, periode=TAHUN, sampai="dasawisma", actor=seeded.pembina)
     export_job_run(job_id=job.pk)
     # bener, kaliboto, krajan, rw1, rt1, mawar, melati, rt2, anggrek, kedungpucang, rw, rt, kenanga
@@ -99,8 +99,9 @@ def test_claim_is_atomic_and_run_is_idempotent(seeded, media):
     export_job_run(job_id=job.pk)  # not claimable: nothing happens
     job.refresh_from_db()
     assert job.status == "proses" and not job.file
-    # A worker that died long ago: the job may be claimed again.
-    ExportJob.objects.filter(pk=job.pk).update(started_at=timezone.now() - dt.timedelta(hours=2))
+    # A worker that died long ago (no heartbeat since): the job may be claimed again.
+    long_ago = timezone.now() - dt.timedelta(hours=2)
+    ExportJob.objects.filter(pk=job.pk).update(started_at=long_ago, heartbeat_at=long_ago)
     export_job_run(job_id=job.pk)
     job.refresh_from_db()
     assert job.status == "selesai"
@@ -116,7 +117,7 @@ def test_failure_is_recorded(seeded, media, monkeypatch):
     def boom(*args, **kwargs):
         raise ValueError("data rusak")
 
-    monkeypatch.setattr(exports, "write_sheet", boom)
+    monkeypatch.setattr(exports, "write_sheet_streamed", boom)
     with pytest.raises(ValueError):
         export_job_run(job_id=job.pk)
     job.refresh_from_db()
@@ -131,7 +132,7 @@ def test_transient_error_goes_back_to_the_queue(seeded, media, monkeypatch):
     def flaky(*args, **kwargs):
         raise OperationalError("server closed the connection")
 
-    monkeypatch.setattr(exports, "write_sheet", flaky)
+    monkeypatch.setattr(exports, "write_sheet_streamed", flaky)
     with pytest.raises(OperationalError):
         export_job_run(job_id=job.pk)
     job.refresh_from_db()
@@ -206,3 +207,115 @@ def test_worker_registers_the_export_tasks():
 
     app.loader.import_default_modules()  # what a worker does at start (CELERY_IMPORTS + autodiscovery)
     assert {"reporting.run_export_job", "reporting.cleanup_exports"} <= set(app.tasks)
+
+
+# ---- heartbeat and sweep (issue 12: a job killed mid-run showed "running" for an hour) ----------------------
+
+
+def _running(job, *, beat_seconds_ago):
+    beat = timezone.now() - dt.timedelta(seconds=beat_seconds_ago)
+    ExportJob.objects.filter(pk=job.pk).update(status="proses", started_at=beat, heartbeat_at=beat, progress=2, total=6)
+
+
+def test_the_sweep_fails_a_job_whose_worker_stopped_beating_and_the_page_offers_a_restart(
+    seeded, media, settings, django_capture_on_commit_callbacks
+):
+    from pkk.heartbeat import STALE_MESSAGE
+    from pkk.tasks import jobs_sweep
+
+    settings.PKK_JOB_STALE_SECONDS = 180
+    dead = export_job_create(unit=seeded.kab, buku=TAHUNAN, periode=TAHUN, sampai="desa", actor=seeded.admin)
+    alive = export_job_create(unit=seeded.bener, buku=TAHUNAN, periode=TAHUN, sampai="desa", actor=seeded.admin)
+    _running(dead, beat_seconds_ago=181)
+    _running(alive, beat_seconds_ago=30)
+    out = jobs_sweep()
+    assert out["reporting.ExportJob"]["failed"] == [dead.pk]
+    dead.refresh_from_db()
+    alive.refresh_from_db()
+    assert (dead.status, dead.error) == ("gagal", STALE_MESSAGE) and dead.finished_at is not None
+    assert alive.status == "proses"
+    # A late redelivery of the dead job's task (acks_late) finds it failed and leaves it so.
+    export_job_run(job_id=dead.pk)
+    dead.refresh_from_db()
+    assert dead.status == "gagal" and not dead.file
+    # The page says what happened, stops polling and starts the same export again.
+    client = login(seeded.admin)
+    page = client.get(reverse("reporting:export_job", kwargs={"job_id": dead.pk})).content.decode()
+    restart = reverse("reporting:rekap_tahunan_ekspor", kwargs={"unit_id": seeded.kab.pk, "tahun": TAHUN})
+    assert "berhenti di tengah jalan" in page and "hx-trigger" not in page
+    assert f'action="{restart}"' in page and 'name="sampai" value="desa"' in page and "Mulai lagi" in page
+    with django_capture_on_commit_callbacks(execute=True):
+        resp = client.post(restart, {"sampai": "desa"})
+    again = ExportJob.objects.latest("pk")
+    assert resp.status_code == 302 and again.pk not in (dead.pk, alive.pk)
+    assert again.status == "selesai" and again.params == dead.params
+
+
+def test_a_job_never_heard_from_counts_from_its_start(seeded, media):
+    from pkk.tasks import jobs_sweep
+
+    job = export_job_create(unit=seeded.kab, buku=TAHUNAN, periode=TAHUN, sampai="desa", actor=seeded.admin)
+    old = timezone.now() - dt.timedelta(hours=1)
+    ExportJob.objects.filter(pk=job.pk).update(status="proses", started_at=old, heartbeat_at=None)
+    assert jobs_sweep()["reporting.ExportJob"]["failed"] == [job.pk]
+
+
+def test_a_stale_job_may_be_claimed_again_a_beating_one_not(seeded, media, settings):
+    settings.PKK_JOB_STALE_SECONDS = 180
+    job = export_job_create(unit=seeded.kab, buku=TAHUNAN, periode=TAHUN, sampai="desa", actor=seeded.admin)
+    _running(job, beat_seconds_ago=60)
+    assert export_job_claim(job.pk) is False
+    _running(job, beat_seconds_ago=600)
+    assert export_job_claim(job.pk) is True
+    job.refresh_from_db()
+    assert job.heartbeat_at > timezone.now() - dt.timedelta(seconds=5)
+
+
+def test_progress_updates_beat_the_heart(seeded, media, monkeypatch):
+    seen = []
+    real = exports.write_sheet_streamed
+
+    def spy(wb, title, report):
+        seen.append(ExportJob.objects.values_list("heartbeat_at", flat=True).get())
+        return real(wb, title, report)
+
+    monkeypatch.setattr(exports, "write_sheet_streamed", spy)
+    job = export_job_create(unit=seeded.kab, buku=TAHUNAN, periode=TAHUN, sampai="desa", actor=seeded.admin)
+    export_job_run(job_id=job.pk)
+    assert len(seen) == 6 and all(seen) and seen == sorted(seen)
+
+
+def test_the_heartbeat_thread_beats_outside_eager_mode(seeded, media, settings, monkeypatch):
+    """The thread updates heartbeat_at on its own while the block runs (a real worker; eager skips it)."""
+    import threading
+
+    from pkk import heartbeat
+
+    calls = []
+
+    class FakeManager:
+        @staticmethod
+        def filter(**kw):
+            class Q:
+                @staticmethod
+                def update(**values):
+                    calls.append((kw, values))
+
+            return Q()
+
+    class FakeModel:
+        __name__ = "FakeModel"
+        objects = FakeManager()
+
+    monkeypatch.setattr(heartbeat.connection, "close", lambda: None)
+    conf = heartbeat.current_app.conf
+    conf.task_always_eager = False
+    try:
+        with heartbeat.beating(FakeModel, 7, interval=0.05):
+            threading.Event().wait(0.3)
+    finally:
+        conf.task_always_eager = True
+    n = len(calls)
+    assert n >= 3 and all(kw == {"pk": 7} and "heartbeat_at" in v for kw, v in calls)
+    threading.Event().wait(0.15)
+    assert len(calls) == n  # stopped with the block

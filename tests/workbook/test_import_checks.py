@@ -92,7 +92,9 @@ def test_desa_without_dusun_puts_rw_under_the_desa(tree, book):
     rows = valid_rows()
     _set(rows, RT, 0, kode_desa=KEDUNGPUCANG, dusun="", rw="01", rt="01", dasawisma="Kenanga")
     _set(rows, RT, 1, kode_desa="3306162004", dusun="", rw="03", rt="01", dasawisma="Baru")
-    result = workbook_import(source=book(rows), actor=tree.pembina)
+    result = workbook_import(source=book(rows), actor=tree.pembina)  # pembina reads, does not write (DOMAIN 2)
+    assert not result.ok and "di luar wilayah Anda" in str(result.issues)
+    result = workbook_import(source=book(rows), actor=None)  # the command line (an operator)
     assert result.ok, result.issues
     assert RumahTangga.objects.get(kode="RT-1").dasawisma == tree.kenanga
     assert result.new_units[0] == "Desa Kedungpucang › RW 03"
@@ -265,7 +267,7 @@ def test_a_missing_sheet_and_a_file_that_is_not_a_workbook(tree, book, tmp_path)
     junk = tmp_path / "junk.xlsx"
     junk.write_text("bukan excel")
     result = workbook_import(source=junk, actor=tree.desa)
-    assert not result.ok and "tidak dapat dibaca" in result.issues[0].reason
+    assert not result.ok and result.issues[0].reason.startswith("Berkas bukan workbook Excel (.xlsx)")
 
 
 def test_the_standard_keys_alone_are_enough(tree, book):

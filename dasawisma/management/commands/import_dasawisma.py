@@ -38,7 +38,10 @@ class Command(BaseCommand):
             for issue in result.issues:
                 row = issue.row or "-"
                 self.stderr.write(f"{issue.sheet or '-'}\tbaris {row}\tkolom {issue.column or '-'}\t{issue.reason}")
-            raise CommandError(f"{len(result.issues)} kesalahan; tidak ada data yang disimpan.", returncode=2)
+            if result.overflow:
+                self.stderr.write(result.overflow)
+            total = len(result.issues) + result.more_issues
+            raise CommandError(f"{total} kesalahan; tidak ada data yang disimpan.", returncode=2)
         self.stdout.write(
             f"Berhasil: {result.rumah_tangga} rumah tangga, {result.keluarga} keluarga, {result.warga} warga, "
             f"{result.kehamilan} kehamilan."

@@ -1,4 +1,6 @@
-"""``python manage.py import_wilayah PATH [--root CODE]``: load the Kemendagri region list."""
+"""``python manage.py import_wilayah [PATH] [--root CODE]``: load the Kemendagri region list.
+
+Without PATH it loads the whole country from the copy shipped in ``fixtures/wilayah/``."""
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -9,7 +11,10 @@ class Command(BaseCommand):
     help = "Impor daftar wilayah Kemendagri (CSV code,name,level). Dengan --root hanya satu wilayah dan induknya."
 
     def add_arguments(self, parser):
-        parser.add_argument("path", help="Berkas CSV code,name,level")
+        parser.add_argument(
+            "path", nargs="?", default=None,
+            help="Berkas CSV code,name,level (boleh .xz/.gz); tanpa ini: seluruh Indonesia dari fixtures/wilayah",
+        )
         parser.add_argument("--root", help="Kode wilayah (mis. 33.06): wilayah ini, induknya dan semua di bawahnya")
 
     def handle(self, *args, path, root=None, **options):
