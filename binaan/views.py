@@ -238,9 +238,11 @@ def detail(request: HttpRequest, binaan_id: int) -> HttpResponse:
     db = selectors.get_desa_binaan_for_user(request.user, binaan_id)
     today = timezone.localdate()
     kunjungan = selectors.kunjungan_for_user(request.user).filter(desa_binaan=db).order_by("-tanggal", "-pk")
-    tindak_lanjut = (
-        selectors.tindak_lanjut_for_user(request.user).filter(desa_binaan=db)
-        .select_related("kunjungan").order_by("status", "batas_waktu", "pk")
+    # Open first (by due date), then answered and waiting, then done.
+    order = {TindakLanjut.Status.TERBUKA: 0, TindakLanjut.Status.DIJAWAB: 1, TindakLanjut.Status.SELESAI: 2}
+    tindak_lanjut = sorted(
+        selectors.tindak_lanjut_for_user(request.user).filter(desa_binaan=db).select_related("kunjungan"),
+        key=lambda t: (order[t.status], t.batas_waktu, t.pk),
     )
     from .progress import progress_for
 

@@ -169,6 +169,7 @@ class Warga(TimeStamped):
     tanggal_meninggal = models.DateField(null=True, blank=True)
     sebab_meninggal = models.CharField(max_length=120, blank=True, default="")
     tanggal_pindah = models.DateField(null=True, blank=True)
+    pindah_ke = models.CharField(max_length=200, blank=True, default="")  # where to, free text (optional)
     version = models.PositiveIntegerField(default=1)
 
     class Meta:

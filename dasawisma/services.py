@@ -29,6 +29,7 @@ from .validators import (
     validate_nik,
     validate_no_kk,
     validate_not_future,
+    validate_not_too_old,
     validate_tiga_buta,
     validate_usia_subur,
 )
@@ -359,6 +360,10 @@ def _validate_warga(w: Warga, *, actor, today: dt.date) -> None:
             validate_not_future(getattr(w, field), label, today)
         except ValidationError as exc:
             _add(errors, field, exc)
+    try:
+        validate_not_too_old(w.tanggal_lahir, "Tanggal lahir", today)
+    except ValidationError as exc:
+        _add(errors, "tanggal_lahir", exc)
     for field, label in (("tanggal_meninggal", "Tanggal meninggal"), ("tanggal_pindah", "Tanggal pindah")):
         try:
             validate_after_birth(getattr(w, field), w.tanggal_lahir, label)
@@ -529,10 +534,12 @@ def warga_meninggal(*, warga: Warga, tanggal: dt.date, sebab: str = "", version:
 
 
 @transaction.atomic
-def warga_pindah(*, warga: Warga, tanggal: dt.date, version: int, actor) -> Warga:
+def warga_pindah(*, warga: Warga, tanggal: dt.date, version: int, actor, pindah_ke: str = "") -> Warga:
+    """Record a move away; ``pindah_ke`` (optional, free text) says where to."""
     if tanggal is None:
         raise ValidationError({"tanggal_pindah": ["Tanggal pindah wajib diisi."]})
-    return _warga_leave(warga, version, {"tanggal_pindah": tanggal}, actor)
+    pindah_ke = " ".join((pindah_ke or "").split())[:200]
+    return _warga_leave(warga, version, {"tanggal_pindah": tanggal, "pindah_ke": pindah_ke}, actor)
 
 
 # ---------------------------------------------------------------------------------------------------------

@@ -411,6 +411,13 @@ def kepala_set(request: HttpRequest, rumah_tangga_id: int) -> HttpResponse:
 # warga
 
 
+def _int_or_none(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
 def _warga_create_page(request: HttpRequest, rt: RumahTangga, keluarga_id: int | None = None) -> HttpResponse:
     _require_writer(request, rt.dasawisma)
     back = reverse("dasawisma:rumah_tangga_detail", kwargs={"rumah_tangga_id": rt.pk})
@@ -426,6 +433,10 @@ def _warga_create_page(request: HttpRequest, rt: RumahTangga, keluarga_id: int |
         if "ibu" in initial:
             initial.setdefault("status_dalam_keluarga", "anak")
             initial.setdefault("status_perkawinan", "belum_kawin")
+            # The baby takes the mother's agama (a writer may still change it).
+            ibu = Warga.objects.filter(pk=_int_or_none(initial["ibu"]), dasawisma_id=rt.dasawisma_id).first()
+            if ibu is not None:
+                initial.setdefault("agama", ibu.agama)
 
     def save(form) -> str:
         cd = form.cleaned_data
@@ -556,7 +567,8 @@ def _leave_page(request: HttpRequest, warga_id: int, kind: str) -> HttpResponse:
                 actor=request.user,
             )
         else:
-            services.warga_pindah(warga=w, tanggal=cd["tanggal_pindah"], version=cd["version"], actor=request.user)
+            services.warga_pindah(warga=w, tanggal=cd["tanggal_pindah"], version=cd["version"], actor=request.user,
+                                  pindah_ke=cd.get("pindah_ke", ""))
         messages.success(request, f"{w.nama} tercatat {kind}.")
         return back
 
@@ -733,7 +745,7 @@ def buku1(request: HttpRequest, rumah_tangga_id: int) -> HttpResponse:
         if w.tanggal_meninggal:
             ket.append(f"Meninggal {w.tanggal_meninggal:%d-%m-%Y}")
         if w.tanggal_pindah:
-            ket.append(f"Pindah {w.tanggal_pindah:%d-%m-%Y}")
+            ket.append(f"Pindah {w.tanggal_pindah:%d-%m-%Y}" + (f" ke {w.pindah_ke}" if w.pindah_ke else ""))
         if rt.kepala_id == w.pk:
             ket.insert(0, "Kepala rumah tangga")
         rows.append(

@@ -246,6 +246,15 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 
+# Paper (issue 11, helper "paper"): the paper each lampiran prints on, overriding the layout's default.
+# "A3" for every sheet, or per lampiran: "4.17c=A3,4.19c=F4". Papers: A4, F4 (folio 8.5 x 13 in), A3.
+PKK_PAPER = env_str("PKK_PAPER", "")
+# Reporting cycle tier by tier (helper 'cycle', issue 10): day of the month after the period by which the
+# desa and the kecamatan submit their own report (the dasawisma: PKK_DEADLINE_DAY above), and the first
+# month of reporting (YYYY-MM) used where a kabupaten has no AwalPelaporan row of its own.
+PKK_DEADLINE_DAY_DESA = env_int("PKK_DEADLINE_DAY_DESA", 10)
+PKK_DEADLINE_DAY_KECAMATAN = env_int("PKK_DEADLINE_DAY_KECAMATAN", 15)
+PKK_REPORTING_START = os.environ.get("PKK_REPORTING_START", "2025-01")
 # maint (issue 13 + issue 12 "a rebuild can deadlock itself"): bounds of every roll-up transaction on
 # PostgreSQL (reporting.rollup.store.bound_waits, SET LOCAL): a lock wait (the chain lock behind another
 # writer) fails after PKK_ROLLUP_LOCK_TIMEOUT_MS, any statement after PKK_ROLLUP_STATEMENT_TIMEOUT_MS; the
@@ -352,4 +361,15 @@ CELERY_BEAT_SCHEDULE["dasawisma.cleanup_workbook_jobs"] = {
     "task": "dasawisma.cleanup_workbook_jobs",
     "schedule": 3600.0,
     "options": {"expires": 3000},
+}
+# Queue a process sends to by default (tests give their worker a dedicated queue) and the Redis transport's
+# redelivery of unacknowledged tasks (acks_late): a task whose worker died is handed on after
+# CELERY_VISIBILITY_TIMEOUT seconds. Keep it above the longest task time limit (rebuild_current: 3 h 5 min),
+# or a running task would be handed to a second worker; stuck jobs are failed by pkk.sweep_stale_jobs
+# and lost refreshes caught up by reporting.sweep_outbox long before that.
+CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_TASK_DEFAULT_QUEUE", "celery")
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 4 * 3600),
+    "unacked_restore_interval": env_int("CELERY_UNACKED_RESTORE_INTERVAL", 10),
+    "unacked_restore_throttle": env_int("CELERY_UNACKED_RESTORE_THROTTLE", 10),
 }

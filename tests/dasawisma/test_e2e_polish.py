@@ -65,7 +65,7 @@ def test_kader_landing_page_shows_what_is_due(page, login, url, e2e_tree):
     page.wait_for_load_state()
     assert f"/data/dasawisma/{e2e_tree.mawar.pk}/" in page.url  # back on the same page
     assert "sudah diajukan" in page.content()
-    assert Laporan.objects.filter(dasawisma=e2e_tree.mawar, status="diajukan").count() == 1
+    assert Laporan.objects.filter(unit=e2e_tree.mawar, status="diajukan").count() == 1
     assert "Menunggu verifikasi" in page.locator("#jatuh-tempo").inner_text()
     assert_fits_phone(page, "dasawisma page with due list")
     shot(page, "polish-kader-home-due")

@@ -148,6 +148,20 @@ def test_a_unit_field_changed_to_another_desa_is_refused(tree):
     assert Kegiatan.objects.get().unit == tree.kaliboto
 
 
+def test_an_account_of_two_desa_picks_one_and_cannot_pick_a_third(tree):
+    from pkk.models import Role, RoleAssignment
+
+    RoleAssignment.objects.create(user=tree.desa, role=Role.TP_PKK_DESA, unit=tree.kedungpucang)
+    c = _client(tree.desa)
+    html = c.get(reverse("kegiatan:create")).content.decode()
+    assert "Desa Kaliboto" in html and "Desa Kedungpucang" in html and "Harjobinangun" not in html
+    resp = c.post(reverse("kegiatan:create"), _form(unit=str(tree.harjobinangun.pk)))
+    assert resp.status_code == 200 and "TP PKK: pilihan tidak tersedia." in resp.content.decode()
+    assert not Kegiatan.objects.exists()
+    resp = c.post(reverse("kegiatan:create"), _form(unit=str(tree.kedungpucang.pk)))
+    assert resp.status_code == 302 and Kegiatan.objects.get().unit == tree.kedungpucang
+
+
 # ------------------------------------------------------------------------------------------ writing
 
 
@@ -168,7 +182,7 @@ def test_desa_reports_a_kegiatan_with_photos(tree, settings):
     for f in fotos:
         path = Path(f.file.path)
         assert path.is_relative_to(settings.PKK_PRIVATE_MEDIA_ROOT) and path.suffix == ".jpg"
-        assert "a.jpg" not in path.name
+        assert len(path.stem) == 32 and int(path.stem, 16) >= 0  # a random name, not the upload's
 
 
 def test_the_account_name_and_a_typed_jabatan(tree):
