@@ -38,8 +38,8 @@ test: venv
 # and reformatting all of it at once would collide with every open branch; format files as they are touched.)
 lint: venv
 	$(BIN)/ruff check .
-	$(BIN)/python manage.py makemigrations --check --dry-run
-	$(BIN)/python manage.py check
+	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py makemigrations --check --dry-run
+	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py check
 	$(BIN)/python -m pytest -q tests/test_packaging.py
 
 worker: venv
