@@ -172,6 +172,16 @@ def test_deploy_doc_lists_the_commands_of_each_service(compose):
         assert words  # the compose command parses as shell words
 
 
+def test_web_is_not_published_on_every_interface(compose):
+    """Django trusts X-Forwarded-* from the proxy: only the proxy may reach gunicorn (issue 12)."""
+    web = compose["services"]["web"]
+    for port in web.get("ports", []):
+        published = str(port)
+        assert published.startswith("127.0.0.1:"), published
+    assert "proxy" in web["networks"] and "proxy" in compose["networks"]
+    assert compose["x-app-env"]["PKK_TRUSTED_PROXY_COUNT"].startswith("${PKK_TRUSTED_PROXY_COUNT:-1}")
+
+
 def test_log_lines_carry_time_level_and_logger(capsys):
     """Every process logs ``<time> <LEVEL> <logger> <message>`` (web through LOGGING, Celery through its formats)."""
     import logging
