@@ -174,7 +174,10 @@ def _number_field(label: str, required: bool = False) -> forms.CharField:
         label=label,
         required=required,
         max_length=24,  # room for spaces and dots the service strips
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "pattern": r"[0-9 .\-]*"}),
+        # data-no-draft: NIK and No. KK are never kept in the browser's drafts (UU 27/2022, shared PCs).
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "autocomplete": "off", "pattern": r"[0-9 .\-]*", "data-no-draft": "1"}
+        ),
     )
 
 

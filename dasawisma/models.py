@@ -10,7 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from pkk.models import TimeStamped, Unit
+from pkk.models import AuditRow, TimeStamped, Unit
 from pkk.storage import private_storage
 
 
@@ -272,7 +272,7 @@ class Kehamilan(TimeStamped):
         return f"Kehamilan {self.warga} sejak {self.tanggal_mulai}"
 
 
-class Riwayat(models.Model):
+class Riwayat(AuditRow):
     """Audit history: who changed which record, when, and what (field -> [before, after])."""
 
     class Aksi(models.TextChoices):
@@ -284,11 +284,8 @@ class Riwayat(models.Model):
     dasawisma = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
     aksi = models.CharField(max_length=10, choices=Aksi.choices)
     changes = models.JSONField(default=dict)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
-    at = models.DateTimeField(auto_now_add=True)
 
-    class Meta:
-        ordering = ["-at", "-id"]
+    class Meta(AuditRow.Meta):
         indexes = [models.Index(fields=["model", "object_id"])]
 
     def __str__(self) -> str:

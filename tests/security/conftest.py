@@ -1,4 +1,5 @@
 """Fixtures shared with other test folders."""
 
 from tests.reporting_show.conftest import media, seeded  # noqa: F401 (fixtures: stored rekap, media folder)
+from tests.test_url_walk import mawar  # noqa: F401 (a fixture: Mawar's objects, one of each kind)
 from tests.workbook.conftest import book  # noqa: F401 (a fixture: builds a standard workbook)
