@@ -38,8 +38,8 @@ test: venv
 # and reformatting all of it at once would collide with every open branch; format files as they are touched.)
 lint: venv
 	$(BIN)/ruff check .
-	$(BIN)/python manage.py makemigrations --check --dry-run
-	$(BIN)/python manage.py check
+	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py makemigrations --check --dry-run
+	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py check
 	$(BIN)/python -m pytest -q tests/test_packaging.py
 
 worker: venv
@@ -49,4 +49,4 @@ beat: venv
 	DEBUG=$${DEBUG:-1} $(BIN)/celery -A pkk beat -l info
 
 bench: venv
-	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py bench $(BENCH_ARGS)
+	DEBUG=$${DEBUG:-1} PKK_DEV_TOOLS=1 $(BIN)/python manage.py bench $(BENCH_ARGS)

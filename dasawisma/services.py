@@ -20,7 +20,16 @@ from django.utils import timezone
 from pkk.models import Level, Unit
 from pkk.scope import unit_in_scope
 
-from .models import HasilKehamilan, JenisKelamin, Kehamilan, Keluarga, Riwayat, RumahTangga, Warga
+from .models import (
+    KEGIATAN_PKK_FIELDS,
+    HasilKehamilan,
+    JenisKelamin,
+    Kehamilan,
+    Keluarga,
+    Riwayat,
+    RumahTangga,
+    Warga,
+)
 from .outbox import record_change
 from .registrasi import desa_of, next_registrasi
 from .validators import (
@@ -79,6 +88,7 @@ WARGA_FIELDS = [
     "tiga_buta",
     "menyusui",
     "akta_kelahiran",
+    *KEGIATAN_PKK_FIELDS,
     "ibu",
     # corrections only; recording a death or a move has its own service
     "tanggal_meninggal",

@@ -16,6 +16,18 @@ class TimeStamped(models.Model):
         abstract = True
 
 
+class AuditRow(models.Model):
+    """The base of every audit-history row (``dasawisma.Riwayat``, ``reporting.LaporanRiwayat``,
+    ``reporting.KunciRiwayat``): who did it and when; each adds what was done. Rows are only ever added."""
+
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-at", "-id"]
+
+
 class Level(models.TextChoices):
     PROVINSI = "provinsi", "Provinsi"
     KABUPATEN = "kabupaten", "Kabupaten/Kota"

@@ -261,6 +261,10 @@ PKK_REPORTING_START = os.environ.get("PKK_REPORTING_START", "2025-01")
 # task then retries. Full-scale statements take seconds; a whole-country rebuild stays far below 10 min.
 PKK_ROLLUP_LOCK_TIMEOUT_MS = env_int("PKK_ROLLUP_LOCK_TIMEOUT_MS", 60_000)
 PKK_ROLLUP_STATEMENT_TIMEOUT_MS = env_int("PKK_ROLLUP_STATEMENT_TIMEOUT_MS", 600_000)
+# Development tools (the benchmark, which drops and creates databases) only where asked for: DEBUG, or
+# PKK_DEV_TOOLS=1. Production (DEBUG=0) has no `manage.py bench`.
+if env_bool("PKK_DEV_TOOLS", DEBUG):
+    INSTALLED_APPS.append("bench")
 
 # Uploaded photos and scans (pkk/photos.py; kegiatan, desa binaan). Private: never under a served URL.
 # PKK_STORAGE_BACKEND=local keeps them in PKK_PRIVATE_MEDIA_ROOT; =s3 stores them in a private
@@ -347,8 +351,7 @@ PKK_WORKBOOK_MAX_CELL_CHARS = env_int("PKK_WORKBOOK_MAX_CELL_CHARS", 1000)
 PKK_WORKBOOK_MAX_ERRORS = env_int("PKK_WORKBOOK_MAX_ERRORS", 200)
 
 # Background workbook jobs and job heartbeats (helper jobs, issue 12). Uploaded workbooks and generated
-# files with personal data live outside MEDIA_ROOT, served only by scoped views.
-PKK_PRIVATE_MEDIA_ROOT = Path(env_str("PKK_PRIVATE_MEDIA_ROOT", str(BASE_DIR / "private")))
+# files with personal data live in PKK_PRIVATE_MEDIA_ROOT (above), served only by scoped views.
 PKK_JOB_HEARTBEAT_SECONDS = env_int("PKK_JOB_HEARTBEAT_SECONDS", 20)
 # A running job whose last heartbeat is older than this is marked failed by reporting.sweep_stale_jobs.
 PKK_JOB_STALE_SECONDS = env_int("PKK_JOB_STALE_SECONDS", 180)

@@ -38,6 +38,7 @@ from pkk.fontmetrics import (
     text_width,
     wrap,
 )
+from pkk.xlsx import new_workbook as xlsx_new_workbook
 from pkk.xlsx import put
 
 from .layouts import Col, paper_for
@@ -113,24 +114,9 @@ def _named_styles() -> list[NamedStyle]:
     ]
 
 
-DEFAULT_FONT_PT = 10
-
-
 def new_workbook() -> Workbook:
-    """A workbook whose default font (the "Normal" style, which also sets the unit of column widths) is
-    Arial 10 instead of openpyxl's Calibri 11: both have a 7 px widest digit in Excel, and LibreOffice, which
-    lacks Calibri on most installs, then measures columns with Arial's own metrics (Liberation Sans)."""
-    wb = Workbook()
-    _arial_default(wb)
-    return wb
-
-
-def _arial_default(wb: Workbook) -> None:
-    from openpyxl.utils.indexed_list import IndexedList
-
-    default = Font(name=FONT_NAME, size=DEFAULT_FONT_PT)
-    wb._fonts = IndexedList([default])  # font 0 is the workbook default
-    wb._named_styles["Normal"].font = default
+    """A workbook with Arial 10 as its default font (``pkk.xlsx.new_workbook``)."""
+    return xlsx_new_workbook()
 
 
 def ensure_styles(wb: Workbook) -> None:
@@ -609,9 +595,7 @@ def streaming_workbook() -> Workbook:
     """A write-only workbook: each sheet goes to a temporary file as it is written, so a whole kabupaten
     down to every dasawisma (thousands of sheets) never sits in memory at once. Arial 10 is its default
     font, as in ``new_workbook``."""
-    wb = Workbook(write_only=True)
-    _arial_default(wb)
-    return wb
+    return xlsx_new_workbook(write_only=True)
 
 
 def write_sheet_streamed(wb: Workbook, title: str, report: Report) -> SheetLayout:

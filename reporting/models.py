@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
-from pkk.models import TimeStamped, Unit
+from pkk.models import AuditRow, TimeStamped, Unit
 
 from .measures import BULANAN_NAMES, TAHUNAN_NAMES, UNIT_COUNT_NAMES
 
@@ -91,7 +91,7 @@ class Laporan(TimeStamped):
         return f"{self.get_jenis_display()} {self.unit} {self.periode}"
 
 
-class LaporanRiwayat(models.Model):
+class LaporanRiwayat(AuditRow):
     """Every submission, acceptance and return of a Laporan, recorded (the reporting cycle's audit)."""
 
     class Aksi(models.TextChoices):
@@ -105,11 +105,8 @@ class LaporanRiwayat(models.Model):
     aksi = models.CharField(max_length=10, choices=Aksi.choices)
     alasan = models.TextField(blank=True, default="")
     terlambat = models.BooleanField(default=False)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
-    at = models.DateTimeField(auto_now_add=True)
 
-    class Meta:
-        ordering = ["-at", "-id"]
+    class Meta(AuditRow.Meta):
         verbose_name_plural = "riwayat laporan"
 
     def __str__(self) -> str:
@@ -134,7 +131,7 @@ class KunciPeriode(models.Model):
         return f"Kunci {self.unit} {self.jenis} {self.periode}"
 
 
-class KunciRiwayat(models.Model):
+class KunciRiwayat(AuditRow):
     """Every lock and unlock, recorded."""
 
     class Aksi(models.TextChoices):
@@ -146,10 +143,8 @@ class KunciRiwayat(models.Model):
     periode = models.DateField()
     aksi = models.CharField(max_length=6, choices=Aksi.choices)
     alasan = models.TextField(blank=True, default="")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
-    at = models.DateTimeField(auto_now_add=True)
 
-    class Meta:
+    class Meta(AuditRow.Meta):
         ordering = ["-at"]
 
     def __str__(self) -> str:

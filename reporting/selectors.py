@@ -285,10 +285,22 @@ def period_filter(buku: str, periode: int | dt.date) -> dict[str, Any]:
     return {"tahun": periode} if buku == TAHUNAN else {"bulan": periode}
 
 
-def child_units(unit: Unit) -> list[Unit]:
-    """The registered (active) child units of ``unit``, in the order the sheet prints them."""
+def child_units(unit: Unit, buku: str | None = None, periode: int | dt.date | None = None) -> list[Unit]:
+    """The registered child units of ``unit``, in the order the sheet prints them. With a period: the
+    children as they were in it (``Unit.aktif_sejak`` / ``nonaktif_sejak``), and under a desa that locked
+    it exactly those it was locked with (a locked January does not gain today's new dusun; issue 10)."""
+    if periode is None:
+        qs = Unit.objects.filter(parent=unit, is_active=True)
+    else:
+        from .selectors_cycle import registered_units
+
+        if buku == TAHUNAN:
+            jenis, first = "buku2", dt.date(int(periode), 1, 1)  # type: ignore[arg-type]
+        else:
+            jenis, first = "buku3", periode  # type: ignore[assignment]
+        qs = registered_units(unit, jenis, first).filter(parent=unit)
     # Sorted in Python so the page and the subtree export agree whatever the database collation.
-    return sorted(Unit.objects.filter(parent=unit, is_active=True), key=lambda c: (c.name, c.pk))
+    return sorted(qs, key=lambda c: (c.name, c.pk))
 
 
 def stored_values(
@@ -378,9 +390,12 @@ def _list_items_4_16a(dasawisma: Unit, tahun: int) -> list[tuple[str, None, Any]
 
 def _list_items_4_18a(dasawisma: Unit, bulan: dt.date) -> list[tuple[str, None, Any]]:
     from . import rollup
+    from .selectors_cycle import frozen_list
 
     items = []
-    for row in rollup.buku3_dasawisma_rows(dasawisma, bulan):
+    # A locked month shows the list recorded with the lock (issue 10), like its stored numbers.
+    rows = frozen_list(dasawisma, bulan)
+    for row in rows if rows is not None else rollup.buku3_dasawisma_rows(dasawisma, bulan):
         items.append((str(_get(row, "nama_ibu", "") or ""), None, row))
     return items
 
@@ -449,7 +464,7 @@ def report_for_unit(layout: Layout, unit: Unit, periode: int | dt.date, *, chain
     pengurus = pengurus_of(u.pk for u in chain)
     if layout.is_list:
         return build_list_report(layout, unit, periode, chain=chain, pengurus=pengurus)
-    children = child_units(unit)
+    children = child_units(unit, layout.buku, periode)
     with_counts = uses_unit_counts(layout)
     stored = stored_values(layout.buku, unit, periode, with_counts=with_counts)
     counts: dict[int, dict[str, int]] = {}

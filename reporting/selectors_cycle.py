@@ -128,32 +128,58 @@ def laporan_of(unit_id: int | None, jenis: str, periode: dt.date) -> Laporan | N
 
 def registered_units(unit: Unit, jenis: str, periode: dt.date):
     """Units under ``unit`` as registered in the period: active at its end (``Unit.registered_on``); below
-    a desa that locked the period, exactly the units it was locked with."""
+    a desa that locked the period, without the units registered after the lock (the structure it was
+    locked with: a unit deactivated after the lock has ``nonaktif_sejak`` after the period and still counts).
+
+    One query for the locks, then one condition per lock (a path range and a time), not the recorded ids:
+    a kabupaten page may cover hundreds of locked desa."""
     end = periode_end(jenis, periode)
-    qs = Unit.objects.subtree(unit)
-    locks = list(
-        KunciPeriode.objects.filter(
-            Q(unit_id__in=unit.ancestor_ids(include_self=True)) | _under(unit, "unit__path"),
-            jenis=jenis,
-            periode=periode,
-        )
-        .exclude(struktur={})
-        .select_related("unit")
-    )
-    if not locks:
-        return qs.registered_on(end)
-    frozen = Q(pk__in=[])
-    as_locked = Q(pk__in=[])
-    for k in locks:
-        frozen |= _under(k.unit)
-        as_locked |= Q(pk__in=k.struktur.get("units", [])) & _under(k.unit)
-    return qs.filter((Q(pk__in=Unit.objects.registered_on(end).values("pk")) & ~frozen) | as_locked)
+    qs = Unit.objects.subtree(unit).registered_on(end)
+    locks = KunciPeriode.objects.filter(
+        Q(unit_id__in=unit.ancestor_ids(include_self=True)) | _under(unit, "unit__path"),
+        jenis=jenis,
+        periode=periode,
+    ).values_list("unit__path", "locked_at")
+    later = Q(pk__in=[])
+    for path, locked_at in locks:
+        later |= Q(path__gte=path, path__lt=path + PATH_END, created_at__gt=locked_at)
+    return qs.exclude(later) if locks else qs
 
 
 def structure_snapshot(desa: Unit, jenis: str, periode: dt.date) -> dict:
-    """What a lock records: the ids of the units registered below the desa in the period."""
-    ids = list(Unit.objects.subtree(desa).registered_on(periode_end(jenis, periode)).values_list("pk", flat=True))
-    return {"units": ids}
+    """What a lock records: the ids of the units registered below the desa in the period and, for a month,
+    each dasawisma's 4.18a list as it stood (``daftar``: the list of a locked month does not change)."""
+    registered = Unit.objects.subtree(desa).registered_on(periode_end(jenis, periode))
+    out: dict = {"units": list(registered.values_list("pk", flat=True))}
+    if jenis == JenisLaporan.BUKU_III:
+        from .rollup import buku3_dasawisma_rows
+
+        out["daftar"] = {
+            str(pk): [_json_row(row) for row in buku3_dasawisma_rows(pk, periode)]
+            for pk in registered.filter(level=Level.DASAWISMA).values_list("pk", flat=True)
+        }
+    return out
+
+
+def _json_row(row: dict) -> dict:
+    return {k: {"tanggal": v.isoformat()} if isinstance(v, dt.date) else v for k, v in row.items()}
+
+
+def _row_from_json(row: dict) -> dict:
+    return {
+        k: dt.date.fromisoformat(v["tanggal"]) if isinstance(v, dict) and set(v) == {"tanggal"} else v
+        for k, v in row.items()
+    }
+
+
+def frozen_list(dasawisma: Unit, bulan: dt.date) -> list[dict] | None:
+    """The 4.18a rows of a dasawisma recorded when its desa locked the month, or None (not locked, or
+    locked before lists were recorded): one query."""
+    kunci = KunciPeriode.objects.filter(
+        unit_id=desa_of(dasawisma), jenis=JenisLaporan.BUKU_III, periode=bulan.replace(day=1)
+    ).first()
+    rows = (kunci.struktur or {}).get("daftar", {}).get(str(dasawisma.pk)) if kunci else None
+    return None if rows is None else [_row_from_json(r) for r in rows]
 
 
 # --------------------------------------------------------------------------- completeness

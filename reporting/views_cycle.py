@@ -441,6 +441,24 @@ def kelengkapan_unit(request: HttpRequest, unit_id: int) -> HttpResponse:
     return redirect(_kelengkapan_url(unit, JenisLaporan.BUKU_III, last_finished_month(timezone.localdate())))
 
 
+def _own_report(request: HttpRequest, total, jenis: str, periode: dt.date, today: dt.date) -> dict:
+    """The unit's own report of the period (desa, kecamatan) for ``_laporan_sendiri.html``."""
+    unit, own = total.unit, total.laporan
+    return {
+        "own": own,
+        "own_url": reverse("reporting:laporan_detail", kwargs={"laporan_id": own.pk}) if own else "",
+        "own_batas": deadline(jenis, periode, unit.level),
+        "own_reports": total.reports,
+        "own_label": periode_label(jenis, periode),
+        "can_submit_own": total.reports
+        and cycle.can_submit(request.user, unit)
+        and periode_ended(jenis, periode, today)
+        and (own is None or own.status == Laporan.Status.DIKEMBALIKAN),
+        "jenis": jenis,
+        "periode_key": periode_key(jenis, periode),
+    }
+
+
 def _kelengkapan_page(request: HttpRequest, unit: Unit, jenis: str, periode: dt.date) -> HttpResponse:
     total, rows = cycle.kelengkapan(unit, jenis, periode)
     for row in rows:
@@ -457,17 +475,8 @@ def _kelengkapan_page(request: HttpRequest, unit: Unit, jenis: str, periode: dt.
         next_p = (periode + dt.timedelta(days=32)).replace(day=1)
     today = timezone.localdate()
     label = periode_label(jenis, periode)
-    own = total.laporan
     ctx = {
-        "own": own,
-        "own_url": reverse("reporting:laporan_detail", kwargs={"laporan_id": own.pk}) if own else "",
-        "own_batas": deadline(jenis, periode, unit.level),
-        "own_reports": total.reports,
-        "can_submit_own": total.reports
-        and cycle.can_submit(request.user, unit)
-        and periode_ended(jenis, periode, today)
-        and (own is None or own.status == Laporan.Status.DIKEMBALIKAN),
-        "periode_key": periode_key(jenis, periode),
+        **_own_report(request, total, jenis, periode, today),
         "unit": unit,
         "jenis": jenis,
         "periode": periode,
@@ -534,6 +543,7 @@ def render_dashboard(request: HttpRequest, unit: Unit) -> HttpResponse:
     for row in rows:
         row.url = _kelengkapan_url(row.unit, JenisLaporan.BUKU_III, bulan)
     tren = tren_bulanan(unit, tahun)
+    ctx.update(_own_report(request, total, JenisLaporan.BUKU_III, bulan, today))
     ctx.update(
         {
             "total": total,

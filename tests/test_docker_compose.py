@@ -182,3 +182,16 @@ def test_log_lines_carry_time_level_and_logger(capsys):
     assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} WARNING reporting\.tasks rekap siap", line), line
     for fmt in (settings.CELERY_WORKER_LOG_FORMAT, settings.CELERY_WORKER_TASK_LOG_FORMAT):
         assert all(key in fmt for key in ("%(asctime)s", "%(levelname)s", "%(name)s")), fmt
+
+
+@pytest.mark.parametrize("debug, present", [("0", False), ("1", True)])
+def test_benchmark_command_is_development_only(tmp_path, debug, present):
+    """``manage.py bench`` (it drops and creates databases) exists with DEBUG on, not in production; the image
+    leaves ``bench/`` out."""
+    env = {"PATH": "/usr/bin:/bin", "DEBUG": debug, "SECRET_KEY": "uji-" + "x7Qp9" * 12,
+           "ALLOWED_HOSTS": "sipkk.example.org", "DATABASE_URL": f"sqlite:///{tmp_path / 'x.sqlite3'}"}
+    proc = subprocess.run([sys.executable, "manage.py", "help", "--commands"], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert ("bench" in proc.stdout.split()) is present
+    assert "bench/" in (ROOT / ".dockerignore").read_text().split()

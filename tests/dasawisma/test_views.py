@@ -411,7 +411,8 @@ def test_buku1(household, tree, client):
     rt = household["rt"]
     siti = household["siti"]
     services.warga_update(
-        warga=siti, data={"akseptor_kb": True, "ikut_koperasi": True}, version=siti.version, actor=tree.kader
+        warga=siti, data={"kegiatan_koperasi": True, "kegiatan_perencanaan_sehat": True}, version=siti.version,
+        actor=tree.kader,
     )
     client.force_login(tree.kader)
     html = client.get(reverse("dasawisma:buku1", kwargs={"rumah_tangga_id": rt.pk})).content.decode()
@@ -425,12 +426,15 @@ def test_buku1(household, tree, client):
         "Mengetahui",
     ):
         assert text in html
-    rt.refresh_from_db()
+    assert "onclick" not in html and "<style" not in html and "data-print" in html
+    for line in ("KRITERIA RUMAH", "JAMBAN KELUARGA", "SUMBER AIR", "TEMPAT SAMPAH"):
+        assert line in html
     siti.refresh_from_db()
-    assert kegiatan_pkk(siti, rt) == [False, False, False, True, False, False, False, True]
+    # The eight columns are what the kader ticked for the person, nothing guessed from other flags.
+    assert kegiatan_pkk(siti) == [False, False, False, True, False, False, False, True]
     budi = Warga.objects.get(pk=household["budi"].pk)
-    # kepala row carries household programmes: kesehatan lingkungan (gotong royong), pekarangan (pangan)
-    assert kegiatan_pkk(budi, rt)[1] and kegiatan_pkk(budi, rt)[4]
+    assert kegiatan_pkk(budi) == [False] * 8
+    assert html.count("&#10003;") == 2
 
 
 # --- data quality ---------------------------------------------------------------------------------------

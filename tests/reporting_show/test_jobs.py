@@ -256,7 +256,8 @@ def test_the_sweep_fails_a_job_whose_worker_stopped_beating_and_the_page_offers_
         resp = client.post(restart, {"sampai": "desa"})
     again = ExportJob.objects.latest("pk")
     assert resp.status_code == 302 and again.pk not in (dead.pk, alive.pk)
-    assert again.status == "selesai" and again.params == dead.params
+    same = {k: again.params[k] for k in ("buku", "tahun", "sampai")}
+    assert again.status == "selesai" and same == {k: dead.params[k] for k in ("buku", "tahun", "sampai")}
 
 
 def test_a_job_never_heard_from_counts_from_its_start(seeded, media):

@@ -243,3 +243,32 @@ def test_report_page_prints_like_the_sheet(big):
     html = client.get(reverse("reporting:rekap_bulanan", kwargs={"unit_id": big.mawar.pk, "bulan": "2024-03"})
                       ).content.decode()
     assert 'class="nihil">NIHIL</td>' in html
+
+
+@pytest.mark.parametrize("lampiran", ["4.17b", "4.19b"])
+def test_kecamatan_sheets_carry_the_provinsi_line(big, lampiran, tmp_path):
+    report, ws, parts, _ = written(big, lampiran, tmp_path)
+    meta = {ws.cell(r, 2).value: ws.cell(r, 3).value for r in range(4, parts.header_first)}
+    assert meta["KECAMATAN"] == ": Bener" and meta["KABUPATEN"] == ": Purworejo" and meta["PROVINSI"] == ": Jawa Tengah"
+
+
+def test_every_font_of_the_workbook_is_named(big, tmp_path):
+    *_x, path = written(big, "4.17c", tmp_path)
+    wb = load_workbook(path)
+    assert {f.name for f in wb._fonts} == {"Arial"}  # the default (Normal style) font too
+
+
+def test_paper_setting_overrides_the_layouts_paper(big, tmp_path, settings):
+    from django.core.exceptions import ImproperlyConfigured
+
+    from reporting.layouts import paper_for
+
+    settings.PKK_PAPER = "4.19c=F4"
+    assert paper_for(LAYOUTS["4.19c"]) == "F4" and paper_for(LAYOUTS["4.17c"]) == "A3"
+    _report, ws, *_ = written(big, "4.19c", tmp_path)
+    assert int(ws.page_setup.paperSize) == PAPER["F4"][0]
+    settings.PKK_PAPER = "a3"
+    assert {paper_for(lay) for lay in LAYOUTS.values()} == {"A3"}
+    settings.PKK_PAPER = "4.17c=B5"
+    with pytest.raises(ImproperlyConfigured, match="B5"):
+        paper_for(LAYOUTS["4.17c"])
