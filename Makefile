@@ -27,9 +27,9 @@ lock: $(BIN)/python
 	$(UV_COMPILE) -c requirements.lock requirements-dev.txt -o requirements-dev.lock
 
 run: venv
-	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py seed_demo
-	$(BIN)/python manage.py runserver 127.0.0.1:8000
+	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py migrate --noinput
+	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py seed_demo
+	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 test: venv
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
@@ -38,15 +38,15 @@ test: venv
 # and reformatting all of it at once would collide with every open branch; format files as they are touched.)
 lint: venv
 	$(BIN)/ruff check .
-	$(BIN)/python manage.py makemigrations --check --dry-run
-	$(BIN)/python manage.py check
+	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py makemigrations --check --dry-run
+	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py check
 	$(BIN)/python -m pytest -q tests/test_packaging.py
 
 worker: venv
-	$(BIN)/celery -A pkk worker -l info
+	DEBUG=$${DEBUG:-1} $(BIN)/celery -A pkk worker -l info
 
 beat: venv
-	$(BIN)/celery -A pkk beat -l info
+	DEBUG=$${DEBUG:-1} $(BIN)/celery -A pkk beat -l info
 
 bench: venv
-	$(BIN)/python manage.py bench $(BENCH_ARGS)
+	DEBUG=$${DEBUG:-1} PKK_DEV_TOOLS=1 $(BIN)/python manage.py bench $(BENCH_ARGS)

@@ -1,8 +1,5 @@
-"""The two baselines beside the roll-up rebuild.
+"""The per-unit ORM baseline beside the roll-up rebuild (the floors of the rebuild are in ``bench.floors``).
 
-* ``floor``: one hand-written SQL statement that scans the warga once and groups by dasawisma, computing
-  the Buku II person measures (the least any correct rebuild has to do; it stores nothing and does no
-  tier above dasawisma, no household measures, no Buku III).
 * ``per_unit_orm``: the common approach of PKK apps: for every unit of every tier and every column, one ORM
   ``count()`` over the unit's subtree. Measured on a sample of units per level and every column (Buku III
   on one month, counted twelve times), then scaled by the number of units of each level.
@@ -16,7 +13,6 @@ import statistics
 import time
 from collections.abc import Callable
 
-from django.db import connection, transaction
 from django.db.models import Count, F, Q, QuerySet
 
 from dasawisma.models import Kehamilan, RumahTangga, Warga
@@ -28,47 +24,6 @@ def years_before(on: dt.date, years: int) -> dt.date:
         return on.replace(year=on.year - years)
     except ValueError:
         return on.replace(year=on.year - years, day=28)
-
-
-FLOOR_SQL = """
-SELECT w.dasawisma_id,
-  COUNT(DISTINCT w.rumah_tangga_id) AS jml_krt,
-  COUNT(DISTINCT w.no_kk) AS jml_kk,
-  COUNT(*) FILTER (WHERE w.jenis_kelamin = 'L') AS total_l,
-  COUNT(*) FILTER (WHERE w.jenis_kelamin = 'P') AS total_p,
-  COUNT(*) FILTER (WHERE w.jenis_kelamin = 'L' AND w.tanggal_lahir > %(c5)s) AS balita_l,
-  COUNT(*) FILTER (WHERE w.jenis_kelamin = 'P' AND w.tanggal_lahir > %(c5)s) AS balita_p,
-  COUNT(*) FILTER (WHERE w.jenis_kelamin = 'P' AND w.status_perkawinan = 'kawin'
-                   AND w.tanggal_lahir <= %(c15)s AND w.tanggal_lahir > %(c50)s) AS pus,
-  COUNT(*) FILTER (WHERE w.jenis_kelamin = 'P' AND w.tanggal_lahir <= %(c15)s AND w.tanggal_lahir > %(c50)s) AS wus,
-  COUNT(*) FILTER (WHERE w.jenis_kelamin = 'P' AND w.menyusui) AS ibu_menyusui,
-  COUNT(*) FILTER (WHERE w.tanggal_lahir <= %(c60)s) AS lansia,
-  COUNT(*) FILTER (WHERE w.jenis_kelamin = 'L' AND w.tiga_buta) AS tiga_buta_l,
-  COUNT(*) FILTER (WHERE w.jenis_kelamin = 'P' AND w.tiga_buta) AS tiga_buta_p,
-  COUNT(*) FILTER (WHERE w.berkebutuhan_khusus <> '') AS berkebutuhan_khusus
-FROM dasawisma_warga w
-WHERE w.tanggal_lahir <= %(r)s
-  AND (w.tanggal_meninggal IS NULL OR w.tanggal_meninggal > %(r)s)
-  AND (w.tanggal_pindah IS NULL OR w.tanggal_pindah > %(r)s)
-GROUP BY w.dasawisma_id
-"""
-
-
-def floor(tahun: int) -> int:
-    """Run the floor query once; returns the number of dasawisma rows fetched.
-
-    Same conditions as the rebuild: one transaction with the rebuild's ``work_mem``
-    (``reporting.rollup.WORK_MEM``, ``SET LOCAL``), not the server default.
-    """
-    from reporting.rollup import WORK_MEM
-
-    r = dt.date(tahun, 12, 31)
-    params = {"r": r, **{f"c{n}": years_before(r, n) for n in (5, 15, 50, 60)}}
-    with transaction.atomic(), connection.cursor() as cur:
-        if connection.vendor == "postgresql":
-            cur.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")
-        cur.execute(FLOOR_SQL, params)
-        return len(cur.fetchall())
 
 
 # ------------------------------------------------------------------------------------ per-unit ORM

@@ -218,13 +218,13 @@ def measures(desa: list[Unit], tahun: int, today: dt.date) -> dict[int, Measures
         out[pk].b3_wajib = out[pk].dasawisma * len(bulan)
         out[pk].b2_wajib = out[pk].dasawisma
     laporan = Laporan.objects.filter(
-        _paths_q(desa, "dasawisma__path"), dasawisma__level=Level.DASAWISMA, dasawisma__is_active=True,
+        _paths_q(desa, "unit__path"), unit__level=Level.DASAWISMA, unit__is_active=True,
         status__in=SUBMITTED,
     ).filter(Q(jenis=JenisLaporan.BUKU_III, periode__in=bulan) | Q(jenis=JenisLaporan.BUKU_II,
                                                                      periode=dt.date(tahun, 1, 1)))
     for n in lengths:
         rows = (
-            laporan.annotate(desa_path=Substr("dasawisma__path", 1, n))
+            laporan.annotate(desa_path=Substr("unit__path", 1, n))
             .values("desa_path", "jenis")
             .annotate(diajukan=Count("pk"), tepat=Count("pk", filter=Q(terlambat=False)))
             .order_by()

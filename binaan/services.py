@@ -141,10 +141,17 @@ def _delete_after_commit(storage, name: str) -> None:
     delete_files_on_commit([SimpleNamespace(storage=storage, name=name)])
 
 
+def _check_year(desa_binaan: DesaBinaan, tanggal: dt.date) -> None:
+    tahun = desa_binaan.penetapan.tahun
+    if tanggal.year != tahun:
+        raise ValidationError({"tanggal": f"Tanggal kunjungan harus di tahun {tahun} (tahun penetapan desa binaan)."})
+
+
 @transaction.atomic
 def kunjungan_create(*, desa_binaan: DesaBinaan, tanggal: dt.date, actor) -> Kunjungan:
     if not desa_binaan.is_active:
         raise ValidationError("Desa ini tidak lagi menjadi desa binaan.")
+    _check_year(desa_binaan, tanggal)
     k = Kunjungan.objects.create(desa_binaan=desa_binaan, tanggal=tanggal, created_by=actor)
     KunjunganFokus.objects.bulk_create(KunjunganFokus(kunjungan=k, area=a) for a in FokusArea.values)
     KunjunganBuku.objects.bulk_create(KunjunganBuku(kunjungan=k, buku=b) for b in BukuWajib.values)
@@ -197,11 +204,13 @@ def kunjungan_save(
     if not k.is_draft:
         raise ValidationError("Kunjungan ini sudah selesai dan tidak dapat diubah lagi.")
     today = today or timezone.localdate()
+    _check_year(k.desa_binaan, data.tanggal)
     if selesai:
         errors = _finish_errors(k, data, today)
         if errors:
             raise ValidationError(errors)
     k.tanggal, k.tim_lain, k.catatan = data.tanggal, data.tim_lain.strip(), data.catatan.strip()
+    k.full_clean()
     k.save()
     k.tim.set(data.tim)
     for row in k.fokus.all():

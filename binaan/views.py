@@ -20,8 +20,11 @@ photo form ``form-foto`` with ``btn-unggah``; answer form ``form-jawab`` with ``
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -96,7 +99,10 @@ def index(request: HttpRequest) -> HttpResponse:
 @scoped(*ADMIN)
 def penetapan_list(request: HttpRequest) -> HttpResponse:
     kabs = admin_kabupaten(request.user)
-    rows = Penetapan.objects.filter(kabupaten__in=kabs).select_related("kabupaten").order_by("-tahun")
+    rows = (
+        Penetapan.objects.filter(kabupaten__in=kabs).select_related("kabupaten")
+        .annotate(jumlah_desa=Count("desa_binaan", filter=Q(desa_binaan__is_active=True))).order_by("-tahun")
+    )
     return render(request, "binaan/penetapan_list.html", {"rows": rows, "kabupaten": kabs,
                                                           "tahun": timezone.localdate().year})
 
@@ -238,9 +244,11 @@ def detail(request: HttpRequest, binaan_id: int) -> HttpResponse:
     db = selectors.get_desa_binaan_for_user(request.user, binaan_id)
     today = timezone.localdate()
     kunjungan = selectors.kunjungan_for_user(request.user).filter(desa_binaan=db).order_by("-tanggal", "-pk")
-    tindak_lanjut = (
-        selectors.tindak_lanjut_for_user(request.user).filter(desa_binaan=db)
-        .select_related("kunjungan").order_by("status", "batas_waktu", "pk")
+    # Open first (by due date), then answered and waiting, then done.
+    order = {TindakLanjut.Status.TERBUKA: 0, TindakLanjut.Status.DIJAWAB: 1, TindakLanjut.Status.SELESAI: 2}
+    tindak_lanjut = sorted(
+        selectors.tindak_lanjut_for_user(request.user).filter(desa_binaan=db).select_related("kunjungan"),
+        key=lambda t: (order[t.status], t.batas_waktu, t.pk),
     )
     from .progress import progress_for
 
@@ -251,8 +259,10 @@ def detail(request: HttpRequest, binaan_id: int) -> HttpResponse:
         "tindak_lanjut": tindak_lanjut,
         "may_visit": selectors.may_visit(request.user, db),
         "is_desa": selectors.is_desa_of(request.user, db),
-        "baru_form": KunjunganBaruForm(initial={"tanggal": today}),
+        "baru_form": KunjunganBaruForm(initial={"tanggal": min(today, dt.date(db.penetapan.tahun, 12, 31))}),
         "progress": progress_for(db, today=today),
+        "tahun_lain": selectors.desa_binaan_for_user(request.user).filter(desa=db.desa, is_active=True)
+        .exclude(pk=db.pk).order_by("-penetapan__tahun"),
     }
     return render(request, "binaan/detail.html", ctx)
 
@@ -271,7 +281,12 @@ def kunjungan_baru(request: HttpRequest, binaan_id: int) -> HttpResponse:
         for e in form.errors.get("tanggal", []):
             messages.error(request, f"Tanggal kunjungan: {e}")
         return redirect("binaan:detail", binaan_id=db.pk)
-    k = services.kunjungan_create(desa_binaan=db, tanggal=form.cleaned_data["tanggal"], actor=request.user)
+    try:
+        k = services.kunjungan_create(desa_binaan=db, tanggal=form.cleaned_data["tanggal"], actor=request.user)
+    except ValidationError as exc:
+        for m in exc.messages:
+            messages.error(request, m)
+        return redirect("binaan:detail", binaan_id=db.pk)
     messages.info(request, "Draf kunjungan dibuat. Isi temuan, simpan draf kapan saja, selesaikan nanti.")
     return redirect("binaan:kunjungan", kunjungan_id=k.pk)
 
@@ -329,6 +344,9 @@ def _kunjungan_pembina(request: HttpRequest, kunjungan_id) -> Kunjungan:
 @scoped(*PEMBINA)
 def kunjungan_hapus(request: HttpRequest, kunjungan_id: int) -> HttpResponse:
     k = _kunjungan_pembina(request, kunjungan_id)
+    if request.POST.get("yakin") != "1":
+        messages.error(request, "Centang \u201cYa, hapus draf ini\u201d untuk menghapus draf kunjungan.")
+        return redirect("binaan:kunjungan", kunjungan_id=k.pk)
     try:
         services.kunjungan_delete(kunjungan=k, actor=request.user)
     except ValidationError as exc:
@@ -422,9 +440,9 @@ def tl_konfirmasi(request: HttpRequest, tindak_lanjut_id: int) -> HttpResponse:
     services.tindak_lanjut_konfirmasi(tindak_lanjut=tl, actor=request.user,
                                       catatan=request.POST.get("catatan", "")[:500])
     messages.success(request, f"Tindak lanjut \u201c{tl.apa}\u201d dikonfirmasi selesai.")
-    return redirect(request.POST.get("next_kunjungan") and reverse(
-        "binaan:kunjungan", kwargs={"kunjungan_id": tl.kunjungan_id}) or reverse(
-        "binaan:detail", kwargs={"binaan_id": tl.desa_binaan_id}))
+    if request.POST.get("next_kunjungan"):  # confirmed from the visit's own page: back there
+        return redirect("binaan:kunjungan", kunjungan_id=tl.kunjungan_id)
+    return redirect("binaan:detail", binaan_id=tl.desa_binaan_id)
 
 
 @require_POST

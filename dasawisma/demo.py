@@ -421,6 +421,19 @@ class _Generator:
                 rw_groups.append(rt_groups[i: i + k])
                 i += k
             with_dusun = desa.kind != Kind.KELURAHAN and r.random() < 0.7
+            # Children already under the desa (generating next to existing data): their names stay unique,
+            # and RW numbers continue after the highest one in the desa.
+            existing = list(
+                Unit.objects.filter(parent=desa, is_active=True, level__in=[Level.DUSUN, Level.RW]).values_list(
+                    "level", "name"
+                )
+            )
+            taken_names = {n.lower() for lvl, n in existing if lvl == Level.DUSUN}
+            rw_numbers = [
+                int(n)
+                for n in Unit.objects.subtree(desa).filter(level=Level.RW).values_list("name", flat=True)
+                if n.isdigit()
+            ]
             if with_dusun:
                 dusun_groups = []
                 i = 0
@@ -428,13 +441,16 @@ class _Generator:
                     k = min(len(rw_groups) - i, r.randint(1, 3))
                     dusun_groups.append(rw_groups[i: i + k])
                     i += k
-                names = r.sample(DUSUN_NAMES, min(len(dusun_groups), len(DUSUN_NAMES)))
-                names += [f"Dusun {n}" for n in range(len(names) + 1, len(dusun_groups) + 1)]
+                # Names unique among the desa's active dusun, also next to existing ones (a database constraint).
+                free = [n for n in DUSUN_NAMES if n.lower() not in taken_names]
+                names = r.sample(free, min(len(dusun_groups), len(free)))
+                extra = (f"Dusun {n}" for n in range(1, 10_000) if f"dusun {n}" not in taken_names)
+                names += [next(extra) for _ in range(len(dusun_groups) - len(names))]
                 parents = [(unit(Level.DUSUN, names[j], desa.pk), names[j], g) for j, g in enumerate(dusun_groups)]
             else:
                 parents = [(desa.pk, "", rw_groups)]
             dasawisma = []
-            rw_no = 0
+            rw_no = max(rw_numbers, default=0)
             for parent_id, dusun_name, rws in parents:
                 for rts in rws:
                     rw_no += 1

@@ -13,9 +13,37 @@ from django.forms.boundfield import BoundField
 from django.forms.models import fields_for_model, model_to_dict
 from django.utils import timezone
 
-from .models import HasilKehamilan, JenisKelamin, Keluarga, RumahTangga, StatusPerkawinan, Warga
+from .models import HasilKehamilan, JenisKelamin, Keluarga, Pendidikan, RumahTangga, StatusPerkawinan, Warga
 from .services import RUMAH_TANGGA_FIELDS, SUMBER_AIR_FIELDS, WARGA_FIELDS
-from .validators import validate_nik, validate_no_kk
+from .validators import USIA_MAX, age_on, validate_nik, validate_no_kk
+
+BALITA_AGE = 5  # pendidikan is not asked under this age
+
+
+def _is_balita(value: Any) -> bool:
+    """True when ``value`` (a date or an ISO string) is a birth date less than five years ago."""
+    import datetime as dt
+
+    if isinstance(value, str):
+        try:
+            value = dt.date.fromisoformat(value)
+        except ValueError:
+            return False
+    if not isinstance(value, dt.date):
+        return False
+    return age_on(value, timezone.localdate()) < BALITA_AGE
+
+
+def ibu_label(w: Warga) -> str:
+    """"Siti Aminah · 31 th · rumah tangga Budi Santoso (RT-1)": two women of one name differ."""
+    rt = w.rumah_tangga
+    rumah = f"rumah tangga {rt.kepala.nama}" if rt.kepala_id else f"rumah tangga #{rt.pk}"
+    if rt.kode:
+        rumah += f" ({rt.kode})"
+    parts = [w.nama, f"{age_on(w.tanggal_lahir, timezone.localdate())} th", rumah]
+    if w.tanggal_meninggal or w.tanggal_pindah:
+        parts.append("meninggal" if w.tanggal_meninggal else "pindah")
+    return " · ".join(parts)
 
 LABELS: dict[str, str] = {
     # rumah tangga
@@ -66,10 +94,19 @@ LABELS: dict[str, str] = {
     "tiga_buta": "Tiga buta (buta aksara/baca-tulis-hitung)",
     "menyusui": "Sedang menyusui",
     "akta_kelahiran": "Memiliki akta kelahiran",
+    "kegiatan_pancasila": "Penghayatan dan Pengamalan Pancasila",
+    "kegiatan_gotong_royong": "Gotong Royong (kerja bakti dan sejenisnya)",
+    "kegiatan_pendidikan": "Pendidikan dan Keterampilan",
+    "kegiatan_koperasi": "Pengembangan Kehidupan Berkoperasi",
+    "kegiatan_pangan": "Pangan",
+    "kegiatan_sandang": "Sandang",
+    "kegiatan_kesehatan": "Kesehatan",
+    "kegiatan_perencanaan_sehat": "Perencanaan Sehat",
     "ibu": "Ibu (warga dasawisma ini)",
     "tanggal_meninggal": "Tanggal meninggal",
     "sebab_meninggal": "Sebab meninggal",
     "tanggal_pindah": "Tanggal pindah",
+    "pindah_ke": "Pindah ke (desa/kota tujuan, boleh kosong)",
     # kehamilan
     "tanggal_mulai": "Tanggal mulai hamil (diketahui hamil atau HPHT)",
     "hpl": "HPL (hari perkiraan lahir, boleh kosong)",
@@ -137,7 +174,10 @@ def _number_field(label: str, required: bool = False) -> forms.CharField:
         label=label,
         required=required,
         max_length=24,  # room for spaces and dots the service strips
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "pattern": r"[0-9 .\-]*"}),
+        # data-no-draft: NIK and No. KK are never kept in the browser's drafts (UU 27/2022, shared PCs).
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "autocomplete": "off", "pattern": r"[0-9 .\-]*", "data-no-draft": "1"}
+        ),
     )
 
 
@@ -228,12 +268,26 @@ class WargaForm(PhoneFormMixin, forms.Form):
             },
         )
         model_fields["nik"] = _number_field(LABELS["nik"])
+        oldest = timezone.localdate()
+        model_fields["tanggal_lahir"].widget.attrs["min"] = f"{oldest.year - USIA_MAX:04d}-{oldest:%m}-01"
         model_fields["jenis_kelamin"].choices = JenisKelamin.choices
         model_fields["status_perkawinan"].choices = StatusPerkawinan.choices
-        model_fields["ibu"].queryset = Warga.objects.filter(
-            dasawisma_id=rumah_tangga.dasawisma_id, jenis_kelamin=JenisKelamin.P
-        ).order_by("nama")
+        ibu_qs = (
+            Warga.objects.filter(dasawisma_id=rumah_tangga.dasawisma_id, jenis_kelamin=JenisKelamin.P)
+            .select_related("rumah_tangga", "rumah_tangga__kepala")
+            .order_by("nama", "id")
+        )
+        if instance is not None:
+            ibu_qs = ibu_qs.exclude(pk=instance.pk)
+        model_fields["ibu"].queryset = ibu_qs
+        model_fields["ibu"].label_from_instance = ibu_label  # type: ignore[attr-defined]
         model_fields["ibu"].required = False
+        # A child under five is not asked pendidikan (stored as "tidak sekolah", see clean()).
+        self.balita = _is_balita(self._raw_tanggal_lahir(instance))
+        model_fields["pendidikan"].error_messages["required"] = "Pendidikan wajib dipilih."
+        if self.balita:
+            model_fields["pendidikan"].required = False
+            model_fields["pendidikan"].widget = forms.HiddenInput()
         keluarga_qs = Keluarga.objects.filter(rumah_tangga=rumah_tangga).order_by("id")
         fields: dict[str, forms.Field] = {}
         fields["keluarga"] = forms.ModelChoiceField(
@@ -254,6 +308,11 @@ class WargaForm(PhoneFormMixin, forms.Form):
         self.fields = fields
         self.style()
 
+    def _raw_tanggal_lahir(self, instance: Warga | None) -> Any:
+        if self.is_bound:
+            return self.data.get(self.add_prefix("tanggal_lahir"))
+        return self.initial.get("tanggal_lahir") or (instance.tanggal_lahir if instance is not None else None)
+
     def clean_nik(self) -> str | None:
         return validate_nik(self.cleaned_data.get("nik"))
 
@@ -266,6 +325,11 @@ class WargaForm(PhoneFormMixin, forms.Form):
         if self.instance is None and not data.get("keluarga") and not data.get("no_kk_baru"):
             if "no_kk_baru" not in self.errors:
                 self.add_error("keluarga", "No. KK: pilih keluarga atau isi No. KK baru.")
+        if "pendidikan" in self.fields and not data.get("pendidikan"):
+            if _is_balita(data.get("tanggal_lahir")):
+                data["pendidikan"] = Pendidikan.TIDAK_SEKOLAH
+            elif "pendidikan" not in self.errors:
+                self.add_error("pendidikan", "Pendidikan wajib dipilih.")
         return data
 
     def service_data(self) -> dict[str, Any]:
@@ -319,6 +383,7 @@ class PindahForm(PhoneFormMixin, forms.Form):
     tanggal_pindah = forms.DateField(
         widget=DateInput, label=LABELS["tanggal_pindah"], error_messages={"required": "Tanggal pindah wajib diisi."}
     )
+    pindah_ke = forms.CharField(required=False, max_length=200, label=LABELS["pindah_ke"])
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, **kwargs: Any):

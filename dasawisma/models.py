@@ -10,7 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from pkk.models import TimeStamped, Unit
+from pkk.models import AuditRow, TimeStamped, Unit
 from pkk.storage import private_storage
 
 
@@ -136,6 +136,18 @@ class Keluarga(TimeStamped):
         return self.no_kk
 
 
+KEGIATAN_PKK_FIELDS = (
+    "kegiatan_pancasila",
+    "kegiatan_gotong_royong",
+    "kegiatan_pendidikan",
+    "kegiatan_koperasi",
+    "kegiatan_pangan",
+    "kegiatan_sandang",
+    "kegiatan_kesehatan",
+    "kegiatan_perencanaan_sehat",
+)
+
+
 class Warga(TimeStamped):
     dasawisma = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="warga")
     rumah_tangga = models.ForeignKey(RumahTangga, on_delete=models.PROTECT, related_name="warga")
@@ -165,10 +177,20 @@ class Warga(TimeStamped):
     tiga_buta = models.BooleanField(default=False)
     menyusui = models.BooleanField(default=False)
     akta_kelahiran = models.BooleanField(default=False)
+    # KEGIATAN PKK YANG DIIKUTI of Buku I (4.15), ticked per person as in the kegiatan warga list (4.14.1b).
+    kegiatan_pancasila = models.BooleanField("Penghayatan dan Pengamalan Pancasila", default=False)
+    kegiatan_gotong_royong = models.BooleanField("Gotong Royong", default=False)
+    kegiatan_pendidikan = models.BooleanField("Pendidikan dan Keterampilan", default=False)
+    kegiatan_koperasi = models.BooleanField("Pengembangan Kehidupan Berkoperasi", default=False)
+    kegiatan_pangan = models.BooleanField("Pangan", default=False)
+    kegiatan_sandang = models.BooleanField("Sandang", default=False)
+    kegiatan_kesehatan = models.BooleanField("Kesehatan", default=False)
+    kegiatan_perencanaan_sehat = models.BooleanField("Perencanaan Sehat", default=False)
     ibu = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="anak")
     tanggal_meninggal = models.DateField(null=True, blank=True)
     sebab_meninggal = models.CharField(max_length=120, blank=True, default="")
     tanggal_pindah = models.DateField(null=True, blank=True)
+    pindah_ke = models.CharField(max_length=200, blank=True, default="")  # where to, free text (optional)
     version = models.PositiveIntegerField(default=1)
 
     class Meta:
@@ -250,7 +272,7 @@ class Kehamilan(TimeStamped):
         return f"Kehamilan {self.warga} sejak {self.tanggal_mulai}"
 
 
-class Riwayat(models.Model):
+class Riwayat(AuditRow):
     """Audit history: who changed which record, when, and what (field -> [before, after])."""
 
     class Aksi(models.TextChoices):
@@ -262,11 +284,8 @@ class Riwayat(models.Model):
     dasawisma = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
     aksi = models.CharField(max_length=10, choices=Aksi.choices)
     changes = models.JSONField(default=dict)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
-    at = models.DateTimeField(auto_now_add=True)
 
-    class Meta:
-        ordering = ["-at", "-id"]
+    class Meta(AuditRow.Meta):
         indexes = [models.Index(fields=["model", "object_id"])]
 
     def __str__(self) -> str:

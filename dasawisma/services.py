@@ -20,7 +20,16 @@ from django.utils import timezone
 from pkk.models import Level, Unit
 from pkk.scope import unit_in_scope
 
-from .models import HasilKehamilan, JenisKelamin, Kehamilan, Keluarga, Riwayat, RumahTangga, Warga
+from .models import (
+    KEGIATAN_PKK_FIELDS,
+    HasilKehamilan,
+    JenisKelamin,
+    Kehamilan,
+    Keluarga,
+    Riwayat,
+    RumahTangga,
+    Warga,
+)
 from .outbox import record_change
 from .registrasi import desa_of, next_registrasi
 from .validators import (
@@ -29,6 +38,7 @@ from .validators import (
     validate_nik,
     validate_no_kk,
     validate_not_future,
+    validate_not_too_old,
     validate_tiga_buta,
     validate_usia_subur,
 )
@@ -78,6 +88,7 @@ WARGA_FIELDS = [
     "tiga_buta",
     "menyusui",
     "akta_kelahiran",
+    *KEGIATAN_PKK_FIELDS,
     "ibu",
     # corrections only; recording a death or a move has its own service
     "tanggal_meninggal",
@@ -359,6 +370,10 @@ def _validate_warga(w: Warga, *, actor, today: dt.date) -> None:
             validate_not_future(getattr(w, field), label, today)
         except ValidationError as exc:
             _add(errors, field, exc)
+    try:
+        validate_not_too_old(w.tanggal_lahir, "Tanggal lahir", today)
+    except ValidationError as exc:
+        _add(errors, "tanggal_lahir", exc)
     for field, label in (("tanggal_meninggal", "Tanggal meninggal"), ("tanggal_pindah", "Tanggal pindah")):
         try:
             validate_after_birth(getattr(w, field), w.tanggal_lahir, label)
@@ -529,10 +544,12 @@ def warga_meninggal(*, warga: Warga, tanggal: dt.date, sebab: str = "", version:
 
 
 @transaction.atomic
-def warga_pindah(*, warga: Warga, tanggal: dt.date, version: int, actor) -> Warga:
+def warga_pindah(*, warga: Warga, tanggal: dt.date, version: int, actor, pindah_ke: str = "") -> Warga:
+    """Record a move away; ``pindah_ke`` (optional, free text) says where to."""
     if tanggal is None:
         raise ValidationError({"tanggal_pindah": ["Tanggal pindah wajib diisi."]})
-    return _warga_leave(warga, version, {"tanggal_pindah": tanggal}, actor)
+    pindah_ke = " ".join((pindah_ke or "").split())[:200]
+    return _warga_leave(warga, version, {"tanggal_pindah": tanggal, "pindah_ke": pindah_ke}, actor)
 
 
 # ---------------------------------------------------------------------------------------------------------

@@ -70,13 +70,41 @@ def nik_warnings(nik: str | None, tanggal_lahir: dt.date | None, jenis_kelamin: 
     entered = (tanggal_lahir.day, tanggal_lahir.month, tanggal_lahir.year % 100) if tanggal_lahir else None
     if entered is not None and (day, month, yy) != entered:
         out.append(
-            f"NIK menunjukkan tanggal lahir {day:02d}-{month:02d}-..{yy:02d}, "
+            f"NIK menunjukkan tanggal lahir {nik_date_text(day, month, yy, near=tanggal_lahir)}, "
             f"berbeda dengan tanggal lahir yang diisi ({tanggal_lahir:%d-%m-%Y})."
         )
     if jenis_kelamin and sex != jenis_kelamin:
         label = "perempuan" if sex == "P" else "laki-laki"
         out.append(f"NIK menunjukkan jenis kelamin {label}, berbeda dengan jenis kelamin yang diisi.")
     return out
+
+
+def nik_date_text(day: int, month: int, yy: int, *, near: dt.date | None = None) -> str:
+    """The NIK's DDMMYY as a date, "14-05-1980": the century is the one nearest the entered birth date (else
+    the latest not in the future). A day/month that is no date stays as written ("31-02-1980")."""
+    this_year = dt.date.today().year
+    candidates = [c + yy for c in (1900, 2000) if c + yy <= this_year] or [1900 + yy]
+    year = min(candidates, key=lambda y: abs(y - near.year)) if near else max(candidates)
+    return f"{day:02d}-{month:02d}-{year}"
+
+
+# Older than this is a typing error (a year typed wrong), not a person: refused, naming the field.
+USIA_MAX = 120
+
+
+def validate_not_too_old(value: dt.date | None, field_label: str, today: dt.date | None = None) -> None:
+    today = today or dt.date.today()
+    if value is None:
+        return
+    try:
+        limit = today.replace(year=today.year - USIA_MAX)
+    except ValueError:  # 29 February
+        limit = today.replace(year=today.year - USIA_MAX, day=28)
+    if value < limit:
+        raise ValidationError(
+            f"{field_label} {value:%d-%m-%Y} lebih dari {USIA_MAX} tahun yang lalu; periksa tahunnya.",
+            code="too_old",
+        )
 
 
 def validate_not_future(value: dt.date | None, field_label: str, today: dt.date | None = None) -> None:

@@ -64,7 +64,7 @@ from .forms import (
     WargaForm,
     add_service_errors,
 )
-from .models import HasilKehamilan, Kehamilan, Riwayat, RumahTangga, Warga, mask_number
+from .models import KEGIATAN_PKK_FIELDS, HasilKehamilan, Kehamilan, Riwayat, RumahTangga, Warga, mask_number
 from .validators import age_on, nik_warnings
 
 WRITERS = (Role.KADER, Role.TP_PKK_DESA)
@@ -411,6 +411,13 @@ def kepala_set(request: HttpRequest, rumah_tangga_id: int) -> HttpResponse:
 # warga
 
 
+def _int_or_none(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
 def _warga_create_page(request: HttpRequest, rt: RumahTangga, keluarga_id: int | None = None) -> HttpResponse:
     _require_writer(request, rt.dasawisma)
     back = reverse("dasawisma:rumah_tangga_detail", kwargs={"rumah_tangga_id": rt.pk})
@@ -426,6 +433,10 @@ def _warga_create_page(request: HttpRequest, rt: RumahTangga, keluarga_id: int |
         if "ibu" in initial:
             initial.setdefault("status_dalam_keluarga", "anak")
             initial.setdefault("status_perkawinan", "belum_kawin")
+            # The baby takes the mother's agama (a writer may still change it).
+            ibu = Warga.objects.filter(pk=_int_or_none(initial["ibu"]), dasawisma_id=rt.dasawisma_id).first()
+            if ibu is not None:
+                initial.setdefault("agama", ibu.agama)
 
     def save(form) -> str:
         cd = form.cleaned_data
@@ -556,7 +567,8 @@ def _leave_page(request: HttpRequest, warga_id: int, kind: str) -> HttpResponse:
                 actor=request.user,
             )
         else:
-            services.warga_pindah(warga=w, tanggal=cd["tanggal_pindah"], version=cd["version"], actor=request.user)
+            services.warga_pindah(warga=w, tanggal=cd["tanggal_pindah"], version=cd["version"], actor=request.user,
+                                  pindah_ke=cd.get("pindah_ke", ""))
         messages.success(request, f"{w.nama} tercatat {kind}.")
         return back
 
@@ -677,68 +689,67 @@ def kehamilan_selesai(request: HttpRequest, kehamilan_id: int) -> HttpResponse:
 # Buku I and data quality
 
 
-def kegiatan_pkk(w: Warga, rt: RumahTangga) -> list[bool]:
-    """The eight KEGIATAN PKK YANG DIIKUTI columns of Buku I (4.15), derived from recorded flags.
+def kegiatan_pkk(w: Warga) -> list[bool]:
+    """The eight KEGIATAN PKK YANG DIIKUTI columns of Buku I (4.15): what the kader ticked for this person
+    (the kegiatan warga of lampiran 4.14.1b), in the form's column order."""
+    return [bool(getattr(w, name)) for name in KEGIATAN_PKK_FIELDS]
 
-    The form records no per-person tick for these programmes, so each column is read from the flag
-    of the Pokja programme it belongs to:
 
-    1. Penghayatan dan Pengamalan Pancasila (Pokja I): ``ikut_bkb`` (BKB, pola asuh anak, is a Pokja I
-       programme).
-    2. Gotong Royong (Pokja I): the household's ``kesehatan_lingkungan`` activity (kerja bakti), marked on
-       the kepala rumah tangga's row only.
-    3. Pendidikan dan Keterampilan (Pokja II): ``kelompok_belajar`` (any) or ``ikut_paud``.
-    4. Pengembangan Kehidupan Berkoperasi (Pokja II): ``ikut_koperasi``, or the household's ``up2k``
-       (kepala's row only).
-    5. Pangan (Pokja III): the household's ``pemanfaatan_pekarangan`` (kepala's row only).
-    6. Sandang (Pokja III): the household's ``industri_rumah_tangga`` (kepala's row only).
-    7. Kesehatan (Pokja IV): ``aktif_posyandu``.
-    8. Perencanaan Sehat (Pokja IV): ``akseptor_kb`` or ``memiliki_tabungan`` (KB and tabungan keluarga
-       are the Perencanaan Sehat programme).
-    """
-    kepala = rt.kepala_id == w.pk
+KEGIATAN_COLUMNS = [str(Warga._meta.get_field(name).verbose_name) for name in KEGIATAN_PKK_FIELDS]
+
+
+def _ada(value: bool | None) -> str:
+    return "—" if value is None else ("Ada" if value else "Tidak ada")
+
+
+def household_lines(rt: RumahTangga) -> list[tuple[str, str]]:
+    """The household lines of the Buku I header: kriteria rumah, jamban, sumber air, tempat sampah."""
+    sumber = [label for name, label in (("pdam", "PDAM"), ("sumur", "Sumur"), ("sungai", "Sungai"),
+                                        ("lainnya", "Lainnya")) if getattr(rt, f"sumber_air_{name}")]
+    if rt.jumlah_jamban is None:
+        jamban = "—"
+    elif rt.jumlah_jamban:
+        jamban = f"Ada, {rt.jumlah_jamban} buah"
+    else:
+        jamban = "Tidak ada"
     return [
-        w.ikut_bkb,
-        kepala and rt.kesehatan_lingkungan,
-        bool(w.kelompok_belajar) or w.ikut_paud,
-        w.ikut_koperasi or (kepala and rt.up2k),
-        kepala and rt.pemanfaatan_pekarangan,
-        kepala and rt.industri_rumah_tangga,
-        w.aktif_posyandu,
-        w.akseptor_kb or w.memiliki_tabungan,
+        ("KRITERIA RUMAH", rt.get_kriteria_rumah_display()),
+        ("JAMBAN KELUARGA", jamban),
+        ("SUMBER AIR", ", ".join(sumber) or "—"),
+        ("TEMPAT SAMPAH", _ada(rt.tempat_sampah)),
     ]
 
 
-KEGIATAN_COLUMNS = [
-    "Penghayatan dan Pengamalan Pancasila",
-    "Gotong Royong",
-    "Pendidikan dan Keterampilan",
-    "Pengembangan Kehidupan Berkoperasi",
-    "Pangan",
-    "Sandang",
-    "Kesehatan",
-    "Perencanaan Sehat",
-]
+def buku1_tahun(value: str | None, today: dt.date) -> int:
+    """The year Buku I is printed for (``?tahun=``): this year unless a valid year is asked."""
+    try:
+        tahun = int(value or today.year)
+    except ValueError:
+        return today.year
+    return tahun if 2000 <= tahun <= today.year else today.year
 
 
 @require_GET
 @scoped(*READERS)
 def buku1(request: HttpRequest, rumah_tangga_id: int) -> HttpResponse:
+    """Buku I, Catatan Keluarga (4.15) of one household for a chosen year: ages as of that year (its last
+    day, or today for the current year); members born after it are left out."""
     rt = selectors.get_rumah_tangga_for_user(request.user, rumah_tangga_id)
     today = timezone.localdate()
-    tahun = today.year
+    tahun = buku1_tahun(request.GET.get("tahun"), today)
+    on = min(dt.date(tahun, 12, 31), today)
     rows = []
     for w in selectors.warga_of_rumah_tangga(rt):
+        if w.tanggal_lahir > on:
+            continue
         ket = []
-        if w.tanggal_meninggal:
+        if w.tanggal_meninggal and w.tanggal_meninggal <= on:
             ket.append(f"Meninggal {w.tanggal_meninggal:%d-%m-%Y}")
-        if w.tanggal_pindah:
+        if w.tanggal_pindah and w.tanggal_pindah <= on:
             ket.append(f"Pindah {w.tanggal_pindah:%d-%m-%Y}")
         if rt.kepala_id == w.pk:
             ket.insert(0, "Kepala rumah tangga")
-        rows.append(
-            {"w": w, "umur": age_on(w.tanggal_lahir, today), "kegiatan": kegiatan_pkk(w, rt), "ket": "; ".join(ket)}
-        )
+        rows.append({"w": w, "umur": age_on(w.tanggal_lahir, on), "kegiatan": kegiatan_pkk(w), "ket": "; ".join(ket)})
     units = {u.level: u for u in rt.dasawisma.ancestors(include_self=True)}
     return render(
         request,
@@ -747,6 +758,8 @@ def buku1(request: HttpRequest, rumah_tangga_id: int) -> HttpResponse:
             "rt": rt,
             "rows": rows,
             "tahun": tahun,
+            "tahun_choices": list(range(today.year, max(2000, today.year - 10) - 1, -1)),
+            "household_lines": household_lines(rt),
             "kegiatan_columns": KEGIATAN_COLUMNS,
             "u": {level.value: units.get(level.value) for level in Level},
             "column_numbers": range(1, 20),

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from pkk.models import Kind, Level, Unit
+from pkk.models import Kind, Level, PengurusTpPkk, Unit
 
 from .models import Kegiatan, Pokja
 from .selectors import buku_kegiatan_rows
@@ -114,13 +114,22 @@ class BukuKegiatan:
     tempat_tanggal: str  # "Kaliboto, 6 Desember 2026"
     signature_left: tuple[str, ...]
     signature_right: tuple[str, ...]
+    nama_kiri: str = ""  # the ketua's name when recorded (PengurusTpPkk), else ""
+    nama_kanan: str = ""  # the sekretaris's name
     kolom: tuple[Kolom, ...] = KOLOM
+
+    @property
+    def nama_baris(self) -> tuple[str, str]:
+        """The lines under the signatures: the names, or dots to write them in."""
+        return (self.nama_kiri or TITIK, self.nama_kanan or TITIK)
 
     @property
     def file_name(self) -> str:
         slug = "-".join(nama_tempat(self.unit).lower().split())
         return f"buku-kegiatan-{self.unit.level}-{slug}-{self.tahun}.xlsx"
 
+
+TITIK = "(.......................................)"
 
 META_LABEL = {
     Level.PROVINSI: "PROVINSI",
@@ -131,7 +140,8 @@ META_LABEL = {
 
 
 def buku_kegiatan(unit: Unit, tahun: int, *, today: dt.date | None = None) -> BukuKegiatan:
-    """The unit's Buku Kegiatan for ``tahun`` (one query for the rows, one for the ancestors)."""
+    """The unit's Buku Kegiatan for ``tahun`` (one query each for the rows, the ancestors and the office
+    holders)."""
     today = today or timezone.localdate()
     rows = tuple(
         BukuRow(i, k.nama, k.jabatan, k.tanggal, k.tempat, uraian_text(k), k.pk)
@@ -141,6 +151,7 @@ def buku_kegiatan(unit: Unit, tahun: int, *, today: dt.date | None = None) -> Bu
     meta = [(META_LABEL[u.level], nama_tempat(u)) for u in reversed(chain) if u.level in META_LABEL]
     meta.append(("TAHUN", str(tahun)))
     tp = tim_penggerak(unit)
+    pengurus = PengurusTpPkk.objects.filter(unit=unit).first()
     return BukuKegiatan(
         unit=unit,
         tahun=tahun,
@@ -150,4 +161,6 @@ def buku_kegiatan(unit: Unit, tahun: int, *, today: dt.date | None = None) -> Bu
         tempat_tanggal=f"{nama_tempat(unit)}, {tanggal_indonesia(today)}",
         signature_left=("Mengetahui,", f"Ketua {tp}"),
         signature_right=(f"Sekretaris {tp}",),
+        nama_kiri=pengurus.ketua.strip() if pengurus else "",
+        nama_kanan=pengurus.sekretaris.strip() if pengurus else "",
     )

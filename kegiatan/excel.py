@@ -9,6 +9,8 @@ it; the signature block with the place and the Indonesian date. User text goes i
 from __future__ import annotations
 
 import io
+import math
+import re
 from dataclasses import dataclass
 
 from openpyxl import Workbook
@@ -17,6 +19,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.indexed_list import IndexedList
 from openpyxl.worksheet.worksheet import Worksheet
 
+from pkk.fontmetrics import excel_width_to_points, text_width, wrap
 from pkk.xlsx import put
 
 from .buku import LAMPIRAN, BukuKegiatan
@@ -46,23 +49,14 @@ class SheetRows:
 
 
 def lines_needed(text: str, width: float) -> int:
-    """Lines a wrapped cell needs for ``text`` at Arial 10 in a column ``width`` characters wide.
-
-    Arial's average letter is narrower than the digit that sets Excel's column unit; 1.1 characters per
-    unit minus one for the cell padding keeps a margin for capitals and wide letters."""
-    per_line = max(int(width * 1.1) - 1, 1)
+    """Lines a wrapped cell of Arial 10 needs for ``text`` in a column ``width`` characters wide, from the
+    font's advance widths (``pkk.fontmetrics``): words wrap at spaces, a word wider than the column takes
+    as many lines as it is wide (Excel breaks it), every paragraph starts a new line."""
+    room = excel_width_to_points(width)
     total = 0
     for paragraph in str(text).split("\n"):
-        lines, current = 1, 0
-        for word in paragraph.split():
-            need = len(word) if current == 0 else current + 1 + len(word)
-            if need <= per_line or current == 0:
-                current = need
-            else:
-                lines, current = lines + 1, len(word)
-            while current > per_line:  # a word longer than the column breaks anywhere
-                lines, current = lines + 1, current - per_line
-        total += lines
+        for line in wrap(paragraph, room, BODY_PT):
+            total += max(1, math.ceil(text_width(line, BODY_PT) / room))
     return total
 
 
@@ -178,9 +172,10 @@ def write_buku(ws: Worksheet, buku: BukuKegiatan) -> SheetRows:
             end_column=right + 1,
         )
     name_row = signature_first + max(len(lines_left), len(lines_right)) + 3
-    for c in (left, right):
-        cell = ws.cell(row=name_row, column=c, value="(.......................................)")
-        cell.font, cell.alignment = _font(), Alignment(horizontal="center")
+    for c, name, recorded in zip((left, right), buku.nama_baris, (buku.nama_kiri, buku.nama_kanan), strict=True):
+        cell = put(ws, name_row, c, name)
+        cell.font = _font(bold=bool(recorded), underline="single" if recorded else None)
+        cell.alignment = Alignment(horizontal="center")
         ws.merge_cells(start_row=name_row, start_column=c, end_row=name_row, end_column=c + 1)
 
     # Page set-up: A4 landscape, one page wide, header rows on every page, page numbers.
@@ -206,7 +201,8 @@ def write_buku(ws: Worksheet, buku: BukuKegiatan) -> SheetRows:
 def buku_workbook(buku: BukuKegiatan) -> Workbook:
     wb = new_workbook()
     ws = wb.active
-    ws.title = f"{LAMPIRAN} Buku Kegiatan {buku.tahun}"[:31]
+    # The sheet names the unit and the year (Excel: at most 31 characters, none of []:*?/\).
+    ws.title = re.sub(r"[\[\]:*?/\\]", "-", f"{LAMPIRAN} {buku.unit.label} {buku.tahun}")[:31]
     write_buku(ws, buku)
     return wb
 

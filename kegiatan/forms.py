@@ -21,6 +21,8 @@ def _name_the_field(form: forms.Form) -> None:
         field.error_messages["required"] = f"{label}: wajib diisi."
         if "invalid" in field.error_messages:
             field.error_messages["invalid"] = f"{label}: isian tidak valid."
+        if "invalid_choice" in field.error_messages:
+            field.error_messages["invalid_choice"] = f"{label}: pilihan tidak tersedia."
 
 
 class KegiatanForm(forms.ModelForm):

@@ -58,12 +58,19 @@ def _check(actor, unit: Unit) -> None:
 
 
 def _add_photos(kegiatan: Kegiatan, photos: Iterable[ContentFile]) -> list[KegiatanFoto]:
-    added = []
-    for content in photos:
-        foto = KegiatanFoto(kegiatan=kegiatan)
-        foto.file.save(content.name or "foto.jpg", content, save=False)
-        foto.save()
-        added.append(foto)
+    """Store the photos; if storing one fails, the files already stored by this call are removed too (the
+    rows go with the transaction's rollback)."""
+    added: list[KegiatanFoto] = []
+    try:
+        for content in photos:
+            foto = KegiatanFoto(kegiatan=kegiatan)
+            foto.file.save(content.name or "foto.jpg", content, save=False)
+            added.append(foto)
+            foto.save()
+    except BaseException:
+        for foto in added:
+            foto.file.storage.delete(foto.file.name)
+        raise
     return added
 
 

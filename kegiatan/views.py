@@ -46,7 +46,11 @@ def _tahun(value: int) -> int:
 def kegiatan_list(request: HttpRequest) -> HttpResponse:
     form = KegiatanFilterForm(request.GET or None, user=request.user)
     qs = kegiatan_for_user(request.user)
+    buku_units = units_user_reports_for(request.user)
     if form.is_bound and form.is_valid():
+        picked = form.cleaned_data["unit"]
+        if picked is not None and picked not in buku_units:
+            buku_units = [picked, *buku_units]  # the Buku Kegiatan of the unit being looked at
         qs = filter_kegiatan(
             qs, unit=form.cleaned_data["unit"], pokja=form.cleaned_data["pokja"], bulan=form.cleaned_data["bulan"]
         )
@@ -64,7 +68,7 @@ def kegiatan_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "query": query.urlencode(),
             "may_create": bool(units_user_reports_for(request.user)),
-            "buku_units": units_user_reports_for(request.user),
+            "buku_units": buku_units,
             "tahun": timezone.localdate().year,
         },
     )

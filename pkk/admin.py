@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import PersonalDataExportLog, RoleAssignment, Unit
+from .models import PengurusTpPkk, PersonalDataExportLog, RoleAssignment, Unit
 
 
 @admin.register(Unit)
@@ -42,3 +42,19 @@ class PersonalDataExportLogAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(PengurusTpPkk)
+class PengurusTpPkkAdmin(admin.ModelAdmin):
+    list_display = ("unit", "ketua", "sekretaris", "updated_at")
+    search_fields = ("unit__name", "ketua", "sekretaris")
+    raw_id_fields = ("unit",)
+
+
+def _superusers_only(request) -> bool:
+    """Django's admin is the operators' tool: superusers only. A staff flag given to a unit account by
+    mistake opens nothing (the admin bypasses the unit scope)."""
+    return bool(request.user.is_active and request.user.is_superuser)
+
+
+admin.site.has_permission = _superusers_only

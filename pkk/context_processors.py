@@ -19,3 +19,18 @@ def navigation(request):
         "is_admin_kab": Role.ADMIN_KABUPATEN in roles,
         "is_ketua": Role.KETUA_KELOMPOK in roles,
     }
+
+
+def drafts(request):
+    """Browser drafts (static/js/draft.js) are stored under a key derived from the user (not the user name),
+    so the next person on a shared PC is never offered them; they expire after PKK_DRAFT_DAYS."""
+    from django.conf import settings
+    from django.utils.crypto import salted_hmac
+
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"draft_user": "", "draft_days": settings.PKK_DRAFT_DAYS}
+    return {
+        "draft_user": salted_hmac("sipkk.draft", str(user.pk)).hexdigest()[:20],
+        "draft_days": settings.PKK_DRAFT_DAYS,
+    }

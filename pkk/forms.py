@@ -6,7 +6,7 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.urls import reverse
 
-from .models import ALLOWED_PARENT, ROLE_LEVELS, Level, Role, Unit
+from .models import ALLOWED_PARENT, ROLE_LEVELS, Level, PengurusTpPkk, Role, Unit
 from .scope import accessible_units
 
 
@@ -245,6 +245,19 @@ class AccountCreateForm(forms.Form):
             levels = ", ".join(str(Level(lv).label) for lv in ROLE_LEVELS[role])
             self.add_error("unit", f"Wilayah tugas: peran {Role(role).label} harus pada tingkat {levels}.")
         return data
+
+
+class PengurusTpPkkForm(forms.ModelForm):
+    """Names of the unit's ketua and sekretaris TP PKK, as printed under the signature lines."""
+
+    class Meta:
+        model = PengurusTpPkk
+        fields = ["ketua", "sekretaris"]
+        labels = {"ketua": "Nama ketua", "sekretaris": "Nama sekretaris"}
+        help_texts = {
+            "ketua": "Dengan gelar bila ada, mis. Hj. Fatimah, S.Pd. Kosongkan bila belum ada.",
+            "sekretaris": "Kosongkan bila belum ada.",
+        }
 
 
 class AccountUpdateForm(forms.Form):

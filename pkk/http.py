@@ -30,3 +30,29 @@ def bounded_int(raw: str | None, *, low: int, high: int, default: int) -> int:
     except (TypeError, ValueError):
         return default
     return value if low <= value <= high else default
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    """The client's address for django-axes behind ``PKK_TRUSTED_PROXY_COUNT`` reverse proxies.
+
+    Each trusted proxy appends the address it received from to X-Forwarded-For, so the client is the
+    N-th entry from the right; entries further left were written by the client and are ignored (they can
+    be forged). With 0 (no proxy) it is REMOTE_ADDR. Without this, behind the proxy every client had the
+    proxy's address, and five wrong passwords from anyone locked a kader out.
+    """
+    import ipaddress
+
+    from django.conf import settings
+
+    count = int(getattr(settings, "PKK_TRUSTED_PROXY_COUNT", 0) or 0)
+    remote = request.META.get("REMOTE_ADDR") or None
+    if count <= 0:
+        return remote
+    chain = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+    if len(chain) < count:
+        return remote  # not sent through all the proxies: use what we can see
+    candidate = chain[-count]
+    try:
+        return str(ipaddress.ip_address(candidate))
+    except ValueError:
+        return remote

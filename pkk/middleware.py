@@ -108,3 +108,39 @@ def _nul_refused() -> HttpResponse:
         "Permintaan tidak sah",
         "Alamat atau isian berisi karakter yang tidak sah (karakter NUL). Periksa isian lalu coba lagi.",
     )
+
+
+class SecurityHeadersMiddleware:
+    """Headers Django does not set itself: Permissions-Policy on every response, and ``Cache-Control:
+    no-store`` on pages and files for signed-in users (they carry names, NIK and No. KK; a shared office
+    or warnet PC must not keep them in its cache). Static files are served before this (WhiteNoise)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.setdefault("Permissions-Policy", settings.PKK_PERMISSIONS_POLICY)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and "Cache-Control" not in response:
+            response["Cache-Control"] = "no-store"
+        return response
+
+
+try:
+    from csp.middleware import CSPMiddleware as _CSPMiddleware
+except ImportError:  # pragma: no cover - django-csp is in requirements.txt
+    _CSPMiddleware = None
+
+
+if _CSPMiddleware is not None:
+
+    class CSPMiddleware(_CSPMiddleware):
+        """django-csp's middleware; Django's own admin (superusers only) keeps a few inline styles, so its
+        pages may use them. Every page of the product passes the strict policy."""
+
+        def get_policy_parts(self, request, response, report_only=False):
+            parts = super().get_policy_parts(request, response, report_only)
+            if request.path.startswith("/admin/") and not report_only:
+                parts.update = {"style-src": ["'unsafe-inline'"]}
+            return parts

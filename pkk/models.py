@@ -16,6 +16,18 @@ class TimeStamped(models.Model):
         abstract = True
 
 
+class AuditRow(models.Model):
+    """The base of every audit-history row (``dasawisma.Riwayat``, ``reporting.LaporanRiwayat``,
+    ``reporting.KunciRiwayat``): who did it and when; each adds what was done. Rows are only ever added."""
+
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-at", "-id"]
+
+
 class Level(models.TextChoices):
     PROVINSI = "provinsi", "Provinsi"
     KABUPATEN = "kabupaten", "Kabupaten/Kota"
@@ -66,6 +78,14 @@ class UnitQuerySet(models.QuerySet["Unit"]):
             qs = qs.exclude(pk=unit.pk)
         return qs
 
+    def registered_on(self, day) -> UnitQuerySet:
+        """Units registered (active) on ``day``: active since on or before it and not deactivated by then.
+        Units deactivated before this was recorded (inactive, no date) are left out, as before."""
+        return self.filter(
+            Q(aktif_sejak__isnull=True) | Q(aktif_sejak__lte=day),
+            Q(nonaktif_sejak__gt=day) | Q(nonaktif_sejak__isnull=True, is_active=True),
+        )
+
     def subtree_of_any(self, units) -> UnitQuerySet:
         q = Q(pk__in=[])
         for unit in units:
@@ -84,6 +104,10 @@ class Unit(TimeStamped):
     # Zero-padded ids of every ancestor and of the unit itself, root first.
     path = models.CharField(max_length=PATH_SEGMENT * 10, db_index=True, editable=False, default="")
     is_active = models.BooleanField(default=True)
+    # When the unit became active and inactive (reporting counts the structure as it was in a period).
+    # Empty aktif_sejak: registered before reporting began (imports, demo data, units older than this field).
+    aktif_sejak = models.DateField(null=True, blank=True)
+    nonaktif_sejak = models.DateField(null=True, blank=True)
 
     objects = UnitQuerySet.as_manager()
 
@@ -201,6 +225,25 @@ class PersonalDataExportLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.username} {self.what} {self.unit} ({self.row_count})"
+
+
+class PengurusTpPkk(TimeStamped):
+    """The office holders of a unit's TP PKK (or kelompok) whose names go under the signature lines of
+    its sheets. Edited by the unit's own admin (TP PKK desa, pembina kecamatan, admin kabupaten)."""
+
+    unit = models.OneToOneField(Unit, on_delete=models.CASCADE, related_name="pengurus")
+    ketua = models.CharField("nama ketua", max_length=120, blank=True, default="")
+    sekretaris = models.CharField("nama sekretaris", max_length=120, blank=True, default="")
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "pengurus TP PKK"
+        verbose_name_plural = "pengurus TP PKK"
+
+    def __str__(self) -> str:
+        return f"Pengurus {self.unit}"
 
 
 class SandiSementara(models.Model):

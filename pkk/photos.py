@@ -18,6 +18,7 @@
 from __future__ import annotations
 
 import io
+import math
 import mimetypes
 import os
 import uuid
@@ -185,13 +186,17 @@ def prepare_photo(uploaded, *, field: str = "Foto") -> ContentFile:
                 probe.verify()  # the whole stream, without decoding pixels: catches truncated files
             uploaded.seek(0)
             with Image.open(uploaded) as img:
+                # JPEG: let the decoder scale down by 1/2, 1/4 or 1/8 while reading (several times faster
+                # for a 12-50 MP phone photo), never below the final size.
+                scale = min(PHOTO_LONG_SIDE / max(width, height), 1.0)
+                img.draft("RGB", (math.ceil(width * scale), math.ceil(height * scale)))
                 img.load()
                 img = ImageOps.exif_transpose(img)
                 img = _flatten(img)
-                img.thumbnail((PHOTO_LONG_SIDE, PHOTO_LONG_SIDE), Image.Resampling.LANCZOS)
+                img.thumbnail((PHOTO_LONG_SIDE, PHOTO_LONG_SIDE), Image.Resampling.BICUBIC)
                 out = io.BytesIO()
                 # A fresh image without ``exif=``/``icc_profile=``: nothing of the phone's metadata survives.
-                img.save(out, format="JPEG", quality=JPEG_QUALITY, optimize=True, progressive=True)
+                img.save(out, format="JPEG", quality=JPEG_QUALITY, optimize=True)
     except ValidationError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):

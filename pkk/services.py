@@ -18,6 +18,7 @@ from .models import (
     ROLE_LEVELS,
     Kind,
     Level,
+    PengurusTpPkk,
     Role,
     RoleAssignment,
     SandiSementara,
@@ -137,6 +138,9 @@ def unit_create(
         if clash:
             raise ValidationError({"name": clash})
     unit = Unit(level=level, name=name, parent=parent, code=code or None, kind=kind)
+    if actor is not None:
+        # Made by a person today: it owes no report for the periods before (reporting counts it from today).
+        unit.aktif_sejak = timezone.localdate()
     unit.full_clean(exclude=["path"])
     _save_unique(unit.save)
     unit.path = (parent.path if parent else "") + path_segment(unit.pk)
@@ -205,7 +209,17 @@ def unit_set_active(*, unit: Unit, active: bool, actor=None) -> Unit:
         clash = sibling_clash(parent=parent, level=unit.level, name=unit.name, exclude_pk=unit.pk)
         if clash:
             raise ValidationError({"name": f"{unit} tidak dapat diaktifkan kembali: {clash}"})
-    _save_unique(lambda: Unit.objects.subtree(unit).update(is_active=active))
+    today = timezone.localdate()
+    if active:
+        _save_unique(
+            lambda: Unit.objects.subtree(unit)
+            .filter(is_active=False)
+            .update(is_active=True, aktif_sejak=today, nonaktif_sejak=None)
+        )
+    else:
+        _save_unique(
+            lambda: Unit.objects.subtree(unit).filter(is_active=True).update(is_active=False, nonaktif_sejak=today)
+        )
     unit.refresh_from_db()
     _audit(actor, "unit_set_active", unit, active=active)
     if unit.parent_id:
@@ -300,6 +314,27 @@ def account_set_active(*, user, active: bool, actor=None):
     user.save(update_fields=["is_active"])
     _audit(actor, "account_set_active", None, user=user.username, active=active)
     return user
+
+
+# ----------------------------------------------------------------------------- TP PKK office holders
+
+PENGURUS_ROLE = {Level.DESA: Role.TP_PKK_DESA, Level.KECAMATAN: Role.PEMBINA_KECAMATAN,
+                 Level.KABUPATEN: Role.ADMIN_KABUPATEN}
+
+
+@transaction.atomic
+def pengurus_set(*, unit: Unit, ketua: str, sekretaris: str, actor=None) -> PengurusTpPkk:
+    """Record the names of the unit's ketua and sekretaris (they go under the signature lines)."""
+    if unit.level not in PENGURUS_ROLE:
+        raise ValidationError("Pengurus TP PKK dicatat untuk desa/kelurahan, kecamatan atau kabupaten/kota.")
+    pengurus, _created = PengurusTpPkk.objects.select_for_update().get_or_create(unit=unit)
+    pengurus.ketua = " ".join(ketua.split())
+    pengurus.sekretaris = " ".join(sekretaris.split())
+    pengurus.updated_by = actor if getattr(actor, "pk", None) else None
+    pengurus.full_clean()
+    pengurus.save()
+    _audit(actor, "pengurus_set", unit)
+    return pengurus
 
 
 # --------------------------------------------------------------------------- one-time passwords, account edits

@@ -1,8 +1,8 @@
 """Settings, read from the environment with a safe embedded default.
 
-Embedded default (nothing set): SQLite file ``db.sqlite3``, DEBUG on, Celery tasks run eagerly
-in-process. Production: set DATABASE_URL (PostgreSQL), CELERY_BROKER_URL (Redis), SECRET_KEY,
-ALLOWED_HOSTS and DEBUG=0.
+Embedded default (nothing set): SQLite file ``db.sqlite3``, Celery tasks run eagerly in-process; DEBUG
+is off unless DEBUG=1 (the Makefile's development targets set it). Production: set DATABASE_URL
+(PostgreSQL), CELERY_BROKER_URL (Redis), SECRET_KEY and ALLOWED_HOSTS.
 """
 
 from __future__ import annotations
@@ -48,11 +48,19 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
-DEBUG = env_bool("DEBUG", True)
+# Off unless set: a deployment that forgets DEBUG must not run in debug mode with the development key.
+# `make run`, `make worker`, `make beat` and `make bench` set DEBUG=1; the tests use pkk.settings_test.
+DEBUG = env_bool("DEBUG", False)
+DEV_SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"
 if DEBUG:
-    SECRET_KEY = env_str("SECRET_KEY", "dev-only-insecure-key-do-not-use-in-production")
+    SECRET_KEY = env_str("SECRET_KEY", DEV_SECRET_KEY)
 else:
     SECRET_KEY = env_str("SECRET_KEY")
+    if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5 or "insecure" in SECRET_KEY or SECRET_KEY == DEV_SECRET_KEY:
+        raise ImproperlyConfigured(
+            "SECRET_KEY must be a random value of at least 50 characters with DEBUG off, e.g. "
+            "python -c 'import secrets; print(secrets.token_urlsafe(64))'"
+        )
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
@@ -145,10 +153,15 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# django-axes: throttle failed logins per username + IP.
+# django-axes: throttle failed logins per username + client IP (docs/security.md, "Lockout"): a stranger
+# elsewhere cannot lock a kader out, and one address guessing a password stops after 5 tries for 15 min.
+# The client IP is read through PKK_TRUSTED_PROXY_COUNT proxies (pkk.http.client_ip).
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
-AXES_COOLOFF_TIME = 0.25  # hours
+AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 15) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "pkk.http.client_ip"
+# Reverse proxies in front of gunicorn that append to X-Forwarded-For (docker-compose/deploy: 1).
+PKK_TRUSTED_PROXY_COUNT = env_int("PKK_TRUSTED_PROXY_COUNT", 0)
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
 
@@ -233,12 +246,25 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 
+# Paper (issue 11, helper "paper"): the paper each lampiran prints on, overriding the layout's default.
+# "A3" for every sheet, or per lampiran: "4.17c=A3,4.19c=F4". Papers: A4, F4 (folio 8.5 x 13 in), A3.
+PKK_PAPER = env_str("PKK_PAPER", "")
+# Reporting cycle tier by tier (helper 'cycle', issue 10): day of the month after the period by which the
+# desa and the kecamatan submit their own report (the dasawisma: PKK_DEADLINE_DAY above), and the first
+# month of reporting (YYYY-MM) used where a kabupaten has no AwalPelaporan row of its own.
+PKK_DEADLINE_DAY_DESA = env_int("PKK_DEADLINE_DAY_DESA", 10)
+PKK_DEADLINE_DAY_KECAMATAN = env_int("PKK_DEADLINE_DAY_KECAMATAN", 15)
+PKK_REPORTING_START = os.environ.get("PKK_REPORTING_START", "2025-01")
 # maint (issue 13 + issue 12 "a rebuild can deadlock itself"): bounds of every roll-up transaction on
 # PostgreSQL (reporting.rollup.store.bound_waits, SET LOCAL): a lock wait (the chain lock behind another
 # writer) fails after PKK_ROLLUP_LOCK_TIMEOUT_MS, any statement after PKK_ROLLUP_STATEMENT_TIMEOUT_MS; the
 # task then retries. Full-scale statements take seconds; a whole-country rebuild stays far below 10 min.
 PKK_ROLLUP_LOCK_TIMEOUT_MS = env_int("PKK_ROLLUP_LOCK_TIMEOUT_MS", 60_000)
 PKK_ROLLUP_STATEMENT_TIMEOUT_MS = env_int("PKK_ROLLUP_STATEMENT_TIMEOUT_MS", 600_000)
+# Development tools (the benchmark, which drops and creates databases) only where asked for: DEBUG, or
+# PKK_DEV_TOOLS=1. Production (DEBUG=0) has no `manage.py bench`.
+if env_bool("PKK_DEV_TOOLS", DEBUG):
+    INSTALLED_APPS.append("bench")
 
 # Uploaded photos and scans (pkk/photos.py; kegiatan, desa binaan). Private: never under a served URL.
 # PKK_STORAGE_BACKEND=local keeps them in PKK_PRIVATE_MEDIA_ROOT; =s3 stores them in a private
@@ -283,6 +309,40 @@ PKK_MAX_BODY_BYTES = env_int("PKK_MAX_BODY_BYTES", 32 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = env_int("FILE_UPLOAD_MAX_MEMORY_SIZE", 2 * 1024 * 1024)
 MIDDLEWARE.insert(1, "pkk.middleware.RequestGuardMiddleware")  # right after SecurityMiddleware
+
+# Content-Security-Policy (django-csp): only our own scripts and styles, no inline ones (templates keep
+# JavaScript in static/js and CSS in static/css); nobody may frame the site.
+MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1, "pkk.middleware.CSPMiddleware")
+MIDDLEWARE.insert(MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+                  "pkk.middleware.SecurityHeadersMiddleware")
+INSTALLED_APPS.append("csp")
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],  # Bootstrap draws select arrows and checks as data: SVG
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+    }
+}
+PKK_PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), payment=(), usb=()"
+)
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+# Signed-in sessions end after PKK_SESSION_HOURS (a shared PC left signed in), and at browser close.
+SESSION_COOKIE_AGE = env_int("PKK_SESSION_HOURS", 12) * 3600
+SESSION_EXPIRE_AT_BROWSER_CLOSE = env_bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", True)
+SESSION_COOKIE_SAMESITE = "Lax"
+# Drafts of data-entry forms kept in the browser (static/js/draft.js): per user, without NIK / No. KK,
+# dropped after this many days and at logout.
+PKK_DRAFT_DAYS = env_int("PKK_DRAFT_DAYS", 7)
+TEMPLATES[0]["OPTIONS"]["context_processors"].append("pkk.context_processors.drafts")
 # Workbook import caps (helper jobs, issue 12): checked before and while parsing an uploaded workbook, so a
 # zip bomb or a million junk rows cannot exhaust a worker. 50,000 warga are ~52 MB unpacked.
 PKK_WORKBOOK_MAX_UNCOMPRESSED_MB = env_int("PKK_WORKBOOK_MAX_UNCOMPRESSED_MB", 150)
@@ -291,8 +351,7 @@ PKK_WORKBOOK_MAX_CELL_CHARS = env_int("PKK_WORKBOOK_MAX_CELL_CHARS", 1000)
 PKK_WORKBOOK_MAX_ERRORS = env_int("PKK_WORKBOOK_MAX_ERRORS", 200)
 
 # Background workbook jobs and job heartbeats (helper jobs, issue 12). Uploaded workbooks and generated
-# files with personal data live outside MEDIA_ROOT, served only by scoped views.
-PKK_PRIVATE_MEDIA_ROOT = Path(env_str("PKK_PRIVATE_MEDIA_ROOT", str(BASE_DIR / "private")))
+# files with personal data live in PKK_PRIVATE_MEDIA_ROOT (above), served only by scoped views.
 PKK_JOB_HEARTBEAT_SECONDS = env_int("PKK_JOB_HEARTBEAT_SECONDS", 20)
 # A running job whose last heartbeat is older than this is marked failed by reporting.sweep_stale_jobs.
 PKK_JOB_STALE_SECONDS = env_int("PKK_JOB_STALE_SECONDS", 180)

@@ -13,4 +13,5 @@ urlpatterns = [
     path("<int:unit_id>/pindah/", views_wilayah.unit_pindah, name="unit_pindah"),
     path("<int:unit_id>/nonaktifkan/", views_wilayah.unit_nonaktifkan, name="unit_nonaktifkan"),
     path("<int:unit_id>/aktifkan/", views_wilayah.unit_aktifkan, name="unit_aktifkan"),
+    path("<int:unit_id>/pengurus/", views_wilayah.pengurus, name="pengurus"),
 ]

@@ -59,7 +59,18 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
 
 login_view = login_not_required(scope_exempt(LoginView.as_view()))
-logout_view = scope_exempt(auth_views.LogoutView.as_view())
+class _LogoutView(auth_views.LogoutView):
+    """Logout also empties what this site kept in the browser (form drafts in localStorage, the cache):
+    on a shared office or warnet PC the next user finds nothing. static/js/pkk.js clears the drafts too,
+    for browsers that ignore the header."""
+
+    def post(self, request, *args, **kwargs):
+        response = super().post(request, *args, **kwargs)
+        response["Clear-Site-Data"] = '"cache", "storage"'
+        return response
+
+
+logout_view = scope_exempt(_LogoutView.as_view())
 password_change_view = scope_exempt(PasswordChangeView.as_view())
 password_change_done_view = scope_exempt(auth_views.PasswordChangeDoneView.as_view())
 

@@ -5,14 +5,22 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from . import services
-from .forms import CHILD_LEVELS, STRUCTURE_LEVELS, UnitCreateForm, UnitMoveForm, UnitRenameForm, UnitSearchForm
-from .models import Level, Role, Unit
+from .forms import (
+    CHILD_LEVELS,
+    STRUCTURE_LEVELS,
+    PengurusTpPkkForm,
+    UnitCreateForm,
+    UnitMoveForm,
+    UnitRenameForm,
+    UnitSearchForm,
+)
+from .models import Level, PengurusTpPkk, Role, Unit
 from .scope import assignments, get_unit_for_user, is_global, require_role, scoped
 from .selectors import SEARCH_LIMIT, structure_tree, unit_search_for_user
 
@@ -194,3 +202,35 @@ def _add_errors(form, exc: ValidationError, default_field: str | None = None) ->
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(default_field, exc)
+
+
+# ----------------------------------------------------------------------------- TP PKK office holders
+
+
+def can_edit_pengurus(user, unit: Unit) -> bool:
+    """The unit's own admin: TP PKK desa for its desa, pembina for its kecamatan, admin for its kabupaten."""
+    role = services.PENGURUS_ROLE.get(unit.level)
+    if role is None:
+        return False
+    if is_global(user):
+        return True
+    return any(a.role == role and a.unit_id == unit.pk for a in assignments(user))
+
+
+@require_http_methods(["GET", "POST"])
+@scoped(Role.TP_PKK_DESA, Role.PEMBINA_KECAMATAN, Role.ADMIN_KABUPATEN)
+def pengurus(request: HttpRequest, unit_id: int) -> HttpResponse:
+    """The names of the unit's ketua and sekretaris TP PKK (printed under the signature lines)."""
+    unit = get_unit_for_user(request.user, unit_id)  # 404 outside scope
+    if not can_edit_pengurus(request.user, unit):
+        raise PermissionDenied
+    current = PengurusTpPkk.objects.filter(unit=unit).first()
+    form = PengurusTpPkkForm(request.POST or None, instance=current)
+
+    def save(cd) -> None:
+        services.pengurus_set(unit=unit, ketua=cd["ketua"], sekretaris=cd["sekretaris"], actor=request.user)
+        messages.success(request, f"Pengurus TP PKK {unit} disimpan.")
+
+    if _saved(request, form, save):
+        return redirect("wilayah:pengurus", unit_id=unit.pk)
+    return render(request, "pkk/pengurus_form.html", {"form": form, "unit": unit})

@@ -38,3 +38,22 @@ def text_cell(ws: Worksheet, value: Any) -> Any:
 def looks_like_formula(value: Any) -> bool:
     """For imports: a cell that holds a formula (or text written to be read as one) is refused."""
     return isinstance(value, str) and value.startswith("=")
+
+
+DEFAULT_FONT_NAME = "Arial"  # Liberation Sans in LibreOffice: the same metrics (pkk.fontmetrics)
+DEFAULT_FONT_PT = 10
+
+
+def new_workbook(*, write_only: bool = False):
+    """A workbook whose default font (the "Normal" style: every unstyled cell, and the unit of column
+    widths) is Arial 10 instead of openpyxl's Calibri 11. Both have a 7 px widest digit in Excel; LibreOffice,
+    which lacks Calibri on most installs, then measures columns with Arial's own metrics."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils.indexed_list import IndexedList
+
+    wb = Workbook(write_only=write_only)
+    default = Font(name=DEFAULT_FONT_NAME, size=DEFAULT_FONT_PT)
+    wb._fonts = IndexedList([default])  # font 0 is the workbook default
+    wb._named_styles["Normal"].font = default
+    return wb

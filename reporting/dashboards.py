@@ -14,8 +14,9 @@ from django.utils import timezone
 
 from pkk.models import Unit
 
-from .cycle import BULAN_NAMA, KelengkapanRow
 from .models import RekapBulanan
+from .periods import BULAN_NAMA
+from .selectors_cycle import KelengkapanRow
 
 BULAN_SINGKAT = [b[:3] for b in BULAN_NAMA]
 

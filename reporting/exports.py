@@ -39,11 +39,11 @@ from pkk.heartbeat import beating, stale_q
 from pkk.models import LEVEL_ORDER, Level, PersonalDataExportLog, Unit
 from pkk.tasks_bridge import publish_on_commit
 
-from .excel import sheet_title, streaming_workbook, write_sheet_streamed
+from .excel import INDEX_TITLE, sheet_title, streaming_workbook, write_index_streamed, write_sheet_streamed
 from .layouts import BULANAN, TAHUNAN, Layout, layout_for
 from .models import ExportJob
 from .periods import parse_bulan
-from .selectors import Report, SubtreeData
+from .selectors import Report, SubtreeData, periode_label, unit_path_label
 
 log = logging.getLogger(__name__)
 
@@ -181,14 +181,22 @@ def subtree_workbook_write(
     """
     sheets = sheets_of(data)
     wb = streaming_workbook()
-    used: set[str] = set()
+    # The index comes first: every sheet with its unit path and a link (titles are known before the sheets).
+    used: set[str] = {INDEX_TITLE.lower()}
+    titles, entries = [], []
+    for layout, unit in sheets:
+        chain = data.chain(unit)
+        titles.append(sheet_title(layout.lampiran, unit_path_label(unit, chain), used))
+        entries.append((titles[-1], layout.lampiran, " / ".join(u.label for u in chain)))
+    label, value = periode_label(data.buku, data.periode)
+    write_index_streamed(wb, entries, heading=f"Wilayah: {data.root.label}", periode=f"{label.title()}: {value}")
     written = SubtreeWritten(sheets=len(sheets))
-    for i, (layout, unit) in enumerate(sheets, start=1):
+    for i, ((layout, unit), title) in enumerate(zip(sheets, titles, strict=True), start=1):
         report = data.report(layout, unit)
         if layout.personal_data:
             written.personal_rows += len(report.rows)
             written.personal_sheets += 1
-        write_sheet_streamed(wb, sheet_title(report, used), report)
+        write_sheet_streamed(wb, title, report)
         if on_sheet:
             on_sheet(i, len(sheets))
     wb.save(out)

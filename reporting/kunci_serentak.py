@@ -59,10 +59,11 @@ def rencana_serentak(*, unit: Unit, jenis: str, periode: dt.date | int) -> Renca
         jenis=jenis,
         periode=periode,
         status__in=(Laporan.Status.DIAJUKAN, Laporan.Status.DIKEMBALIKAN),
-        dasawisma__path__gte=unit.path,
-        dasawisma__path__lt=unit.path + PATH_END,
-        dasawisma__is_active=True,
-    ).values_list("dasawisma__path", "status")
+        unit__path__gte=unit.path,
+        unit__path__lt=unit.path + PATH_END,
+        unit__level=Level.DASAWISMA,  # the dasawisma reports (desa reports do not block a lock)
+        unit__is_active=True,
+    ).values_list("unit__path", "status")
     for path, status in rows:
         desa_id = int(path[3 * PATH_SEGMENT : 4 * PATH_SEGMENT])
         counts = waiting.setdefault(desa_id, [0, 0])

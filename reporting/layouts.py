@@ -38,6 +38,7 @@ class Col:
     field: str = ""
     match: str = ""
     children: tuple[Col, ...] = ()
+    words: tuple[tuple[str, str], ...] = ()  # ``text``: stored value -> the word the form prints
 
     @property
     def is_leaf(self) -> bool:
@@ -83,6 +84,7 @@ class Layout:
     signature_right: tuple[str, ...]  # the title of the one who made it
     personal_data: bool = False  # rows carry names of persons (UU 27/2022: exports are logged)
     name_label_without_dusun: str = ""  # 4.17a/4.19a: header of the name column when rows are RW
+    paper: str = "A4"  # A4 | F4 | A3: the paper it prints on (``PKK_PAPER`` overrides, see ``paper_for``)
 
     @cached_property
     def leaves(self) -> list[Col]:
@@ -155,8 +157,8 @@ def group(label: str, *children: Col) -> Col:
     return Col(label, "group", children=children)
 
 
-def text(label: str, field_name: str) -> Col:
-    return Col(label, "text", field=field_name)
+def text(label: str, field_name: str, words: dict[str, str] | None = None) -> Col:
+    return Col(label, "text", field=field_name, words=tuple((words or {}).items()))
 
 
 def mark(label: str, field_name: str, match: str) -> Col:
@@ -231,7 +233,7 @@ def buku2_kelompok_block() -> tuple[Col, ...]:
             num("SEHAT LAYAK HUNI", "rumah_sehat"),
             num("TIDAK SEHAT LAYAK HUNI", "rumah_tidak_sehat"),
             num("MEMILIKI TEMPAT PEMBUANGAN SAMPAH", "tempat_sampah"),
-            num("MEMILIKI SPAL", "spal"),
+            num("MEMILIKI SPAL/PEMBUANGAN AIR", "spal"),
             num("MEMILIKI SARANA MCK DAN SEPTIC TANK", "mck_septic"),
         ),
         group(
@@ -255,7 +257,7 @@ def buku2_rekap_block(*, tiga_buta_split: bool = True, ket_label: str = "KET") -
             num("SEHAT LAYAK HUNI", "rumah_sehat"),
             num("TIDAK SEHAT LAYAK HUNI", "rumah_tidak_sehat"),
             num("MEMILIKI TEMPAT PEMBUANGAN SAMPAH", "tempat_sampah"),
-            num("MEMILIKI SPAL", "spal"),
+            num("MEMILIKI SPAL DAN PENYERAPAN AIR", "spal"),
         ),
         group(
             "SUMBER AIR KELUARGA",
@@ -306,6 +308,10 @@ BUKU3_LIST_TITLE = (
     "BAYI MENINGGAL DAN KEMATIAN BALITA"
 )
 
+# 4.18a: the statuses in the form's own words (a mother may have several in a month: "Melahirkan/Nifas").
+STATUS_IBU_WORDS = {"hamil": "Hamil", "melahirkan": "Melahirkan", "nifas": "Nifas", "meninggal": "Meninggal"}
+STATUS_MENINGGAL_WORDS = {"ibu": "Ibu", "bayi": "Bayi", "balita": "Balita"}
+
 MENGETAHUI = "Mengetahui,"
 YANG_MEMBUAT = "Yang membuat,"
 
@@ -330,7 +336,7 @@ def _add(layout: Layout) -> None:
 # --------------------------------------------------------------------------------- Buku II (annual)
 
 _add(Layout(
-    lampiran="4.16a", buku=TAHUNAN, tier=D, row_level="rumah_tangga",
+    lampiran="4.16a", buku=TAHUNAN, paper="F4", tier=D, row_level="rumah_tangga",
     title=(BUKU2_REKAP_TITLE, "KELOMPOK DASA WISMA"),
     meta_levels=(D, RT, DSN, DS, KEC, KAB),
     columns=(no(), name("NAMA KEPALA RUMAH TANGGA"), num("JML KK", "jml_kk"), *buku2_kelompok_block()),
@@ -339,7 +345,7 @@ _add(Layout(
     personal_data=True,
 ))
 _add(Layout(
-    lampiran="4.16b", buku=TAHUNAN, tier=RT, row_level=D,
+    lampiran="4.16b", buku=TAHUNAN, paper="A3", tier=RT, row_level=D,
     title=(BUKU2_REKAP_TITLE, "KELOMPOK PKK RT"),
     meta_levels=(RT, DSN, DS, KEC, KAB),
     columns=(no(), name("NAMA DASAWISMA"), num("JML KRT", "jml_krt"), num("JML KK", "jml_kk"),
@@ -349,7 +355,7 @@ _add(Layout(
 ))
 _KRT_KK = (num("JML KRT", "jml_krt"), num("JML KK", "jml_kk"))
 _add(Layout(
-    lampiran="4.16c", buku=TAHUNAN, tier=RW, row_level=RT,
+    lampiran="4.16c", buku=TAHUNAN, paper="A3", tier=RW, row_level=RT,
     title=(BUKU2_TITLE, "KELOMPOK PKK RW"),
     meta_levels=(RW, DSN, DS, KEC, KAB),
     columns=(no(), name("NOMOR RT"), *counts("jml_dasawisma"), *_KRT_KK, *buku2_rekap_block()),
@@ -357,7 +363,7 @@ _add(Layout(
     signature_right=(YANG_MEMBUAT, "Ketua Kelompok PKK RW"),
 ))
 _add(Layout(
-    lampiran="4.16d", buku=TAHUNAN, tier=DSN, row_level=RW,
+    lampiran="4.16d", buku=TAHUNAN, paper="A3", tier=DSN, row_level=RW,
     title=(BUKU2_TITLE, "KELOMPOK PKK DUSUN/LINGKUNGAN"),
     meta_levels=(DSN, DS, KEC, KAB),
     columns=(no(), name("NOMOR RW"), *counts("jml_rt", "jml_dasawisma"), *_KRT_KK, *buku2_rekap_block()),
@@ -365,7 +371,7 @@ _add(Layout(
     signature_right=(YANG_MEMBUAT, "Ketua Kelompok PKK Dusun/Lingkungan"),
 ))
 _add(Layout(
-    lampiran="4.17a", buku=TAHUNAN, tier=DS, row_level=DSN,
+    lampiran="4.17a", buku=TAHUNAN, paper="A3", tier=DS, row_level=DSN,
     title=(BUKU2_TITLE, "TP PKK DESA/KELURAHAN"),
     meta_levels=(DS, KEC, KAB),
     columns=(
@@ -377,9 +383,9 @@ _add(Layout(
     name_label_without_dusun="NOMOR RW",
 ))
 _add(Layout(
-    lampiran="4.17b", buku=TAHUNAN, tier=KEC, row_level=DS,
+    lampiran="4.17b", buku=TAHUNAN, paper="A3", tier=KEC, row_level=DS,
     title=(BUKU2_TITLE, "TP PKK KECAMATAN"),
-    meta_levels=(KEC, KAB),
+    meta_levels=(KEC, KAB, PROV),
     columns=(
         no(), name("NAMA DESA/KELURAHAN"), *counts("jml_dusun", "jml_rw", "jml_rt", "jml_dasawisma"), *_KRT_KK,
         *buku2_rekap_block(ket_label="KETERANGAN"),
@@ -388,7 +394,7 @@ _add(Layout(
     signature_right=(YANG_MEMBUAT, "Sekretaris TP PKK Kecamatan"),
 ))
 _add(Layout(
-    lampiran="4.17c", buku=TAHUNAN, tier=KAB, row_level=KEC,
+    lampiran="4.17c", buku=TAHUNAN, paper="A3", tier=KAB, row_level=KEC,
     title=(BUKU2_TITLE, "TP PKK KABUPATEN/KOTA"),
     meta_levels=(KAB, PROV),
     columns=(
@@ -402,14 +408,14 @@ _add(Layout(
 # -------------------------------------------------------------------------------- Buku III (monthly)
 
 _add(Layout(
-    lampiran="4.18a", buku=BULANAN, tier=D, row_level="catatan",
+    lampiran="4.18a", buku=BULANAN, paper="F4", tier=D, row_level="catatan",
     title=(BUKU3_LIST_TITLE, "DALAM KELOMPOK DASA WISMA"),
     meta_levels=(D, RT, DSN, DS, KEC, KAB),
     columns=(
         no(),
         name("NAMA IBU"),
         text("NAMA SUAMI", "nama_suami"),
-        text("STATUS (HAMIL/MELAHIRKAN/NIFAS)", "status_ibu"),
+        text("STATUS (HAMIL/MELAHIRKAN/NIFAS)", "status_ibu", STATUS_IBU_WORDS),
         group(
             "CATATAN KELAHIRAN",
             text("NAMA BAYI", "nama_bayi"),
@@ -420,7 +426,7 @@ _add(Layout(
         group(
             "CATATAN KEMATIAN",
             text("NAMA IBU/BAYI/BALITA", "nama_meninggal"),
-            text("STATUS (IBU/BALITA/BAYI)", "status_meninggal"),
+            text("STATUS (IBU/BALITA/BAYI)", "status_meninggal", STATUS_MENINGGAL_WORDS),
             group("JENIS KELAMIN", mark("L", "jk_meninggal", "L"), mark("P", "jk_meninggal", "P")),
             text("TGL. MENINGGAL", "tgl_meninggal"),
             text("SEBAB MENINGGAL", "sebab_meninggal"),
@@ -470,7 +476,7 @@ _add(Layout(
 _add(Layout(
     lampiran="4.19b", buku=BULANAN, tier=KEC, row_level=DS,
     title=(BUKU3_TITLE, "PADA TINGKAT TP PKK KECAMATAN"),
-    meta_levels=(KEC, KAB),
+    meta_levels=(KEC, KAB, PROV),
     columns=(
         no(), name("NAMA DESA/KELURAHAN"), *buku3_counts("jml_dusun", "jml_rw", "jml_rt", "jml_dasawisma"),
         *buku3_rekap_block(),
@@ -501,6 +507,27 @@ def layout_for(buku: str, level: str) -> Layout | None:
 
 def get_layout(lampiran: str) -> Layout | None:
     return LAYOUTS.get(lampiran.lower())
+
+
+PAPERS = ("A4", "F4", "A3")
+
+
+def paper_for(layout: Layout) -> str:
+    """The paper ``layout`` prints on: the layout's default unless ``PKK_PAPER`` names another, either one
+    paper for every sheet ("A3") or per lampiran ("4.17c=A3,4.19c=F4")."""
+    from django.conf import settings
+    from django.core.exceptions import ImproperlyConfigured
+
+    raw = (getattr(settings, "PKK_PAPER", "") or "").strip()
+    chosen = layout.paper
+    for item in filter(None, (part.strip() for part in raw.split(","))):
+        key, _, value = item.rpartition("=")
+        value = value.strip().upper()
+        if value not in PAPERS:
+            raise ImproperlyConfigured(f"PKK_PAPER: kertas {value!r} tidak dikenal (A4, F4 atau A3)")
+        if not key or key.strip().lower() == layout.lampiran:
+            chosen = value
+    return chosen
 
 
 def _check() -> None:

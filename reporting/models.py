@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
-from pkk.models import TimeStamped, Unit
+from pkk.models import AuditRow, TimeStamped, Unit
 
 from .measures import BULANAN_NAMES, TAHUNAN_NAMES, UNIT_COUNT_NAMES
 
@@ -53,20 +53,29 @@ for _name in UNIT_COUNT_NAMES + BULANAN_NAMES:
 
 
 class Laporan(TimeStamped):
-    """A dasawisma's submission of Buku III for a month or Buku II for a year, and its review."""
+    """A unit's submission for a period and its review by the tier above (DOMAIN.md section 6).
+
+    A dasawisma submits Buku III for a month (Buku II for a year) to its desa; the desa submits its own
+    rekap of the period (4.19a / 4.17a) to the kecamatan; the kecamatan submits to the kabupaten. A ketua
+    kelompok (RT/RW/dusun) may verify a dasawisma report before the desa decides (``verified_*``).
+    """
 
     class Status(models.TextChoices):
         DIAJUKAN = "diajukan", "Diajukan"
         DITERIMA = "diterima", "Diterima"
         DIKEMBALIKAN = "dikembalikan", "Dikembalikan"
 
-    dasawisma = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="laporan")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="laporan")
     jenis = models.CharField(max_length=6, choices=JenisLaporan.choices)
     periode = models.DateField()  # first day of the month (Buku III) or 1 January (Buku II)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.DIAJUKAN)
     submitted_at = models.DateTimeField()
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     terlambat = models.BooleanField(default=False)
+    verified_at = models.DateTimeField(null=True, blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     reviewed_at = models.DateTimeField(null=True, blank=True)
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -75,30 +84,29 @@ class Laporan(TimeStamped):
 
     class Meta:
         verbose_name_plural = "laporan"
-        constraints = [models.UniqueConstraint(fields=["dasawisma", "jenis", "periode"], name="laporan_unique")]
-        indexes = [models.Index(fields=["jenis", "periode", "dasawisma"])]
+        constraints = [models.UniqueConstraint(fields=["unit", "jenis", "periode"], name="laporan_unique")]
+        indexes = [models.Index(fields=["jenis", "periode", "unit"], name="laporan_periode_unit_idx")]
 
     def __str__(self) -> str:
-        return f"{self.get_jenis_display()} {self.dasawisma} {self.periode}"
+        return f"{self.get_jenis_display()} {self.unit} {self.periode}"
 
 
-class LaporanRiwayat(models.Model):
+class LaporanRiwayat(AuditRow):
     """Every submission, acceptance and return of a Laporan, recorded (the reporting cycle's audit)."""
 
     class Aksi(models.TextChoices):
         AJUKAN = "ajukan", "Diajukan"
+        VERIFIKASI = "verifikasi", "Diverifikasi ketua kelompok"
         TERIMA = "terima", "Diterima"
         KEMBALIKAN = "kembalikan", "Dikembalikan"
+        BUKA = "buka", "Dibuka kembali oleh desa"
 
     laporan = models.ForeignKey(Laporan, on_delete=models.CASCADE, related_name="riwayat")
     aksi = models.CharField(max_length=10, choices=Aksi.choices)
     alasan = models.TextField(blank=True, default="")
     terlambat = models.BooleanField(default=False)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
-    at = models.DateTimeField(auto_now_add=True)
 
-    class Meta:
-        ordering = ["-at", "-id"]
+    class Meta(AuditRow.Meta):
         verbose_name_plural = "riwayat laporan"
 
     def __str__(self) -> str:
@@ -113,6 +121,8 @@ class KunciPeriode(models.Model):
     periode = models.DateField()
     locked_at = models.DateTimeField(auto_now_add=True)
     locked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    # The structure the period was locked with: {"units": [ids of the units active below the desa]}.
+    struktur = models.JSONField(default=dict, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["unit", "jenis", "periode"], name="kunci_unique")]
@@ -121,7 +131,7 @@ class KunciPeriode(models.Model):
         return f"Kunci {self.unit} {self.jenis} {self.periode}"
 
 
-class KunciRiwayat(models.Model):
+class KunciRiwayat(AuditRow):
     """Every lock and unlock, recorded."""
 
     class Aksi(models.TextChoices):
@@ -133,14 +143,26 @@ class KunciRiwayat(models.Model):
     periode = models.DateField()
     aksi = models.CharField(max_length=6, choices=Aksi.choices)
     alasan = models.TextField(blank=True, default="")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
-    at = models.DateTimeField(auto_now_add=True)
 
-    class Meta:
+    class Meta(AuditRow.Meta):
         ordering = ["-at"]
 
     def __str__(self) -> str:
         return f"{self.aksi} {self.unit} {self.periode}"
+
+
+class AwalPelaporan(models.Model):
+    """The first month a kabupaten reports (the due lists start there; default ``PKK_REPORTING_START``)."""
+
+    kabupaten = models.OneToOneField(Unit, on_delete=models.CASCADE, related_name="+")
+    mulai = models.DateField(help_text="Hari pertama bulan pertama pelaporan.")
+
+    class Meta:
+        verbose_name = "awal pelaporan"
+        verbose_name_plural = "awal pelaporan"
+
+    def __str__(self) -> str:
+        return f"Awal pelaporan {self.kabupaten}: {self.mulai:%Y-%m}"
 
 
 class ExportJob(TimeStamped):

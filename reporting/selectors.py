@@ -17,11 +17,12 @@ from typing import Any
 from django.db.models import Count
 from django.db.models.functions import Substr
 
-from pkk.models import LEVEL_ORDER, PATH_END, PATH_SEGMENT, Kind, Level, Unit
+from pkk.models import LEVEL_ORDER, PATH_END, PATH_SEGMENT, Kind, Level, PengurusTpPkk, Unit
 
 from .layouts import BULANAN, TAHUNAN, Col, Layout
 from .measures import BULANAN_NAMES, TAHUNAN_NAMES, UNIT_COUNT_NAMES
 from .models import RekapBulanan, RekapTahunan
+from .ttd import pengurus_of, signature_block
 
 COUNT_BY_LEVEL = {
     Level.DESA.value: "jml_desa",
@@ -110,6 +111,9 @@ class Report:
     signature_right: tuple[str, ...] = ()
     list_row_count: int = 0  # rows carrying personal data (4.16a/4.18a), for the export log
     extra: dict[str, Any] = field(default_factory=dict)
+    chain: list[Unit] = field(default_factory=list)  # the unit's ancestors and the unit, root first
+    ttd: Any = None  # reporting.ttd.SignatureBlock: place, date, titles and names (set by the caller)
+    catatan: list[tuple[str, int]] = field(default_factory=list)  # 4.18a: the CATATAN footer counts
 
     @property
     def header_rows(self):
@@ -133,9 +137,39 @@ class Report:
         return str(self.periode) if self.layout.buku == TAHUNAN else f"{self.periode:%Y-%m}"
 
     @property
+    def unit_path_label(self) -> str:
+        """The unit named so that it cannot be mistaken for another: units below a desa carry the desa's
+        name and the RW/RT numbers ("Kaliboto RW 01", "Kaliboto RW 01 RT 02")."""
+        return unit_path_label(self.unit, self.chain)
+
+    @property
     def filename(self) -> str:
-        name = "".join(ch if ch.isalnum() else "-" for ch in self.unit.name).strip("-").lower() or "unit"
+        words = self.unit_path_label.replace("RW ", "RW").replace("RT ", "RT")
+        for prefix in ("Kabupaten ", "Kota ", "Kecamatan ", "Desa ", "Kelurahan "):
+            words = words.removeprefix(prefix)
+        name = "-".join("".join(ch if ch.isalnum() else " " for ch in words).lower().split()) or "unit"
         return f"lampiran-{self.layout.lampiran}-{name}-{self.periode_slug}.xlsx"
+
+
+def unit_path_label(unit: Unit, chain: list[Unit]) -> str:
+    """``Kaliboto RW 01`` for units below a desa (the desa's name, then the path below it); the unit's own
+    label ("Desa Kaliboto", "Kecamatan Bener") from the desa up."""
+    if unit.level not in (Level.DUSUN, Level.RW, Level.RT, Level.DASAWISMA):
+        return unit.label
+    by_level = {u.level: u for u in chain}
+    parts = []
+    desa = by_level.get(Level.DESA)
+    if desa is not None:
+        parts.append(desa.name)
+    if unit.level == Level.DUSUN:
+        parts.append(f"Dusun {unit.name}")
+    for level in (Level.RW, Level.RT):
+        u = by_level.get(level)
+        if u is not None:
+            parts.append(f"{'RW' if level == Level.RW else 'RT'} {u.name}")
+    if unit.level == Level.DASAWISMA:
+        parts.append(unit.name)
+    return " ".join(parts) or unit.label
 
 
 # ------------------------------------------------------------------------------------------ cells
@@ -160,6 +194,9 @@ def cell_value(col: Col, values: Any, *, no: int, name: str) -> int | str | None
         value = _get(values, col.field, "")
         if isinstance(value, dt.date):
             return value.strftime("%d-%m-%Y")
+        if col.words and value:
+            words = dict(col.words)
+            return "/".join(words.get(part, part) for part in str(value).split("/"))
         return "" if value is None else str(value)
     return str(_get(values, "ket", "") or "")  # ket
 
@@ -248,10 +285,25 @@ def period_filter(buku: str, periode: int | dt.date) -> dict[str, Any]:
     return {"tahun": periode} if buku == TAHUNAN else {"bulan": periode}
 
 
-def child_units(unit: Unit) -> list[Unit]:
-    """The registered (active) child units of ``unit``, in the order the sheet prints them."""
+def units_of_period(root: Unit, buku: str | None, periode: int | dt.date):
+    """The units under ``root`` registered in the period, as locked where it is (``selectors_cycle``)."""
+    from .selectors_cycle import registered_units
+
+    if buku == TAHUNAN:
+        return registered_units(root, "buku2", dt.date(int(periode), 1, 1))  # type: ignore[arg-type]
+    return registered_units(root, "buku3", periode.replace(day=1))  # type: ignore[union-attr]
+
+
+def child_units(unit: Unit, buku: str | None = None, periode: int | dt.date | None = None) -> list[Unit]:
+    """The registered child units of ``unit``, in the order the sheet prints them. With a period: the
+    children as they were in it (``Unit.aktif_sejak`` / ``nonaktif_sejak``), and under a desa that locked
+    it exactly those it was locked with (a locked January does not gain today's new dusun; issue 10)."""
+    if periode is None:
+        qs = Unit.objects.filter(parent=unit, is_active=True)
+    else:
+        qs = units_of_period(unit, buku, periode).filter(parent=unit)
     # Sorted in Python so the page and the subtree export agree whatever the database collation.
-    return sorted(Unit.objects.filter(parent=unit, is_active=True), key=lambda c: (c.name, c.pk))
+    return sorted(qs, key=lambda c: (c.name, c.pk))
 
 
 def stored_values(
@@ -298,12 +350,13 @@ def build_unit_report(
     children: list[Unit],
     stored: dict[int, dict[str, int]],
     counts: dict[int, dict[str, int]],
+    pengurus: dict | None = None,
 ) -> Report:
     """A rekap sheet (every tier but the dasawisma lists) from already loaded data: no query."""
     items = [(row_name(c), c.pk, _merge(stored.get(c.pk), counts.get(c.pk))) for c in children]
     rows, jumlah = make_rows(layout, items)
     left, right = signature(layout, chain)
-    return Report(
+    report = Report(
         layout=layout,
         unit=unit,
         periode=periode,
@@ -313,7 +366,16 @@ def build_unit_report(
         jumlah=jumlah,
         signature_left=left,
         signature_right=right,
+        chain=chain,
     )
+    report.ttd = _ttd(left, right, chain, pengurus)
+    return report
+
+
+def _ttd(left, right, chain, pengurus):
+    from django.utils import timezone
+
+    return signature_block(left=left, right=right, chain=chain, pengurus=pengurus or {}, today=timezone.localdate())
 
 
 # ----------------------------------------------------------------------------- dasawisma list sheets
@@ -331,14 +393,36 @@ def _list_items_4_16a(dasawisma: Unit, tahun: int) -> list[tuple[str, None, Any]
 
 def _list_items_4_18a(dasawisma: Unit, bulan: dt.date) -> list[tuple[str, None, Any]]:
     from . import rollup
+    from .selectors_cycle import frozen_list
 
     items = []
-    for row in rollup.buku3_dasawisma_rows(dasawisma, bulan):
+    # A locked month shows the list recorded with the lock (issue 10), like its stored numbers.
+    rows = frozen_list(dasawisma, bulan)
+    for row in rows if rows is not None else rollup.buku3_dasawisma_rows(dasawisma, bulan):
         items.append((str(_get(row, "nama_ibu", "") or ""), None, row))
     return items
 
 
-def build_list_report(layout: Layout, unit: Unit, periode: int | dt.date, *, chain: list[Unit]) -> Report:
+CATATAN_4_18A = (
+    ("Jumlah ibu hamil", lambda v: "hamil" in str(_get(v, "status_ibu", "")).split("/")),
+    ("Jumlah ibu melahirkan", lambda v: "melahirkan" in str(_get(v, "status_ibu", "")).split("/")),
+    ("Jumlah ibu nifas", lambda v: "nifas" in str(_get(v, "status_ibu", "")).split("/")),
+    ("Jumlah ibu meninggal", lambda v: _get(v, "status_meninggal") == "ibu"),
+    ("Jumlah bayi lahir", lambda v: bool(_get(v, "nama_bayi"))),
+    ("Jumlah bayi meninggal", lambda v: _get(v, "status_meninggal") == "bayi"),
+    ("Jumlah balita meninggal", lambda v: _get(v, "status_meninggal") == "balita"),
+)
+
+
+def catatan_4_18a(items: list[tuple[str, None, Any]]) -> list[tuple[str, int]]:
+    """The seven counts of the CATATAN under the 4.18a table. A mother's statuses sit on her first line
+    only (``rollup.buku3_dasawisma_rows``), so counting lines counts mothers once."""
+    return [(label, sum(1 for _name, _id, v in items if test(v))) for label, test in CATATAN_4_18A]
+
+
+def build_list_report(
+    layout: Layout, unit: Unit, periode: int | dt.date, *, chain: list[Unit], pengurus: dict | None = None
+) -> Report:
     """4.16a / 4.18a: the dasawisma's own list, computed live by ``reporting.rollup``."""
     if layout.buku == TAHUNAN:
         items = _list_items_4_16a(unit, int(periode))  # type: ignore[arg-type]
@@ -347,7 +431,7 @@ def build_list_report(layout: Layout, unit: Unit, periode: int | dt.date, *, cha
     rows, jumlah = make_rows(layout, items)
     left, right = signature(layout, chain)
     name_col = next(c for c in layout.leaves if c.kind == "name")
-    return Report(
+    report = Report(
         layout=layout,
         unit=unit,
         periode=periode,
@@ -358,7 +442,11 @@ def build_list_report(layout: Layout, unit: Unit, periode: int | dt.date, *, cha
         signature_left=left,
         signature_right=right,
         list_row_count=len(rows),
+        chain=chain,
+        catatan=catatan_4_18a(items) if layout.buku == BULANAN else [],
     )
+    report.ttd = _ttd(left, right, chain, pengurus)
+    return report
 
 
 # ------------------------------------------------------------------------------------------ entries
@@ -376,9 +464,10 @@ def report_for_unit(layout: Layout, unit: Unit, periode: int | dt.date, *, chain
     """
     if chain is None:
         chain = unit.ancestors(include_self=True)
+    pengurus = pengurus_of(u.pk for u in chain)
     if layout.is_list:
-        return build_list_report(layout, unit, periode, chain=chain)
-    children = child_units(unit)
+        return build_list_report(layout, unit, periode, chain=chain, pengurus=pengurus)
+    children = child_units(unit, layout.buku, periode)
     with_counts = uses_unit_counts(layout)
     stored = stored_values(layout.buku, unit, periode, with_counts=with_counts)
     counts: dict[int, dict[str, int]] = {}
@@ -387,7 +476,9 @@ def report_for_unit(layout: Layout, unit: Unit, periode: int | dt.date, *, chain
         # Otherwise the stored counts are used: they cost no subtree scan (25,000 units for a kabupaten)
         # and a locked period keeps the counts it was locked with.
         counts = unit_counts_below(unit)
-    return build_unit_report(layout, unit, periode, chain=chain, children=children, stored=stored, counts=counts)
+    return build_unit_report(
+        layout, unit, periode, chain=chain, children=children, stored=stored, counts=counts, pengurus=pengurus
+    )
 
 
 class SubtreeData:
@@ -398,7 +489,8 @@ class SubtreeData:
         self.buku = buku
         self.periode = periode
         last = max(LEVEL_ORDER.index(down_to), LEVEL_ORDER.index(root.level))
-        all_active = list(Unit.objects.subtree(root).filter(is_active=True).order_by("path"))
+        # The units registered in the period (as locked where it is locked; issue 10).
+        all_active = list(units_of_period(root, buku, periode).order_by("path"))
         # The sheets: every unit from the root down to ``down_to`` (tree order).
         self.units = [u for u in all_active if LEVEL_ORDER.index(u.level) <= last]
         self.above = root.ancestors(include_self=False)
@@ -424,6 +516,9 @@ class SubtreeData:
                 continue
             for anc_id in u.ancestor_ids(include_self=True):
                 self.counts[anc_id][key] += 1
+        self.pengurus = pengurus_of(u.pk for u in self.above)
+        below = PengurusTpPkk.objects.filter(unit__path__gte=root.path, unit__path__lt=root.path + PATH_END)
+        self.pengurus.update({p.unit_id: p for p in below})
 
     def chain(self, unit: Unit) -> list[Unit]:
         ids = unit.ancestor_ids(include_self=True)
@@ -433,7 +528,7 @@ class SubtreeData:
 
     def report(self, layout: Layout, unit: Unit) -> Report:
         if layout.is_list:
-            return build_list_report(layout, unit, self.periode, chain=self.chain(unit))
+            return build_list_report(layout, unit, self.periode, chain=self.chain(unit), pengurus=self.pengurus)
         children = sorted(self._all_children.get(unit.pk, []), key=lambda c: (c.name, c.pk))
         # The same rule as a single sheet (``report_for_unit``): stored counts, live ones only when a child
         # has no stored row yet.
@@ -446,6 +541,7 @@ class SubtreeData:
             children=children,
             stored=self.stored,
             counts=self.counts if live else {},
+            pengurus=self.pengurus,
         )
 
 

@@ -22,6 +22,7 @@ urlpatterns: list = [
     path("pengajuan/<int:laporan_id>/", views_cycle.laporan_detail, name="laporan_detail"),
     path("pengajuan/<int:laporan_id>/terima/", views_cycle.laporan_terima, name="laporan_terima"),
     path("pengajuan/<int:laporan_id>/kembalikan/", views_cycle.laporan_kembalikan, name="laporan_kembalikan"),
+    path("pengajuan/<int:laporan_id>/buka/", views_cycle.laporan_buka, name="laporan_buka"),
     path("verifikasi/", views_cycle.verifikasi, name="verifikasi"),
     path("verifikasi/terima/", views_cycle.verifikasi_terima, name="verifikasi_terima"),
     path("kunci/<int:unit_id>/", views_cycle.kunci, name="kunci"),

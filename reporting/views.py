@@ -14,10 +14,12 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_POST
 
+from pkk.fontmetrics import longest_word_width, text_width
 from pkk.models import Level
 from pkk.scope import get_unit_for_user, home_unit, is_global, scoped, unit_in_scope
+from pkk.views_wilayah import can_edit_pengurus
 
-from .excel import XLSX_MIME, report_xlsx
+from .excel import DATA_PT, HEADER_PT, XLSX_MIME, report_xlsx
 from .exports import (
     SAMPAI_CHOICES,
     export_job_create,
@@ -26,7 +28,7 @@ from .exports import (
     log_personal_export,
     subtree_levels,
 )
-from .layouts import BULANAN, TAHUNAN, layout_for
+from .layouts import BULANAN, TAHUNAN, layout_for, paper_for
 from .models import ExportJob
 from .periods import parse_bulan
 from .selectors import Report, breadcrumb, format_angka, report_for_unit
@@ -111,6 +113,8 @@ def _thead_html(report: Report) -> str:
                 span = f' colspan="{cell.colspan}"' if cell.colspan > 1 else ""
                 if cell.rowspan > 1:
                     span += f' rowspan="{cell.rowspan}"'
+                if _prints_upright(layout, cell):
+                    span += ' class="v"'
                 parts.append(f'<th scope="col"{span}>{escape(str(label))}</th>')
             parts.append("</tr>\n")
         numbers = "".join(f'<th scope="col">{n}</th>' for n in report.column_numbers)
@@ -118,6 +122,15 @@ def _thead_html(report: Report) -> str:
         hit = (layout, "".join(parts))
         _THEAD[key] = hit  # the layout is kept in the value, so its id cannot be reused while cached
     return hit[1]
+
+
+def _prints_upright(layout, cell) -> bool:
+    """On paper a numeric column whose header has a word wider than a 6-digit figure prints its label
+    upright, as the Excel sheet does (print.css: ``th.v``)."""
+    if cell.colspan != 1 or cell.row + cell.rowspan != layout.header_depth:
+        return False
+    leaf = layout.leaves[cell.col]
+    return leaf.is_numeric and longest_word_width(leaf.label, HEADER_PT, bold=True) > text_width("999.999", DATA_PT)
 
 
 def _display(value) -> str:
@@ -132,6 +145,8 @@ def _display(value) -> str:
 def _tbody_html(report: Report, rows: list[tuple[object, str]]) -> str:
     layout = report.layout
     if not rows:
+        if layout.is_list and layout.buku == BULANAN:  # 4.18a: a month without events is reported as NIHIL
+            return f'<tr><td colspan="{layout.width}" class="nihil">NIHIL</td></tr>'
         what = "catatan" if layout.is_list else f"unit terdaftar di bawah {escape(report.unit.label)}"
         return f'<tr><td colspan="{layout.width}" class="text-muted">Belum ada {what}.</td></tr>'
     opens = []  # the opening tag of each column's <td>, by kind
@@ -140,6 +155,8 @@ def _tbody_html(report: Report, rows: list[tuple[object, str]]) -> str:
             opens.append(None)
         elif col.kind == "no":
             opens.append('<td class="no">')
+        elif col.kind == "mark":
+            opens.append('<td class="num tick">')
         elif col.is_numeric:
             opens.append('<td class="num">')
         else:
@@ -148,7 +165,7 @@ def _tbody_html(report: Report, rows: list[tuple[object, str]]) -> str:
     for row, url in rows:
         parts.append(f'<tr class="rekap-link" data-row="{row.no}">' if url else f'<tr data-row="{row.no}">')
         for open_td, cell in zip(opens, row.cells, strict=True):
-            text = _display(cell.value)
+            text = "\u2713" if cell.col.kind == "mark" and cell.value else _display(cell.value)
             if open_td is not None:
                 parts.append(f"{open_td}{text}</td>")
             elif url:
@@ -204,6 +221,10 @@ def _page(request: HttpRequest, unit_id: int, buku: str, periode: int | dt.date)
         "sampai_choices": [(lvl, Level(lvl).label) for lvl in subtree_levels(unit)],
         "can_export_subtree": unit.level not in (Level.DASAWISMA, Level.RT),
         "recent_jobs": list(recent_jobs),
+        "paper": paper_for(layout).lower(),
+        "pengurus_url": (
+            reverse("wilayah:pengurus", kwargs={"unit_id": unit.pk}) if can_edit_pengurus(request.user, unit) else ""
+        ),
     }
     return render(request, "reporting/rekap.html", context)
 

@@ -8,7 +8,7 @@ import datetime as dt
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -20,10 +20,21 @@ from pkk.http import safe_next
 from pkk.models import Level, Role, Unit
 from pkk.scope import can, get_unit_for_user, home_unit, scoped, unit_in_scope
 
-from . import cycle
+from . import selectors_cycle as cycle
+from . import services
 from .dashboards import TREN_HEADERS, completeness_chart, tren_bulanan, tren_charts
 from .models import JenisLaporan, KunciRiwayat, Laporan
-from .periods import parse_bulan, parse_tahun
+from .periods import (
+    BULAN_NAMA,
+    deadline,
+    is_future,
+    last_finished_month,
+    parse_bulan,
+    parse_tahun,
+    periode_ended,
+    periode_key,
+    periode_label,
+)
 
 # --------------------------------------------------------------------------- forms
 
@@ -67,16 +78,47 @@ class KembalikanForm(forms.Form):
 
 
 class InboxFilterForm(forms.Form):
+    """Filters of the review inbox: status, jenis, a month picker (month and year selects) and the desa."""
+
     status = forms.ChoiceField(choices=[("", "Semua status")] + Laporan.Status.choices, required=False)
     jenis = forms.ChoiceField(choices=[("", "Semua jenis")] + JenisLaporan.choices, required=False)
-    periode = forms.CharField(required=False, max_length=7)
+    bulan = forms.TypedChoiceField(
+        choices=[("", "Semua bulan")] + [(str(i), nama) for i, nama in enumerate(BULAN_NAMA, start=1)],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+    tahun = forms.TypedChoiceField(choices=[], coerce=int, empty_value=None, required=False)
+    wilayah = forms.TypedChoiceField(choices=[], coerce=int, empty_value=None, required=False)
 
-    def clean_periode(self):
-        value = self.cleaned_data.get("periode", "")
-        if not value:
-            return None
-        jenis = JenisLaporan.BUKU_II if len(value) == 4 else JenisLaporan.BUKU_III
-        return _parse_periode(jenis, value)
+    def __init__(self, *args, wilayah_units=(), today: dt.date | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        today = today or timezone.localdate()
+        self.fields["tahun"].choices = [("", "Semua tahun")] + [
+            (str(y), str(y)) for y in range(today.year, today.year - 6, -1)
+        ]
+        self.units = {u.pk: u for u in wilayah_units}
+        label = "Semua kecamatan" if all(u.level == Level.KECAMATAN for u in wilayah_units) else "Semua desa"
+        self.fields["wilayah"].choices = [("", label)] + [(str(u.pk), u.label) for u in wilayah_units]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("bulan") and not data.get("tahun"):
+            self.add_error("tahun", "Pilih tahun untuk bulan yang dipilih.")
+        return data
+
+    def filters(self) -> dict:
+        data = self.cleaned_data
+        periode = None
+        if data.get("bulan") and data.get("tahun"):
+            periode = dt.date(data["tahun"], data["bulan"], 1)
+        return {
+            "status": data.get("status", ""),
+            "jenis": JenisLaporan.BUKU_III if periode else data.get("jenis", ""),
+            "periode": periode,
+            "tahun": data.get("tahun"),
+            "wilayah": self.units.get(data.get("wilayah")),
+        }
 
 
 def _form_errors(form: forms.Form) -> str:
@@ -116,22 +158,30 @@ def laporan_saya(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-@scoped(Role.KADER)
+@scoped(*cycle.SUBMITTER_ROLES)
 def laporan_ajukan(request: HttpRequest, unit_id: int) -> HttpResponse:
-    unit = get_unit_for_user(request.user, unit_id, level=Level.DASAWISMA)
+    """A dasawisma (kader), desa (TP PKK desa) or kecamatan (pembina) submits its report of a period."""
+    unit = get_unit_for_user(request.user, unit_id, level=cycle.REPORTING_LEVELS)
+    if not cycle.can_submit(request.user, unit):
+        raise PermissionDenied
     form = PeriodeForm(request.POST)
-    target = _safe_next(request, reverse("reporting:laporan_saya"))
+    default = (
+        reverse("reporting:laporan_saya")
+        if unit.level == Level.DASAWISMA
+        else reverse("reporting:kelengkapan_unit", kwargs={"unit_id": unit.pk})
+    )
+    target = _safe_next(request, default)
     if not form.is_valid():
         messages.error(request, _form_errors(form))
         return redirect(target)
     try:
-        laporan = cycle.laporan_submit(
-            dasawisma=unit, jenis=form.cleaned_data["jenis"], periode=form.cleaned_data["periode"], actor=request.user
+        laporan = services.laporan_submit(
+            unit=unit, jenis=form.cleaned_data["jenis"], periode=form.cleaned_data["periode"], actor=request.user
         )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect(target)
-    label = cycle.periode_label(laporan.jenis, laporan.periode)
+    label = periode_label(laporan.jenis, laporan.periode)
     if laporan.terlambat:
         messages.warning(request, f"Laporan {label} {unit} sudah diajukan (terlambat).")
     else:
@@ -146,20 +196,30 @@ def laporan_ajukan(request: HttpRequest, unit_id: int) -> HttpResponse:
 @scoped()
 def laporan_detail(request: HttpRequest, laporan_id: int) -> HttpResponse:
     laporan = cycle.get_laporan_for_user(request.user, laporan_id)
+    unit = laporan.unit
+    cycle.label_places([laporan])
+    waiting = laporan.status == Laporan.Status.DIAJUKAN
+    may_review = waiting and cycle.can_review(request.user, laporan)
+    may_verify = waiting and not may_review and not laporan.verified_at and cycle.can_verify(request.user, laporan)
     ctx = {
         "laporan": laporan,
-        "label": cycle.periode_label(laporan.jenis, laporan.periode),
-        "key": cycle.periode_key(laporan.jenis, laporan.periode),
-        "batas": cycle.deadline(laporan.jenis, laporan.periode),
+        "unit": unit,
+        "label": periode_label(laporan.jenis, laporan.periode),
+        "key": periode_key(laporan.jenis, laporan.periode),
+        "batas": deadline(laporan.jenis, laporan.periode, unit.level),
         "riwayat": laporan.riwayat.select_related("actor"),
-        "can_review": laporan.status == Laporan.Status.DIAJUKAN and cycle.can_review(request.user, laporan),
-        "can_resubmit": laporan.status == Laporan.Status.DIKEMBALIKAN
-        and can(request.user, laporan.dasawisma, Role.KADER),
-        "report_url": report_url(laporan.dasawisma, laporan.jenis, laporan.periode),
-        "crumbs": _breadcrumb(
-            request.user, laporan.dasawisma, lambda u: _kelengkapan_url(u, laporan.jenis, laporan.periode)
-        )
-        + [(laporan.dasawisma.label, reverse("reporting:dasbor", kwargs={"unit_id": laporan.dasawisma.pk}))],
+        "can_review": may_review,
+        "can_verify": may_verify,
+        "can_resubmit": laporan.status == Laporan.Status.DIKEMBALIKAN and cycle.can_submit(request.user, unit),
+        "can_reopen": laporan.status == Laporan.Status.DITERIMA
+        and unit.level == Level.DASAWISMA
+        and cycle.can_review(request.user, laporan),
+        "report_url": report_url(unit, laporan.jenis, laporan.periode),
+        "kelengkapan_url": _kelengkapan_url(unit, laporan.jenis, laporan.periode)
+        if unit.level != Level.DASAWISMA
+        else "",
+        "crumbs": _breadcrumb(request.user, unit, lambda u: _kelengkapan_url(u, laporan.jenis, laporan.periode))
+        + [(unit.label, reverse("reporting:dasbor", kwargs={"unit_id": unit.pk}))],
         "form": KembalikanForm(),
     }
     return render(request, "reporting/cycle/laporan_detail.html", ctx)
@@ -171,19 +231,16 @@ def laporan_terima(request: HttpRequest, laporan_id: int) -> HttpResponse:
     laporan = cycle.get_laporan_for_user(request.user, laporan_id)
     target = _safe_next(request, reverse("reporting:laporan_detail", kwargs={"laporan_id": laporan.pk}))
     try:
-        cycle.laporan_accept(laporan=laporan, actor=request.user)
+        laporan = services.laporan_accept(laporan=laporan, actor=request.user)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(
-            request, f"Laporan {cycle.periode_label(laporan.jenis, laporan.periode)} {laporan.dasawisma} diterima."
-        )
+        done = "diterima" if laporan.status == Laporan.Status.DITERIMA else "diverifikasi"
+        messages.success(request, f"Laporan {periode_label(laporan.jenis, laporan.periode)} {laporan.unit} {done}.")
     return redirect(target)
 
 
-@require_POST
-@scoped(*cycle.REVIEWER_ROLES)
-def laporan_kembalikan(request: HttpRequest, laporan_id: int) -> HttpResponse:
+def _with_reason(request: HttpRequest, laporan_id: int, service, done: str) -> HttpResponse:
     laporan = cycle.get_laporan_for_user(request.user, laporan_id)
     target = _safe_next(request, reverse("reporting:laporan_detail", kwargs={"laporan_id": laporan.pk}))
     form = KembalikanForm(request.POST)
@@ -191,26 +248,41 @@ def laporan_kembalikan(request: HttpRequest, laporan_id: int) -> HttpResponse:
         messages.error(request, _form_errors(form))
         return redirect(target)
     try:
-        cycle.laporan_return(laporan=laporan, alasan=form.cleaned_data["alasan"], actor=request.user)
+        service(laporan=laporan, alasan=form.cleaned_data["alasan"], actor=request.user)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(
-            request, f"Laporan {cycle.periode_label(laporan.jenis, laporan.periode)} {laporan.dasawisma} dikembalikan."
-        )
+        messages.success(request, f"Laporan {periode_label(laporan.jenis, laporan.periode)} {laporan.unit} {done}.")
     return redirect(target)
+
+
+@require_POST
+@scoped(*cycle.REVIEWER_ROLES)
+def laporan_kembalikan(request: HttpRequest, laporan_id: int) -> HttpResponse:
+    return _with_reason(request, laporan_id, services.laporan_return, "dikembalikan")
+
+
+@require_POST
+@scoped(Role.TP_PKK_DESA)
+def laporan_buka(request: HttpRequest, laporan_id: int) -> HttpResponse:
+    """The desa reopens an accepted dasawisma report for correction (with a reason)."""
+    return _with_reason(request, laporan_id, services.laporan_reopen, "dibuka kembali untuk diperbaiki")
 
 
 @require_GET
 @scoped(*cycle.REVIEWER_ROLES)
 def verifikasi(request: HttpRequest) -> HttpResponse:
+    """The review inbox: the reports of the tier below the user's, named with where they sit."""
     data = request.GET.copy() if request.GET else {"status": Laporan.Status.DIAJUKAN}
-    form = InboxFilterForm(data)
+    form = InboxFilterForm(data, wilayah_units=cycle.inbox_wilayah_choices(request.user))
     filters = (
-        form.cleaned_data if form.is_valid() else {"status": Laporan.Status.DIAJUKAN, "jenis": "", "periode": None}
+        form.filters()
+        if form.is_valid()
+        else {"status": Laporan.Status.DIAJUKAN, "jenis": "", "periode": None, "tahun": None, "wilayah": None}
     )
-    qs = cycle.laporan_inbox(request.user, status=filters["status"], jenis=filters["jenis"], periode=filters["periode"])
+    qs = cycle.laporan_inbox(request.user, **filters)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    cycle.label_places(page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -233,9 +305,9 @@ def verifikasi_terima(request: HttpRequest) -> HttpResponse:
     if not ids:
         messages.error(request, "Pilih minimal satu laporan untuk diterima.")
         return redirect(target)
-    n = cycle.laporan_accept_many(laporan_ids=ids, actor=request.user)
+    n = services.laporan_accept_many(laporan_ids=ids, actor=request.user)
     if n:
-        messages.success(request, f"{n} laporan diterima.")
+        messages.success(request, f"{n} laporan diterima (atau diverifikasi, bagi ketua kelompok).")
     if n < len(ids):
         messages.warning(
             request,
@@ -268,7 +340,7 @@ def kunci(request: HttpRequest, unit_id: int) -> HttpResponse:
     may_unlock = can(request.user, unit, *cycle.UNLOCKER_ROLES)
     rows = cycle.kunci_tahun(unit, tahun)
     for row in rows:
-        ended = cycle.periode_ended(row["jenis"], row["periode"], today)
+        ended = periode_ended(row["jenis"], row["periode"], today)
         row["ended"] = ended
         row["can_lock"] = may_lock and ended and not row["kunci"] and not row["diajukan"] and not row["dikembalikan"]
         row["blocked"] = may_lock and ended and not row["kunci"] and (row["diajukan"] or row["dikembalikan"])
@@ -300,12 +372,12 @@ def _kunci_post(request: HttpRequest, unit_id: int, *, lock: bool) -> HttpRespon
         return redirect(_safe_next(request, default))
     jenis, periode = form.cleaned_data["jenis"], form.cleaned_data["periode"]
     target = _safe_next(request, f"{default}?tahun={periode.year}")
-    label = cycle.periode_label(jenis, periode)
+    label = periode_label(jenis, periode)
     try:
         if lock:
-            cycle.periode_lock(unit=unit, jenis=jenis, periode=periode, actor=request.user)
+            services.periode_lock(unit=unit, jenis=jenis, periode=periode, actor=request.user)
         else:
-            cycle.periode_unlock(
+            services.periode_unlock(
                 unit=unit, jenis=jenis, periode=periode, alasan=form.cleaned_data["alasan"], actor=request.user
             )
     except ValidationError as exc:
@@ -342,14 +414,26 @@ def kelengkapan_home(request: HttpRequest) -> HttpResponse:
     unit = home_unit(request.user)
     if unit is None:
         raise Http404
-    return redirect(_kelengkapan_url(unit, JenisLaporan.BUKU_III, timezone.localdate()))
+    return redirect(_kelengkapan_url(unit, JenisLaporan.BUKU_III, last_finished_month(timezone.localdate())))
 
 
 @require_GET
 @scoped()
 def kelengkapan_unit(request: HttpRequest, unit_id: int) -> HttpResponse:
-    """The period picker's target: ``?bulan=YYYY-MM`` or ``?tahun=YYYY``; default the current month."""
+    """The period picker's target: ``?bulan=YYYY-MM`` or ``?tahun=YYYY``; default the last finished month."""
     unit = get_unit_for_user(request.user, unit_id)
+    if request.GET.get("thn"):
+        # The picker's selects: a year, and a month for Buku III.
+        try:
+            tahun = parse_tahun(request.GET["thn"])
+            if request.GET.get("bln"):
+                bulan = int(request.GET["bln"])
+                if 1 <= bulan <= 12:
+                    return redirect(_kelengkapan_url(unit, JenisLaporan.BUKU_III, dt.date(tahun, bulan, 1)))
+            else:
+                return redirect(_kelengkapan_url(unit, JenisLaporan.BUKU_II, dt.date(tahun, 1, 1)))
+        except ValueError:
+            pass
     if request.GET.get("tahun"):
         try:
             return redirect(
@@ -366,7 +450,25 @@ def kelengkapan_unit(request: HttpRequest, unit_id: int) -> HttpResponse:
             )
         except forms.ValidationError:
             pass
-    return redirect(_kelengkapan_url(unit, JenisLaporan.BUKU_III, timezone.localdate()))
+    return redirect(_kelengkapan_url(unit, JenisLaporan.BUKU_III, last_finished_month(timezone.localdate())))
+
+
+def _own_report(request: HttpRequest, total, jenis: str, periode: dt.date, today: dt.date) -> dict:
+    """The unit's own report of the period (desa, kecamatan) for ``_laporan_sendiri.html``."""
+    unit, own = total.unit, total.laporan
+    return {
+        "own": own,
+        "own_url": reverse("reporting:laporan_detail", kwargs={"laporan_id": own.pk}) if own else "",
+        "own_batas": deadline(jenis, periode, unit.level),
+        "own_reports": total.reports,
+        "own_label": periode_label(jenis, periode),
+        "can_submit_own": total.reports
+        and cycle.can_submit(request.user, unit)
+        and periode_ended(jenis, periode, today)
+        and (own is None or own.status == Laporan.Status.DIKEMBALIKAN),
+        "jenis": jenis,
+        "periode_key": periode_key(jenis, periode),
+    }
 
 
 def _kelengkapan_page(request: HttpRequest, unit: Unit, jenis: str, periode: dt.date) -> HttpResponse:
@@ -384,8 +486,9 @@ def _kelengkapan_page(request: HttpRequest, unit: Unit, jenis: str, periode: dt.
         prev_p = (periode - dt.timedelta(days=1)).replace(day=1)
         next_p = (periode + dt.timedelta(days=32)).replace(day=1)
     today = timezone.localdate()
-    label = cycle.periode_label(jenis, periode)
+    label = periode_label(jenis, periode)
     ctx = {
+        **_own_report(request, total, jenis, periode, today),
         "unit": unit,
         "jenis": jenis,
         "periode": periode,
@@ -395,11 +498,13 @@ def _kelengkapan_page(request: HttpRequest, unit: Unit, jenis: str, periode: dt.
         "chart": completeness_chart(rows, id="kelengkapan", title=f"Kelengkapan dan ketepatan waktu {label}"),
         "crumbs": _breadcrumb(request.user, unit, lambda u: _kelengkapan_url(u, jenis, periode)),
         "prev_url": _kelengkapan_url(unit, jenis, prev_p),
-        "next_url": _kelengkapan_url(unit, jenis, next_p) if not cycle._is_future(jenis, next_p, today) else "",
+        "next_url": _kelengkapan_url(unit, jenis, next_p) if not is_future(jenis, next_p, today) else "",
         "other_url": _kelengkapan_url(
             unit, JenisLaporan.BUKU_II if jenis == JenisLaporan.BUKU_III else JenisLaporan.BUKU_III, periode
         ),
-        "batas": cycle.deadline(jenis, periode),
+        "batas": deadline(jenis, periode),
+        "bulan_pilihan": list(enumerate(BULAN_NAMA, start=1)),
+        "tahun_pilihan": sorted({*range(today.year, today.year - 6, -1), periode.year}, reverse=True),
         "kunci_url": reverse("reporting:kunci", kwargs={"unit_id": unit.pk}) + f"?tahun={periode.year}"
         if unit.level == Level.DESA and can(request.user, unit, *KUNCI_ROLES)
         else "",
@@ -432,15 +537,17 @@ def kelengkapan_tahunan(request: HttpRequest, unit_id: int, tahun: int) -> HttpR
 
 
 def render_dashboard(request: HttpRequest, unit: Unit) -> HttpResponse:
-    """The landing page of a unit: completeness per child for a month and the year's trends."""
+    """The landing page of a unit: completeness per child for a month (by default the last finished one,
+    not the current one at 0 %) and the year's trends."""
     today = timezone.localdate()
-    tahun = _tahun_param(request, today.year)
+    default = last_finished_month(today)
+    tahun = _tahun_param(request, default.year)
     try:
-        bulan = parse_bulan(request.GET["bulan"]) if request.GET.get("bulan") else today.replace(day=1)
+        bulan = parse_bulan(request.GET["bulan"]) if request.GET.get("bulan") else default
     except ValueError:
-        bulan = today.replace(day=1)
+        bulan = default
     ctx: dict = {"unit": unit, "tahun": tahun, "bulan": bulan, "crumbs": _breadcrumb(request.user, unit)}
-    ctx["bulan_label"] = cycle.periode_label(JenisLaporan.BUKU_III, bulan)
+    ctx["bulan_label"] = periode_label(JenisLaporan.BUKU_III, bulan)
     ctx["years"] = list(range(today.year, today.year - 5, -1))
     if unit.level == Level.DASAWISMA:
         ctx["due"] = cycle.jatuh_tempo([unit], today)
@@ -450,6 +557,7 @@ def render_dashboard(request: HttpRequest, unit: Unit) -> HttpResponse:
     for row in rows:
         row.url = _kelengkapan_url(row.unit, JenisLaporan.BUKU_III, bulan)
     tren = tren_bulanan(unit, tahun)
+    ctx.update(_own_report(request, total, JenisLaporan.BUKU_III, bulan, today))
     ctx.update(
         {
             "total": total,

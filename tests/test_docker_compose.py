@@ -130,6 +130,19 @@ def test_dockerfile_installs_the_production_lock_on_python_311_slim():
     assert re.search(r"^USER (?!root)\S+", text, re.M), "the image must not run as root"
 
 
+def test_private_uploads_volume_is_writable_by_the_image_user(compose):
+    """Photos, scans and uploaded workbooks go to PKK_PRIVATE_MEDIA_ROOT: a volume in web and worker, a
+    folder the image creates and gives to its user (else a fresh named volume is root-owned)."""
+    text = (ROOT / "Dockerfile").read_text()
+    assert re.search(r"mkdir -p [^\n]*/app/private", text)
+    assert re.search(r"chown -R sipkk:sipkk [^\n]*/app/private", text)
+    assert "PKK_PRIVATE_MEDIA_ROOT=/app/private" in text
+    for name in ("web", "worker"):
+        service = compose["services"][name]
+        assert "private:/app/private" in service["volumes"]
+        assert service["environment"]["PKK_PRIVATE_MEDIA_ROOT"] == "/app/private"
+
+
 def test_deploy_check_passes_with_production_values(tmp_path):
     """``manage.py check --deploy`` with the environment docker-compose.yml gives: no issue."""
     env = {
@@ -159,6 +172,16 @@ def test_deploy_doc_lists_the_commands_of_each_service(compose):
         assert words  # the compose command parses as shell words
 
 
+def test_web_is_not_published_on_every_interface(compose):
+    """Django trusts X-Forwarded-* from the proxy: only the proxy may reach gunicorn (issue 12)."""
+    web = compose["services"]["web"]
+    for port in web.get("ports", []):
+        published = str(port)
+        assert published.startswith("127.0.0.1:"), published
+    assert "proxy" in web["networks"] and "proxy" in compose["networks"]
+    assert compose["x-app-env"]["PKK_TRUSTED_PROXY_COUNT"].startswith("${PKK_TRUSTED_PROXY_COUNT:-1}")
+
+
 def test_log_lines_carry_time_level_and_logger(capsys):
     """Every process logs ``<time> <LEVEL> <logger> <message>`` (web through LOGGING, Celery through its formats)."""
     import logging
@@ -172,3 +195,16 @@ def test_log_lines_carry_time_level_and_logger(capsys):
     assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} WARNING reporting\.tasks rekap siap", line), line
     for fmt in (settings.CELERY_WORKER_LOG_FORMAT, settings.CELERY_WORKER_TASK_LOG_FORMAT):
         assert all(key in fmt for key in ("%(asctime)s", "%(levelname)s", "%(name)s")), fmt
+
+
+@pytest.mark.parametrize("debug, present", [("0", False), ("1", True)])
+def test_benchmark_command_is_development_only(tmp_path, debug, present):
+    """``manage.py bench`` (it drops and creates databases) exists with DEBUG on, not in production; the image
+    leaves ``bench/`` out."""
+    env = {"PATH": "/usr/bin:/bin", "DEBUG": debug, "SECRET_KEY": "uji-" + "x7Qp9" * 12,
+           "ALLOWED_HOSTS": "sipkk.example.org", "DATABASE_URL": f"sqlite:///{tmp_path / 'x.sqlite3'}"}
+    proc = subprocess.run([sys.executable, "manage.py", "help", "--commands"], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert ("bench" in proc.stdout.split()) is present
+    assert "bench/" in (ROOT / ".dockerignore").read_text().split()

@@ -131,7 +131,7 @@ def mawar(tree, settings, tmp_path):
     rumah_tangga.kepala = suami
     rumah_tangga.save(update_fields=["kepala"])
     kehamilan = Kehamilan.objects.create(warga=ibu, dasawisma=unit, tanggal_mulai=dt.date(2025, 1, 10))
-    laporan = Laporan.objects.create(dasawisma=unit, jenis=JenisLaporan.BUKU_III, periode=dt.date(2025, 3, 1),
+    laporan = Laporan.objects.create(unit=unit, jenis=JenisLaporan.BUKU_III, periode=dt.date(2025, 3, 1),
                                      submitted_at=timezone.now(), submitted_by=tree.kader)
     job = ExportJob.objects.create(requester=tree.kader, unit=unit, kind="rekap_subtree",
                                    params={"lampiran": "4.16a", "tahun": TAHUN}, status=ExportJob.Status.SELESAI,

@@ -12,10 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, BinaryIO
 
-from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
 from pkk.models import PATH_END, Level, PersonalDataExportLog, Unit
+from pkk.xlsx import new_workbook, text_cell
 
 from ..models import Kehamilan, RumahTangga, Warga
 from . import columns as c
@@ -50,10 +50,20 @@ def workbook_export(
     }
     places = _places(unit)
 
-    wb = Workbook(write_only=True)
+    wb = new_workbook(write_only=True)  # Arial 10 on every cell
     ws_rt = wb.create_sheet(c.SHEET_RUMAH_TANGGA)
     ws_w = wb.create_sheet(c.SHEET_WARGA)
     ws_k = wb.create_sheet(c.SHEET_KEHAMILAN)
+    for ws in (ws_rt, ws_w, ws_k):
+        _prepare(ws, c.EXPORT_KEYS[ws.title])
+
+    def as_text(ws: Any, value: str) -> Any:
+        """NIK and No. KK: a text cell (format "@"), so retyping one in Excel does not turn it into a number."""
+        if not value:
+            return None
+        cell = WriteOnlyCell(ws, value=value)
+        cell.number_format = "@"
+        return cell
 
     def date(ws: Any, value: Any) -> Any:
         if value is None:
@@ -74,7 +84,7 @@ def workbook_export(
         warga_kode[pk] = _unique(kode, f"W-{pk}", used)
     used.clear()
 
-    ws_rt.append(c.EXPORT_KEYS[c.SHEET_RUMAH_TANGGA])
+    ws_rt.append(_header(ws_rt, c.EXPORT_KEYS[c.SHEET_RUMAH_TANGGA]))
     rt_kode: dict[int, str] = {}
     kepala: dict[int, int | None] = {}
     households = RumahTangga.objects.filter(**in_unit).order_by("dasawisma__path", "pk")
@@ -84,7 +94,7 @@ def workbook_export(
         kepala[rt.pk] = rt.kepala_id
         place = places[rt.dasawisma_id]
         sumber = [s for s in c.SUMBER_AIR if getattr(rt, f"sumber_air_{s}")]
-        ws_rt.append(
+        _add(ws_rt,
             [
                 *place,
                 kode,
@@ -106,16 +116,16 @@ def workbook_export(
         result.rumah_tangga += 1
     used.clear()
 
-    ws_w.append(c.EXPORT_KEYS[c.SHEET_WARGA])
+    ws_w.append(_header(ws_w, c.EXPORT_KEYS[c.SHEET_WARGA]))
     people = Warga.objects.filter(**in_unit).order_by("dasawisma__path", "rumah_tangga_id", "pk")
     for w in people.iterator(chunk_size=CHUNK):
-        ws_w.append(
+        _add(ws_w,
             [
                 warga_kode[w.pk],
                 rt_kode.get(w.rumah_tangga_id, ""),
                 c.yes_no_out(kepala.get(w.rumah_tangga_id) == w.pk),
-                w.no_kk,
-                w.nik or "",
+                as_text(ws_w, w.no_kk),
+                as_text(ws_w, w.nik or ""),
                 w.nama,
                 w.jenis_kelamin,
                 w.tempat_lahir,
@@ -145,10 +155,10 @@ def workbook_export(
         )
         result.warga += 1
 
-    ws_k.append(c.EXPORT_KEYS[c.SHEET_KEHAMILAN])
+    ws_k.append(_header(ws_k, c.EXPORT_KEYS[c.SHEET_KEHAMILAN]))
     pregnancies = Kehamilan.objects.filter(**in_unit).order_by("dasawisma__path", "warga_id", "tanggal_mulai", "pk")
     for k in pregnancies.iterator(chunk_size=CHUNK):
-        ws_k.append(
+        _add(ws_k,
             [
                 warga_kode.get(k.warga_id, ""),
                 date(ws_k, k.tanggal_mulai),
@@ -172,6 +182,48 @@ def workbook_export(
         channel=channel,
     )
     return result
+
+
+# Column widths (Excel characters) of the keys whose content is wider than the key itself.
+WIDTHS = {
+    "kode_desa": 15, "alamat": 30, "nama": 28, "no_kk": 19, "nik": 19, "tempat_lahir": 16, "pekerjaan": 18,
+    "sebab_meninggal": 26, "sumber_air": 18, "dasawisma": 16, "dusun": 14,
+}
+DATE_KEYS = ("tanggal_lahir", "tanggal_meninggal", "tanggal_pindah", "tanggal_mulai", "hpl", "tanggal_selesai")
+
+
+def _prepare(ws: Any, keys: list[str]) -> None:
+    """Readable on screen and on paper: widths, the key row frozen and repeated on every printed page,
+    landscape A4 with page numbers (set before the first row: a write-only sheet streams its rows)."""
+    from openpyxl.utils import get_column_letter
+
+    for i, key in enumerate(keys, start=1):
+        width = WIDTHS.get(key, 12 if key in DATE_KEYS else max(len(key) + 2, 8))
+        ws.column_dimensions[get_column_letter(i)].width = max(width, len(key) + 2)
+    ws.freeze_panes = "A2"
+    ws.print_title_rows = "1:1"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = 9  # A4
+    ws.page_margins.left = ws.page_margins.right = 0.3
+    ws.oddFooter.center.text = f"{ws.title} - Halaman &P dari &N"
+    ws.oddFooter.center.size = 8
+
+
+def _add(ws: Any, values: list[Any]) -> None:
+    """Append a row whose user text stays text (a name starting with "=" is never a formula: pkk.xlsx)."""
+    ws.append([text_cell(ws, v) for v in values])
+
+
+def _header(ws: Any, keys: list[str]) -> list[Any]:
+    from openpyxl.styles import Font, PatternFill
+
+    out = []
+    for key in keys:
+        cell = WriteOnlyCell(ws, value=key)
+        cell.font = Font(name="Arial", size=10, bold=True)
+        cell.fill = PatternFill("solid", fgColor="E2EFDA")
+        out.append(cell)
+    return out
 
 
 def _unique(kode: str, fallback: str, used: set[str]) -> str:

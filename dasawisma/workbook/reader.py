@@ -54,6 +54,7 @@ from ..validators import (
     validate_after_birth,
     validate_nik,
     validate_no_kk,
+    validate_not_too_old,
     validate_tiga_buta,
     validate_usia_subur,
 )
@@ -228,6 +229,17 @@ def _required_text(value: Any, max_length: int) -> str:
     return out
 
 
+def _rw_rt_number(value: Any, max_length: int) -> str:
+    """RW and RT are numbers, stored as in the structure pages ("1", "001", "RT 1" -> "01"; issue 10)."""
+    from pkk.services import unit_number
+
+    out = _required_text(value, max_length)
+    try:
+        return unit_number(Level.RT, out)
+    except ValidationError:
+        raise CellError(f"harus berupa nomor (angka 1 sampai 999, mis. 01), bukan “{out}”.") from None
+
+
 def _optional_choice(value: Any, choices: list[str]) -> str:
     if c.text(value).lower() in _NONE_WORDS:
         return ""
@@ -238,6 +250,16 @@ def _date_checked(value: Any, today: dt.date, *, required: bool = False) -> dt.d
     out = c.date_cell(value, required=required)
     if out is not None and out > today:
         raise CellError(f"tanggal {out:%d-%m-%Y} ada di masa depan.")
+    return out
+
+
+def _birth_date(value: Any, today: dt.date) -> dt.date | None:
+    """Required, not in the future, not more than 120 years ago (as the form; issue 10)."""
+    out = _date_checked(value, today, required=True)
+    try:
+        validate_not_too_old(out, "Tanggal lahir", today)
+    except ValidationError as exc:
+        raise CellError(exc.messages[0]) from None
     return out
 
 
@@ -445,8 +467,8 @@ def _parse_rumah_tangga(wb: Any, plan: Plan, today: dt.date) -> None:
         r = _RowReader(sheet, number, values, colmap, plan.issues)
         desa_code = r.get("kode_desa", _required_text, 20)
         dusun = r.get("dusun", c.text, max_length=120)
-        rw = r.get("rw", _required_text, 120)
-        rt = r.get("rt", _required_text, 120)
+        rw = r.get("rw", _rw_rt_number, 120)
+        rt = r.get("rt", _rw_rt_number, 120)
         dasawisma = r.get("dasawisma", _required_text, 120)
         kode = r.get("kode_rumah_tangga", _required_text, 40)
         if kode is not _INVALID:
@@ -525,7 +547,7 @@ def _parse_warga(wb: Any, plan: Plan, today: dt.date) -> None:
                 r.error("nik", f"NIK {nik} sudah dipakai di baris {niks[nik]}.")
             else:
                 niks[nik] = number
-        tanggal_lahir = r.get("tanggal_lahir", _date_checked, today, required=True)
+        tanggal_lahir = r.get("tanggal_lahir", _birth_date, today)
         fields: dict[str, Any] = {
             "nama": r.get("nama", _required_text, 120),
             "jenis_kelamin": r.get("jenis_kelamin", c.choice, jk, upper=True),

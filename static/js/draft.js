@@ -3,9 +3,19 @@
 // The server answers a successful save of such a submit with 204 + X-Draft-Location (then the draft is
 // cleared and the browser goes there); any other answer means nothing was saved, so the form is sent
 // again the ordinary way to show the server's messages, and the draft stays.
+//
+// Personal data (UU 27/2022): drafts are stored under the signed-in user's key (<body data-draft-user>,
+// a hash, not the user name), never hold NIK or No. KK (fields marked data-no-draft, and those names),
+// expire after <body data-draft-days> days, and are removed at logout (static/js/pkk.js and the
+// Clear-Site-Data header). Without a user key nothing is stored.
 (function () {
   "use strict";
   var PREFIX = "sipkk:draft:";
+  var NEVER_KEPT = ["nik", "no_kk", "no_kk_baru"];
+  var body = document.body;
+  var USER = (body && body.getAttribute("data-draft-user")) || "";
+  var DAYS = parseFloat((body && body.getAttribute("data-draft-days")) || "7");
+  var MAX_AGE_MS = (isNaN(DAYS) ? 7 : DAYS) * 24 * 3600 * 1000;
   var NETWORK_MESSAGE = "Gagal mengirim: periksa sambungan internet, lalu coba lagi. Isian Anda tetap tersimpan di perangkat ini.";
 
   function storageOk() {
@@ -21,8 +31,29 @@
 
   function fieldsOf(form) {
     return Array.prototype.filter.call(form.elements, function (el) {
-      return el.name && el.name !== "csrfmiddlewaretoken" && el.type !== "submit" && el.type !== "button" && el.type !== "file";
+      return el.name && el.name !== "csrfmiddlewaretoken" && el.type !== "submit" && el.type !== "button" && el.type !== "file" &&
+        !el.hasAttribute("data-no-draft") && NEVER_KEPT.indexOf(el.name) === -1;
     });
+  }
+
+  function expired(draft) {
+    var when = draft && draft.savedAt ? Date.parse(draft.savedAt) : NaN;
+    return isNaN(when) || Date.now() - when > MAX_AGE_MS;
+  }
+
+  // Drop every expired draft of any user, and drafts written before they were keyed by user.
+  function sweep() {
+    try {
+      for (var i = window.localStorage.length - 1; i >= 0; i--) {
+        var k = window.localStorage.key(i);
+        if (!k || k.indexOf(PREFIX) !== 0) continue;
+        var rest = k.slice(PREFIX.length);
+        var keyed = rest.indexOf("u:") === 0;
+        var draft = null;
+        try { draft = JSON.parse(window.localStorage.getItem(k)); } catch (e) { draft = null; }
+        if (!keyed || expired(draft)) window.localStorage.removeItem(k);
+      }
+    } catch (e) { /* storage unavailable */ }
   }
 
   function serialise(form) {
@@ -93,8 +124,8 @@
   }
 
   function init(form) {
-    var key = PREFIX + form.getAttribute("data-draft");
-    var canStore = storageOk();
+    var key = PREFIX + "u:" + USER + ":" + form.getAttribute("data-draft");
+    var canStore = storageOk() && USER !== "";
     var pristine = serialise(form);
     var bound = form.getAttribute("data-draft-bound") === "1";
 
@@ -114,6 +145,7 @@
       var raw = window.localStorage.getItem(key);
       var draft = null;
       try { draft = raw ? JSON.parse(raw) : null; } catch (e) { draft = null; }
+      if (draft && expired(draft)) { clear(); draft = null; }
       if (draft && draft.values && !same(draft.values, pristine)) {
         var box = noticeBox(form, "draft-notice");
         var when = new Date(draft.savedAt);
@@ -198,6 +230,7 @@
   }
 
   document.addEventListener("DOMContentLoaded", function () {
+    if (storageOk()) sweep();
     Array.prototype.forEach.call(document.querySelectorAll("form[data-draft]"), init);
   });
 })();

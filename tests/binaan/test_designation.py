@@ -130,3 +130,33 @@ def test_kecamatan_sees_only_its_own_desa_binaan_and_desa_sees_its_page(tree, as
     from django.test import Client
 
     assert Client().get(anon)["Location"].startswith("/masuk/")
+
+
+def test_a_pembina_from_another_kecamatan_takes_over_and_the_own_kecamatan_loses_access(tree, as_user):
+    p = penetapan(tree, tahun=2026)
+    db = services.desa_binaan_add(penetapan=p, desa=tree.kaliboto, actor=tree.admin)
+    detail = reverse("binaan:detail", kwargs={"binaan_id": db.pk})
+    assert as_user(tree.pembina_grabag).get(detail).status_code == 404
+    services.desa_binaan_set_pembina(desa_binaan=db, pembina=tree.grabag, actor=tree.admin)
+    assert as_user(tree.pembina).get(detail).status_code == 404
+    grabag = as_user(tree.pembina_grabag)
+    assert grabag.get(detail).status_code == 200
+    resp = grabag.post(reverse("binaan:kunjungan_baru", kwargs={"binaan_id": db.pk}), {"tanggal": "2026-11-02"})
+    assert resp.status_code == 302 and db.kunjungan.count() == 1
+    assert as_user(tree.desa).get(detail).status_code == 200  # the desa keeps its page
+    # The Grabag pembina now also sees the decree; the Bener pembina no longer does.
+    sk = reverse("binaan:penetapan", kwargs={"penetapan_id": p.pk})
+    assert grabag.get(sk).status_code == 200 and as_user(tree.pembina).get(sk).status_code == 404
+
+
+def test_the_page_of_a_desa_links_its_other_years_and_the_list_counts_active_desa(tree, as_user):
+    old = services.desa_binaan_add(penetapan=penetapan(tree, tahun=2025), desa=tree.kaliboto, actor=tree.admin)
+    p = penetapan(tree, tahun=2026)
+    new = services.desa_binaan_add(penetapan=p, desa=tree.kaliboto, actor=tree.admin)
+    gone = services.desa_binaan_add(penetapan=p, desa=tree.kedungpucang, actor=tree.admin)
+    services.desa_binaan_remove(desa_binaan=gone, actor=tree.admin)
+    page = as_user(tree.desa).get(reverse("binaan:detail", kwargs={"binaan_id": new.pk})).content.decode()
+    assert reverse("binaan:detail", kwargs={"binaan_id": old.pk}) in page
+    page = as_user(tree.admin).get(reverse("binaan:penetapan_list")).content.decode()
+    # 2026 counts Kaliboto only (Kedungpucang was removed); 2025 has Kaliboto
+    assert page.count('<td class="text-end">1</td>') == 2 and '<td class="text-end">2</td>' not in page

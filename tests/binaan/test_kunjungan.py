@@ -122,7 +122,8 @@ def test_outsider_pembina_and_desa_get_404_on_a_visit(tree, db_kaliboto, as_user
     assert as_user(tree.pembina_grabag).get(url).status_code == 404
     assert as_user(tree.pembina_grabag).post(url, _post_data(k, status="belum")).status_code == 404
     assert as_user(tree.pembina_grabag).post(
-        reverse("binaan:kunjungan_hapus", kwargs={"kunjungan_id": k.pk})).status_code == 404
+        reverse("binaan:kunjungan_hapus", kwargs={"kunjungan_id": k.pk}), {"yakin": "1"}).status_code == 404
+    assert Kunjungan.objects.filter(pk=k.pk).exists()
     assert as_user(tree.kader).get(url).status_code == 403
     assert as_user(tree.pembina_grabag).post(
         reverse("binaan:kunjungan_baru", kwargs={"binaan_id": db_kaliboto.pk}), {"tanggal": "2026-11-01"}
@@ -160,8 +161,11 @@ def test_photo_is_resized_served_in_scope_and_deleted_with_the_draft(tree, db_ka
     assert as_user(tree.kader).get(url).status_code == 403
     name, storage = foto.file.name, foto.file.storage
     assert storage.exists(name) and not name.startswith("binaan/kunjungan/1/")  # a name that reveals nothing
+    resp = c.post(reverse("binaan:kunjungan_hapus", kwargs={"kunjungan_id": k.pk}), follow=True)
+    assert "untuk menghapus draf kunjungan" in resp.content.decode()  # the confirmation box was not ticked
+    assert Kunjungan.objects.filter(pk=k.pk).exists()
     with django_capture_on_commit_callbacks(execute=True) as callbacks:  # files go after the commit
-        resp = c.post(reverse("binaan:kunjungan_hapus", kwargs={"kunjungan_id": k.pk}))
+        resp = c.post(reverse("binaan:kunjungan_hapus", kwargs={"kunjungan_id": k.pk}), {"yakin": "1"})
     assert resp.status_code == 302 and len(callbacks) == 1
     assert not Kunjungan.objects.filter(pk=k.pk).exists()
     assert not storage.exists(name), "deleting a draft visit deletes its photo files"
@@ -198,5 +202,20 @@ def test_a_finished_visit_takes_no_photos_and_cannot_be_deleted(tree, db_kalibot
     services.kunjungan_save(kunjungan=k, data=full_data(k.tanggal), actor=tree.pembina, selesai=True)
     resp = _upload(c, k, jpeg_bytes())
     assert "Kunjungan ini sudah selesai; foto tidak dapat ditambah lagi." in resp.content.decode()
-    c.post(reverse("binaan:kunjungan_hapus", kwargs={"kunjungan_id": k.pk}))
+    resp = c.post(reverse("binaan:kunjungan_hapus", kwargs={"kunjungan_id": k.pk}), {"yakin": "1"}, follow=True)
+    assert "Kunjungan yang sudah selesai tidak dapat dihapus." in resp.content.decode()
     assert Kunjungan.objects.filter(pk=k.pk).exists()
+
+
+def test_a_visit_lies_in_the_year_of_the_designation(tree, db_kaliboto, as_user):
+    c = as_user(tree.pembina)
+    resp = c.post(reverse("binaan:kunjungan_baru", kwargs={"binaan_id": db_kaliboto.pk}), {"tanggal": "2025-12-31"},
+                  follow=True)
+    assert "Tanggal kunjungan harus di tahun 2026 (tahun penetapan desa binaan)." in resp.content.decode()
+    assert not Kunjungan.objects.exists()
+    k = _new_visit(c, db_kaliboto)
+    resp = c.post(reverse("binaan:kunjungan", kwargs={"kunjungan_id": k.pk}),
+                  {**_post_data(k), "tanggal": "2025-06-01"})
+    assert "Tanggal kunjungan harus di tahun 2026" in resp.content.decode()
+    k.refresh_from_db()
+    assert k.tanggal == dt.date(2026, 11, 20)

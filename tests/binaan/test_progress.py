@@ -118,7 +118,7 @@ def test_months_ended():
 def _laporan(unit, jenis, periode, *, status="diajukan", terlambat=False):
     from reporting.models import Laporan
 
-    return Laporan.objects.create(dasawisma=unit, jenis=jenis, periode=periode, status=status,
+    return Laporan.objects.create(unit=unit, jenis=jenis, periode=periode, status=status,
                                   submitted_at=timezone.now(), terlambat=terlambat)
 
 
@@ -296,3 +296,21 @@ def test_dashboard_cards(tree, two_binaan, as_user):
     assert f"Desa ini bukan desa binaan tahun {year}." in page
     page = as_user(tree.admin).get(reverse("home")).content.decode()
     assert "2 desa binaan" in page
+
+
+@pytest.mark.django_db
+def test_overview_queries_do_not_grow_with_the_number_of_desa_binaan(tree, two_binaan, as_user):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    year, kal, hb = two_binaan
+    c = as_user(tree.admin)
+    url = reverse("binaan:ringkasan", kwargs={"tahun": year})
+    c.get(url)  # warm the session and caches
+    with CaptureQueriesContext(connection) as two:
+        assert c.get(url).status_code == 200
+    services.desa_binaan_add(penetapan=kal.penetapan, desa=tree.kedungpucang, actor=tree.admin)
+    with CaptureQueriesContext(connection) as three:
+        page = c.get(url).content.decode()
+    assert "Kedungpucang" in page
+    assert len(three) == len(two), [q["sql"] for q in three.captured_queries]

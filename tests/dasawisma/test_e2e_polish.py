@@ -57,15 +57,16 @@ def test_kader_landing_page_shows_what_is_due(page, login, url, e2e_tree):
     login("kader")  # lands on /data/ -> the Mawar page
     section = page.locator("#jatuh-tempo")
     assert section.is_visible()
-    today = dt.date.today()
-    assert section.locator(f"input[name=periode][value='{today:%Y-%m}']").count() == 1
+    # Issue 10: the running month is not submittable before it ends; last month is.
+    last = (dt.date.today().replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+    assert section.locator(f"input[name=periode][value='{last:%Y-%m}']").count() == 1
     assert "Belum diajukan" in section.inner_text()
     with page.expect_navigation():
         section.get_by_role("button", name="Ajukan").first.click()
     page.wait_for_load_state()
     assert f"/data/dasawisma/{e2e_tree.mawar.pk}/" in page.url  # back on the same page
     assert "sudah diajukan" in page.content()
-    assert Laporan.objects.filter(dasawisma=e2e_tree.mawar, status="diajukan").count() == 1
+    assert Laporan.objects.filter(unit=e2e_tree.mawar, status="diajukan").count() == 1
     assert "Menunggu verifikasi" in page.locator("#jatuh-tempo").inner_text()
     assert_fits_phone(page, "dasawisma page with due list")
     shot(page, "polish-kader-home-due")

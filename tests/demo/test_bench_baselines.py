@@ -42,18 +42,36 @@ def test_per_unit_orm_estimate_scales_by_level(data):
     assert res["estimate_s"] > res["sampled_s"] > 0
 
 
+def _rows(model, period):
+    from reporting.measures import BULANAN_NAMES, TAHUNAN_NAMES, UNIT_COUNT_NAMES
+
+    names = TAHUNAN_NAMES if model is RekapTahunan else BULANAN_NAMES
+    return {(r[0], r[1]): r[2:] for r in model.objects.values_list("unit_id", period, *UNIT_COUNT_NAMES, *names)}
+
+
 @pytest.mark.postgres
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="FLOOR_SQL is PostgreSQL")
-def test_floor_matches_stored_dasawisma_rows(data):
-    r = dt.date(TAHUN, 12, 31)
-    params = {"r": r, **{f"c{n}": baselines.years_before(r, n) for n in (5, 15, 50, 60)}}
-    with connection.cursor() as cur:
-        cur.execute(baselines.FLOOR_SQL, params)
-        cols = [c.name for c in cur.description]
-        rows = [dict(zip(cols, row, strict=True)) for row in cur.fetchall()]
-    assert len(rows) == baselines.floor(TAHUN) > 5
-    stored = {s.unit_id: s for s in RekapTahunan.objects.filter(tahun=TAHUN, unit__level=Level.DASAWISMA)}
-    for row in rows:
-        s = stored[row["dasawisma_id"]]
-        for name in cols[1:]:
-            assert row[name] == getattr(s, name), (row["dasawisma_id"], name)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the floors are PostgreSQL SQL (generate_series)")
+def test_floors_write_and_compare_the_same_rows_as_the_rebuild(data):
+    """The floors of the three rebuild measures do the same work: first build = every stored row, repeated
+    rebuild = 0 rows differ from the stored ones, refresh = the rows of a rebuild after the edit."""
+    from bench import floors
+    from dasawisma.models import Warga
+
+    stored_t, stored_b = _rows(RekapTahunan, "tahun"), _rows(RekapBulanan, "bulan")
+    assert floors.first_build(TAHUN)["rows"] == len(stored_t) + len(stored_b) > 100
+    assert floors.repeat(TAHUN)["differing"] == 0
+    assert _rows(RekapTahunan, "tahun") == stored_t  # rolled back: nothing left behind
+    # an edit: a warga of one dasawisma starts nursing; the floor's delta update = a rebuild's result
+    w = Warga.objects.filter(jenis_kelamin="P", menyusui=False, tanggal_meninggal=None, tanggal_pindah=None,
+                             tanggal_lahir__lte=dt.date(1990, 1, 1)).first()
+    Warga.objects.filter(pk=w.pk).update(menyusui=True, tanggal_lahir=dt.date(TAHUN, 3, 5))
+    dw = Unit.objects.get(pk=w.dasawisma_id)
+    months = [dt.date(TAHUN, m, 1) for m in range(1, 13)]
+    assert floors.refresh(dw, TAHUN, months)["updated"] == len(dw.ancestor_ids()) * (1 + 12)  # chain x periods
+    assert _rows(RekapTahunan, "tahun") == stored_t
+    floors.refresh(dw, TAHUN, months, keep=True)
+    by_floor = _rows(RekapTahunan, "tahun"), _rows(RekapBulanan, "bulan")
+    assert by_floor != (stored_t, stored_b)
+    rollup.rebuild(None, tahun=TAHUN)
+    assert (_rows(RekapTahunan, "tahun"), _rows(RekapBulanan, "bulan")) == by_floor
+    assert floors.repeat(TAHUN)["differing"] == 0

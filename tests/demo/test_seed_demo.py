@@ -183,7 +183,11 @@ def test_demo_submissions_fill_the_dashboards():
     from reporting.models import Laporan
 
     _seed(households=120)
-    laporan = Laporan.objects.all()
+    # Issue 10: desa reports go up to the kecamatan and kecamatan reports to the kabupaten too.
+    tiers = Laporan.objects.exclude(unit__level=Level.DASAWISMA)
+    assert tiers.filter(unit__level=Level.DESA, status=Laporan.Status.DITERIMA).exists()
+    assert set(tiers.values_list("unit__level", flat=True)) <= {Level.DESA, Level.KECAMATAN}
+    laporan = Laporan.objects.filter(unit__level=Level.DASAWISMA)
     months = {p for p in laporan.values_list("periode", flat=True)}
     assert laporan.exists() and all(p.day == 1 for p in months)
     n_dasawisma = Unit.objects.filter(level=Level.DASAWISMA, is_active=True).count()
@@ -193,6 +197,6 @@ def test_demo_submissions_fill_the_dashboards():
     assert laporan.filter(status=Laporan.Status.DITERIMA).exists()
     assert not laporan.filter(status=Laporan.Status.DIKEMBALIKAN, alasan="").exists()
     assert max(months) == dt.date(2026, 10, 1) and min(months) == dt.date(2026, 1, 1)  # TODAY is in November
-    n = laporan.count()
+    n = Laporan.objects.count()
     call_command("seed_demo_laporan", "--force", stdout=StringIO())
     assert Laporan.objects.count() == n

@@ -32,6 +32,14 @@ PHONE = {
     "timezone_id": "Asia/Jakarta",
 }
 DEFAULT_TIMEOUT_MS = 15_000
+# Chromium prints "Refused to ... because it violates the following Content Security Policy directive";
+# the event also names what was blocked (an inline style attribute, a script, a frame).
+CSP_REPORTER = """
+document.addEventListener('securitypolicyviolation', function (e) {
+  console.error('Content Security Policy violation: ' + e.violatedDirective + ' blocked ' +
+                (e.blockedURI || 'inline') + ' at ' + (e.sourceFile || location.pathname) + ':' + e.lineNumber);
+});
+"""
 
 
 class _Shared:
@@ -95,8 +103,16 @@ def page(context, request):
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.js_errors = errors  # type: ignore[attr-defined]
+    # Content-Security-Policy (issue 12): any violation on any page of a browser test fails that test.
+    violations: list[str] = []
+    page.add_init_script(CSP_REPORTER)
+    page.on("console", lambda msg: violations.append(msg.text) if "Content Security Policy" in msg.text else None)
+    page.csp_violations = violations  # type: ignore[attr-defined]
     failed_before = request.session.testsfailed
     yield page
+    if violations and request.session.testsfailed == failed_before:
+        page.close()
+        pytest.fail("Content-Security-Policy violations in the browser:\n" + "\n".join(dict.fromkeys(violations)))
     # The call phase has been reported before fixtures are torn down: a new failure is this test's.
     if request.session.testsfailed > failed_before:
         ARTIFACTS.mkdir(parents=True, exist_ok=True)

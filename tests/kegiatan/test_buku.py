@@ -16,6 +16,7 @@ from openpyxl import load_workbook
 
 from kegiatan.buku import KOLOM, buku_kegiatan, tanggal_indonesia
 from kegiatan.excel import buku_workbook, buku_xlsx, lines_needed
+from pkk.fontmetrics import column_points, excel_width_to_points, longest_word_width
 
 from .conftest import make_kegiatan
 
@@ -75,6 +76,24 @@ def test_rows_are_the_units_own_kegiatan_of_the_year_by_date(buku):
     assert buku.file_name == "buku-kegiatan-desa-kaliboto-2026.xlsx"
 
 
+def test_office_holders_names_under_the_signatures(tree, buku):
+    from pkk.services import pengurus_set
+
+    assert buku.nama_baris == ("(.......................................)",) * 2
+    pengurus_set(unit=tree.kaliboto, ketua="Hj. Siti Rahayu", sekretaris="Ani Susanti")
+    pengurus_set(unit=tree.bener, ketua="Ketua Kecamatan", sekretaris="Sekretaris Kecamatan")
+    named = buku_kegiatan(tree.kaliboto, 2026, today=TODAY)
+    assert named.nama_baris == ("Hj. Siti Rahayu", "Ani Susanti")
+    wb = load_workbook(io.BytesIO(buku_xlsx(named)))
+    cells = {c.value: c for row in wb.active.iter_rows() for c in row if c.value}
+    assert cells["Hj. Siti Rahayu"].font.b and cells["Hj. Siti Rahayu"].font.u == "single"
+    assert cells["Ani Susanti"].font.name == "Arial" and "Ketua Kecamatan" not in cells
+    c = Client()
+    c.force_login(tree.desa)
+    html = c.get(reverse("kegiatan:buku", kwargs={"unit_id": tree.kaliboto.pk, "tahun": 2026})).content.decode()
+    assert "Hj. Siti Rahayu" in html and "Ani Susanti" in html
+
+
 def test_kecamatan_and_kabupaten_titles(tree):
     assert buku_kegiatan(tree.bener, 2026, today=TODAY).title[1] == "TP PKK KECAMATAN BENER"
     kab = buku_kegiatan(tree.kab, 2026, today=TODAY)
@@ -123,7 +142,7 @@ def _sheet(buku):
 
 def test_excel_fonts_print_setup_and_values(buku):
     wb, ws = _sheet(buku)
-    assert ws.title == "4.13 Buku Kegiatan 2026"
+    assert ws.title == "4.13 Desa Kaliboto 2026"
     assert [f.name for f in wb._fonts] and all(f.name == "Arial" for f in wb._fonts)
     for row in ws.iter_rows():
         for cell in row:
@@ -180,19 +199,33 @@ def test_excel_rows_are_tall_enough_for_their_wrapped_text(buku):
     assert ws.row_dimensions[row].height >= need * 12.75
     for c in range(1, 8):
         assert ws.cell(row, c).alignment.wrap_text or c in (1, 4, 7)
-    # Columns as the layout says, total within an A4 landscape page at 100 %.
+    # Every data row is tall enough for the wrapped text of each of its cells (Arial metrics).
+    for r in range(header_row + 3, header_row + 3 + len(buku.rows)):
+        for c, col in enumerate(KOLOM, start=1):
+            if col.kind == "text":
+                assert ws.row_dimensions[r].height >= lines_needed(ws.cell(r, c).value, col.width) * 12.75, (r, c)
+    # Columns as the layout says; fitted to the A4 landscape page the 10 pt text prints at 8 pt or more.
     widths = [ws.column_dimensions[chr(64 + i)].width for i in range(1, 8)]
     assert widths == [k.width for k in KOLOM]
-    assert sum(widths) <= 150
+    printable = 841.9 - 72 * (ws.page_margins.left + ws.page_margins.right)
+    scale = min(1.0, printable / sum(column_points(w) for w in widths))
+    assert 10 * scale >= 8, scale
+    # Header words never break: each label's longest word fits its column (bold 10 pt).
+    for col in KOLOM:
+        assert longest_word_width(col.label, 10, bold=True) <= excel_width_to_points(col.width), col.label
 
 
 def test_lines_needed_by_hand():
-    # width 10 -> 10 characters per line (int(11) - 1).
+    # Width 10 -> (10 * 7 - 5) px = 48.75 pt of text. Arial 10 advances (2048 units per em): a b d e g h 1139,
+    # c 1024, f 569, i j 455, space 569, W 1933.
     assert lines_needed("abc", 10) == 1
-    assert lines_needed("abcde fghij", 10) == 2
-    assert lines_needed("abcd efghi", 10) == 1
+    # "abcde" 5580 units = 27.25 pt, " " 2.78 pt, "fghij" 3757 units = 18.35 pt: 48.37 pt fits.
+    assert lines_needed("abcde fghij", 10) == 1
+    # "abcde abcde": 57.27 pt does not.
+    assert lines_needed("abcde abcde", 10) == 2
     assert lines_needed("a\nb\nc", 10) == 3
-    assert lines_needed("x" * 25, 10) == 3
+    # Ten W: 94.38 pt, one word wider than the column: Excel breaks it over two lines.
+    assert lines_needed("W" * 10, 10) == 2
 
 
 def test_an_empty_year_prints_nihil(tree):
@@ -207,7 +240,7 @@ def test_download(tree, buku):
     resp = c.get(reverse("kegiatan:buku_xlsx", kwargs={"unit_id": tree.kaliboto.pk, "tahun": 2026}))
     assert resp.status_code == 200
     assert resp["Content-Disposition"] == 'attachment; filename="buku-kegiatan-desa-kaliboto-2026.xlsx"'
-    assert load_workbook(io.BytesIO(resp.content)).active.title == "4.13 Buku Kegiatan 2026"
+    assert load_workbook(io.BytesIO(resp.content)).active.title == "4.13 Desa Kaliboto 2026"
 
 
 # ------------------------------------------------------------------------------------------ rendered

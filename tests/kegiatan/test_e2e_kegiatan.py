@@ -9,14 +9,20 @@ import subprocess
 
 import pytest
 
-from tests.e2e.fixtures import assert_fits_phone, shot
+from tests.e2e.fixtures import ARTIFACTS, assert_fits_phone, shot
 from tests.photos_util import image_bytes
 
 pytestmark = pytest.mark.e2e
 
 
 def _image_loaded(page, selector: str) -> bool:
-    return page.eval_on_selector(selector, "img => img.complete && img.naturalWidth > 0")
+    """The photo (lazy-loaded) arrives from the scoped view and decodes: waits up to the default timeout."""
+    page.locator(selector).first.scroll_into_view_if_needed()
+    page.wait_for_function(
+        "sel => { const img = document.querySelector(sel); return img && img.complete && img.naturalWidth > 0; }",
+        arg=selector,
+    )
+    return True
 
 
 def test_desa_reports_a_kegiatan_and_the_pembina_sees_it(page, context, login, url, e2e_tree, tmp_path):
@@ -96,7 +102,8 @@ def test_buku_kegiatan_prints_whole_in_chromium(page, login, url, e2e_tree, tmp_
     login("desa")
     page.goto(url(f"/kegiatan/buku/{e2e_tree.kaliboto.pk}/{today.year}/"))
     assert_fits_phone(page, "buku kegiatan")
-    pdf = tmp_path / "buku.pdf"
+    shot(page, "buku-kegiatan")
+    pdf = ARTIFACTS / "buku-kegiatan-chromium.pdf"
     page.emulate_media(media="print")
     page.pdf(path=str(pdf), prefer_css_page_size=True, print_background=True)
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout

@@ -148,6 +148,20 @@ def test_a_unit_field_changed_to_another_desa_is_refused(tree):
     assert Kegiatan.objects.get().unit == tree.kaliboto
 
 
+def test_an_account_of_two_desa_picks_one_and_cannot_pick_a_third(tree):
+    from pkk.models import Role, RoleAssignment
+
+    RoleAssignment.objects.create(user=tree.desa, role=Role.TP_PKK_DESA, unit=tree.kedungpucang)
+    c = _client(tree.desa)
+    html = c.get(reverse("kegiatan:create")).content.decode()
+    assert "Desa Kaliboto" in html and "Desa Kedungpucang" in html and "Harjobinangun" not in html
+    resp = c.post(reverse("kegiatan:create"), _form(unit=str(tree.harjobinangun.pk)))
+    assert resp.status_code == 200 and "TP PKK: pilihan tidak tersedia." in resp.content.decode()
+    assert not Kegiatan.objects.exists()
+    resp = c.post(reverse("kegiatan:create"), _form(unit=str(tree.kedungpucang.pk)))
+    assert resp.status_code == 302 and Kegiatan.objects.get().unit == tree.kedungpucang
+
+
 # ------------------------------------------------------------------------------------------ writing
 
 
@@ -168,7 +182,7 @@ def test_desa_reports_a_kegiatan_with_photos(tree, settings):
     for f in fotos:
         path = Path(f.file.path)
         assert path.is_relative_to(settings.PKK_PRIVATE_MEDIA_ROOT) and path.suffix == ".jpg"
-        assert "a.jpg" not in path.name
+        assert len(path.stem) == 32 and int(path.stem, 16) >= 0  # a random name, not the upload's
 
 
 def test_the_account_name_and_a_typed_jabatan(tree):
@@ -255,3 +269,57 @@ def test_dashboards_show_the_kegiatan_card(tree, posyandu):
     nav_link = f'href="{reverse("kegiatan:list")}">Kegiatan</a>'
     assert nav_link in _client(tree.desa).get(reverse("home")).content.decode()
     assert nav_link not in _client(tree.kader).get(reverse("dasawisma:kader_home"), follow=True).content.decode()
+
+
+def test_a_failed_save_leaves_no_stored_photo(tree, settings, monkeypatch):
+    """The second photo's row fails: the transaction rolls back and the first photo's file is removed."""
+    from kegiatan import services
+    from pkk.photos import prepare_photo
+
+    calls = {"n": 0}
+    real_save = KegiatanFoto.save
+
+    def flaky_save(self, *args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise RuntimeError("basis data putus")
+        return real_save(self, *args, **kwargs)
+
+    monkeypatch.setattr(KegiatanFoto, "save", flaky_save)
+    photos = [prepare_photo(jpeg_upload("a.jpg")), prepare_photo(jpeg_upload("b.jpg"))]
+    data = {"tanggal": dt.date(2025, 3, 4), "tempat": "Balai", "pokja": "IV", "program_pokok": 7, "judul": "X",
+            "uraian": "Y", "jumlah_peserta": 1}
+    with pytest.raises(RuntimeError):
+        services.kegiatan_create(unit=tree.kaliboto, data=data, photos=photos, actor=tree.desa)
+    assert not Kegiatan.objects.exists() and not KegiatanFoto.objects.exists()
+    root = Path(settings.PKK_PRIVATE_MEDIA_ROOT)
+    assert calls["n"] == 2 and root.exists()  # the first photo was written, then removed
+    assert [p for p in root.rglob("*") if p.is_file()] == []
+
+
+def test_the_list_links_the_buku_of_the_unit_looked_at(tree, posyandu):
+    c = _client(tree.pembina)
+    tahun = dt.date.today().year
+    own = reverse("kegiatan:buku", kwargs={"unit_id": tree.bener.pk, "tahun": tahun})
+    desa = reverse("kegiatan:buku", kwargs={"unit_id": tree.kaliboto.pk, "tahun": tahun})
+    html = c.get(reverse("kegiatan:list")).content.decode()
+    assert own in html and desa not in html
+    html = c.get(reverse("kegiatan:list"), {"unit": tree.kaliboto.pk}).content.decode()
+    assert own in html and desa in html
+
+
+def test_buku_page_queries_do_not_grow_with_rows(tree):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    c = _client(tree.desa)
+    url = reverse("kegiatan:buku", kwargs={"unit_id": tree.kaliboto.pk, "tahun": 2025})
+    make_kegiatan(tree.kaliboto, actor=tree.desa)
+    c.get(url)
+    with CaptureQueriesContext(connection) as few:
+        assert c.get(url).status_code == 200
+    for i in range(25):
+        make_kegiatan(tree.kaliboto, actor=tree.desa, judul=f"K{i}", tanggal=dt.date(2025, 4, 1 + i))
+    with CaptureQueriesContext(connection) as many:
+        assert "K24" in c.get(url).content.decode()
+    assert len(many.captured_queries) == len(few.captured_queries)

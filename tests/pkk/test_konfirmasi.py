@@ -55,7 +55,7 @@ def test_kembalikan_laporan_asks(tree, login):
 
     from reporting.models import JenisLaporan, Laporan
 
-    laporan = Laporan.objects.create(dasawisma=tree.mawar, jenis=JenisLaporan.BUKU_III,
+    laporan = Laporan.objects.create(unit=tree.mawar, jenis=JenisLaporan.BUKU_III,
                                      periode=dt.date(2025, 3, 1), submitted_at=timezone.now(), submitted_by=tree.kader)
     html = login("desa").get(reverse("reporting:laporan_detail", kwargs={"laporan_id": laporan.pk})).content.decode()
     _asks(_form_for(html, reverse("reporting:laporan_kembalikan", kwargs={"laporan_id": laporan.pk})))

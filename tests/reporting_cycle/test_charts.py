@@ -2,6 +2,7 @@
 
 import datetime as dt
 import re
+from pathlib import Path
 
 import pytest
 from django.template.loader import render_to_string
@@ -18,10 +19,13 @@ def _tren(values):
 def test_svg_has_natural_size_and_fixed_text_size():
     chart = line_chart(_tren([23456] + [None] * 11), ["ibu_hamil"], id="c", title="Ibu hamil")
     html = render_to_string("reporting/dashboard/_chart.html", {"chart": chart})
-    svg = re.search(r"<svg[^>]*>", html).group(0)
+    svg = re.search(r"<svg[^>]*pkk-chart-svg[^>]*>", html).group(0)  # not a legend swatch
     # width/height in CSS px equal to the viewBox: 1 unit = 1 px unless the column is narrower.
     assert f'viewBox="0 0 {W} {chart.height}"' in svg and f'width="{W}"' in svg and f'height="{chart.height}"' in svg
-    assert "max-width:100%" in svg and 'width="100%"' not in svg
+    # Shrinks with a narrow column: max-width 100% from static/css/pkk.css (CSP: no style attribute).
+    assert 'class="pkk-chart-svg"' in svg and "style=" not in svg and 'width="100%"' not in svg
+    css = (Path(__file__).resolve().parents[2] / "static" / "css" / "pkk.css").read_text()
+    assert re.search(r"\.pkk-chart-svg \{[^}]*max-width: 100%", css)
     sizes = {int(s) for s in re.findall(r'font-size="(\d+)"', html)}
     assert sizes and sizes <= {FONT, FONT_SMALL} and min(sizes) >= 12
     assert W <= 360  # fits a phone without shrinking the text below ~12 px

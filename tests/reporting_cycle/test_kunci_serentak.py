@@ -29,7 +29,7 @@ TODAY = dt.date(2025, 6, 10)
 
 
 def _waiting(tree, dasawisma):
-    return Laporan.objects.create(dasawisma=dasawisma, jenis=JenisLaporan.BUKU_III, periode=MARET,
+    return Laporan.objects.create(unit=dasawisma, jenis=JenisLaporan.BUKU_III, periode=MARET,
                                   submitted_at=timezone.now(), submitted_by=tree.kader)
 
 

@@ -24,7 +24,7 @@ def _client(user):
 def test_laporan_without_submitter_or_reviewer_renders_for_every_reader(tree):
     now = timezone.now()
     lap = Laporan.objects.create(
-        dasawisma=tree.mawar,
+        unit=tree.mawar,
         jenis="buku3",
         periode=now.date().replace(day=1, year=2025),
         submitted_at=now,

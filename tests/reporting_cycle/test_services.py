@@ -56,8 +56,11 @@ def test_only_the_kader_of_the_dasawisma_submits_and_not_twice(tree):
     submit(tree, tree.mawar, tree.kader)
     with pytest.raises(ValidationError, match="menunggu verifikasi"):
         submit(tree, tree.mawar, tree.kader)
-    with pytest.raises(ValidationError, match="belum berjalan"):
+    with pytest.raises(ValidationError, match="belum berakhir"):
         submit(tree, tree.mawar, tree.kader, periode=dt.date(2025, 5, 1), when=at(2025, 4, 30))
+    # Issue 10: the running month cannot be submitted before it ends either.
+    with pytest.raises(ValidationError, match="belum berakhir"):
+        submit(tree, tree.mawar, tree.kader, periode=dt.date(2025, 4, 1), when=at(2025, 4, 30, 23))
 
 
 def test_return_needs_reason_and_resubmission_keeps_first_timeliness(tree):
@@ -70,9 +73,9 @@ def test_return_needs_reason_and_resubmission_keeps_first_timeliness(tree):
     assert lap.status == "dikembalikan" and lap.alasan.startswith("Jumlah")
     again = submit(tree, tree.mawar, tree.kader, when=at(2025, 4, 20))
     assert again.pk == lap.pk and again.status == "diajukan" and not again.terlambat
-    laporan_accept(laporan=again, actor=tree.pembina)
+    laporan_accept(laporan=again, actor=tree.desa)  # issue 10: the desa decides on dasawisma reports
     again.refresh_from_db()
-    assert again.status == "diterima" and again.reviewed_by == tree.pembina
+    assert again.status == "diterima" and again.reviewed_by == tree.desa
     with pytest.raises(ValidationError, match="sudah diterima"):
         submit(tree, tree.mawar, tree.kader)
     assert list(LaporanRiwayat.objects.filter(laporan=lap).order_by("id").values_list("aksi", flat=True)) == [
@@ -80,7 +83,10 @@ def test_return_needs_reason_and_resubmission_keeps_first_timeliness(tree):
     ]  # fmt: skip
 
 
-@pytest.mark.parametrize("persona", ["kader", "kader_melati", "admin", "pembina_grabag", "desa_kp", "nobody"])
+# Issue 10: the pembina reviews desa reports, no longer dasawisma reports.
+@pytest.mark.parametrize(
+    "persona", ["kader", "kader_melati", "admin", "pembina", "pembina_grabag", "desa_kp", "nobody"]
+)
 def test_who_may_not_review(tree, persona):
     lap = submit(tree, tree.mawar, tree.kader)
     with pytest.raises(PermissionDenied):
@@ -89,21 +95,37 @@ def test_who_may_not_review(tree, persona):
         laporan_return(laporan=lap, alasan="x", actor=getattr(tree, persona))
 
 
-@pytest.mark.parametrize("persona", ["ketua_rt", "desa", "pembina"])
-def test_who_may_review(tree, persona):
+def test_the_desa_accepts_and_a_ketua_kelompok_verifies_first(tree):
     lap = submit(tree, tree.mawar, tree.kader)
-    assert laporan_accept(laporan=lap, actor=getattr(tree, persona)).status == "diterima"
+    verified = laporan_accept(laporan=lap, actor=tree.ketua_rt)
+    assert verified.status == "diajukan" and verified.verified_by == tree.ketua_rt
+    with pytest.raises(ValidationError, match="sudah diverifikasi"):
+        laporan_accept(laporan=lap, actor=tree.ketua_rt)
+    assert laporan_accept(laporan=lap, actor=tree.desa).status == "diterima"
+    # Without a ketua kelompok the desa accepts directly.
+    other = submit(tree, tree.anggrek, __import__("tests.builders").builders.make_user("k_a", "kader", tree.anggrek))
+    assert laporan_accept(laporan=other, actor=tree.desa).status == "diterima"
+    assert list(LaporanRiwayat.objects.filter(laporan=lap).order_by("id").values_list("aksi", flat=True)) == [
+        "ajukan", "verifikasi", "terima",
+    ]  # fmt: skip
 
 
 def test_bulk_accept_only_in_reviewer_scope(tree):
     a = submit(tree, tree.mawar, tree.kader)
     b = submit(tree, tree.melati, tree.kader_melati)
-    c = submit(tree, tree.kenanga, tree.kader_kp)  # Kedungpucang: outside ketua_rt's RT
-    n = laporan_accept_many(laporan_ids=[a.pk, b.pk, c.pk], actor=tree.ketua_rt)
+    c = submit(tree, tree.kenanga, tree.kader_kp)  # Kedungpucang: outside Kaliboto
+    n = laporan_accept_many(laporan_ids=[a.pk, b.pk, c.pk], actor=tree.desa)
     assert n == 2
     assert dict(Laporan.objects.values_list("pk", "status")) == {a.pk: "diterima", b.pk: "diterima", c.pk: "diajukan"}
     assert LaporanRiwayat.objects.filter(aksi="terima").count() == 2
-    assert laporan_accept_many(laporan_ids=[a.pk], actor=tree.ketua_rt) == 0  # already accepted
+    assert laporan_accept_many(laporan_ids=[a.pk], actor=tree.desa) == 0  # already accepted
+    # A ketua kelompok's bulk acceptance verifies (the desa still decides).
+    c2 = submit(tree, tree.kenanga, tree.kader_kp, periode=dt.date(2025, 2, 1))
+    assert laporan_accept_many(laporan_ids=[c2.pk], actor=tree.ketua_rt) == 0  # outside its RT
+    d = submit(tree, tree.mawar, tree.kader, periode=dt.date(2025, 2, 1))
+    assert laporan_accept_many(laporan_ids=[d.pk], actor=tree.ketua_rt) == 1
+    d.refresh_from_db()
+    assert d.status == "diajukan" and d.verified_by == tree.ketua_rt
 
 
 def test_lock_requires_everything_accepted_then_blocks_submission(tree):
@@ -173,9 +195,10 @@ def test_completeness_hand_worked(tree, django_assert_num_queries):
     submit(tree, tree.melati, tree.kader_melati, when=at(2025, 4, 9))
     kp = submit(tree, tree.kenanga, tree.kader_kp, when=at(2025, 4, 1))
     laporan_return(laporan=kp, alasan="Salah isi", actor=tree.desa_kp)
-    submit(tree, tree.dahlia, tree.kader_grabag, jenis="buku2", periode=2025)  # other period: ignored
+    submit(tree, tree.dahlia, tree.kader_grabag, jenis="buku2", periode=2024)  # other period: ignored
 
-    with django_assert_num_queries(2):
+    # Issue 10: locks (structure as locked), children, dasawisma and desa figures, the tiers' own reports.
+    with django_assert_num_queries(5):
         total, rows = kelengkapan(tree.bener, B3, MAR)
     by = {r.unit.name: r for r in rows}
     assert (by["Kaliboto"].terdaftar, by["Kaliboto"].diajukan, by["Kaliboto"].tepat_waktu) == (3, 2, 1)

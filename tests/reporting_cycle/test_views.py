@@ -129,23 +129,31 @@ def test_admin_cannot_review_and_desa_cannot_unlock(tree):
 
 
 def test_kader_sees_due_periods_and_submits(tree):
-    c = client_for(tree.kader)
+    """Issue 10: registered since the first of last month, the kader owes last month (submittable) and
+    sees the running month (not submittable before it ends)."""
+    from pkk.models import Unit
+    from reporting.periods import deadline, previous_month
+
     today = timezone.localdate()
+    last = previous_month(today)
+    Unit.objects.filter(pk=tree.mawar.pk).update(aktif_sejak=last)
+    c = client_for(tree.kader)
     page = c.get(reverse("reporting:laporan_saya"))
     html = page.content.decode()
     assert page.status_code == 200
     assert "Dasawisma Mawar" in html and "Melati" not in html
-    # Registered today: only this month's Buku III and this year's Buku II are owed.
-    assert html.count('name="periode"') == 2
-    assert f'value="{today:%Y-%m}"' in html and f'value="{today:%Y}"' in html
+    # Last month's Buku III, plus last year's Buku II when last month was December.
+    assert html.count('name="periode"') == 1 + (1 if today.month == 1 else 0)
+    assert f'value="{last:%Y-%m}"' in html and "Periode berjalan" in html
     resp = c.post(
         reverse("reporting:laporan_ajukan", kwargs={"unit_id": tree.mawar.pk}),
-        {"jenis": "buku3", "periode": f"{today:%Y-%m}"},
+        {"jenis": "buku3", "periode": f"{last:%Y-%m}"},
         follow=True,
     )
-    assert any("sudah diajukan tepat waktu" in m for m in messages_of(resp))
-    lap = Laporan.objects.get(dasawisma=tree.mawar)
-    assert lap.periode == today.replace(day=1) and lap.submitted_by == tree.kader and not lap.terlambat
+    late = today > deadline("buku3", last)
+    assert any(("(terlambat)" if late else "sudah diajukan tepat waktu") in m for m in messages_of(resp))
+    lap = Laporan.objects.get(unit=tree.mawar)
+    assert lap.periode == last and lap.submitted_by == tree.kader and lap.terlambat == late
     html = c.get(reverse("reporting:laporan_saya")).content.decode()
     assert "Menunggu verifikasi" in html
     # Bad input and a second submission give Indonesian messages, nothing else changes.
@@ -157,7 +165,7 @@ def test_kader_sees_due_periods_and_submits(tree):
     assert any("Periode tidak valid" in m for m in messages_of(resp))
     resp = c.post(
         reverse("reporting:laporan_ajukan", kwargs={"unit_id": tree.mawar.pk}),
-        {"jenis": "buku3", "periode": f"{today:%Y-%m}"},
+        {"jenis": "buku3", "periode": f"{last:%Y-%m}"},
         follow=True,
     )
     assert any("sedang menunggu verifikasi" in m for m in messages_of(resp))
@@ -210,12 +218,13 @@ def test_return_needs_reason_then_resubmit_then_accept(tree):
     )
     lap.refresh_from_db()
     assert lap.status == "diajukan"
-    resp = client_for(tree.pembina).post(
-        reverse("reporting:laporan_terima", kwargs={"laporan_id": lap.pk}), follow=True
-    )
+    # Issue 10: the pembina no longer decides on dasawisma reports; the desa does.
+    resp = client_for(tree.pembina).post(reverse("reporting:laporan_terima", kwargs={"laporan_id": lap.pk}))
+    assert resp.status_code == 403
+    resp = client_for(tree.desa).post(reverse("reporting:laporan_terima", kwargs={"laporan_id": lap.pk}), follow=True)
     assert resp.status_code == 200
     lap.refresh_from_db()
-    assert lap.status == "diterima" and lap.reviewed_by == tree.pembina
+    assert lap.status == "diterima" and lap.reviewed_by == tree.desa
 
 
 def test_inbox_lists_scope_and_bulk_accepts(tree, django_assert_max_num_queries):
@@ -223,15 +232,24 @@ def test_inbox_lists_scope_and_bulk_accepts(tree, django_assert_max_num_queries)
     b = submit(tree.melati, tree.kader_melati)
     k = submit(tree.kenanga, tree.kader_kp)
     c = client_for(tree.ketua_rt)
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(9):
         page = c.get(reverse("reporting:verifikasi"))
     html = page.content.decode()
     assert "Dasawisma Mawar" in html and "Dasawisma Melati" in html and "Kenanga" not in html
+    # Each row names where the dasawisma sits (RT, RW, dusun, desa).
+    assert "RT 01 · RW 01 · Dusun Krajan · Desa Kaliboto" in html
+    # A ketua kelompok's bulk acceptance verifies; the desa then accepts (issue 10).
     resp = c.post(reverse("reporting:verifikasi_terima"), {"laporan": [a.pk, b.pk, k.pk]}, follow=True)
-    assert "2 laporan diterima." in messages_of(resp)
+    assert any(m.startswith("2 laporan diterima") for m in messages_of(resp))
+    assert set(Laporan.objects.filter(verified_by=tree.ketua_rt).values_list("pk", flat=True)) == {a.pk, b.pk}
+    desa = client_for(tree.desa)
+    html = desa.get(reverse("reporting:verifikasi")).content.decode()
+    assert "Dasawisma Mawar" in html and "diverifikasi ketua kelompok" in html and "Kenanga" not in html
+    desa.post(reverse("reporting:verifikasi_terima"), {"laporan": [a.pk, b.pk, k.pk]})
     assert dict(Laporan.objects.values_list("pk", "status")) == {a.pk: "diterima", b.pk: "diterima", k.pk: "diajukan"}
+    assert "Kenanga" in client_for(tree.desa_kp).get(reverse("reporting:verifikasi")).content.decode()
     pembina = client_for(tree.pembina).get(reverse("reporting:verifikasi")).content.decode()
-    assert "Kenanga" in pembina and "Dasawisma Mawar" not in pembina  # accepted ones leave the inbox
+    assert "Dasawisma" not in pembina.split("<h1", 1)[1].split("</form>", 1)[1]  # desa reports only
 
 
 def test_inbox_query_count_does_not_grow(tree, django_assert_max_num_queries):
@@ -241,7 +259,7 @@ def test_inbox_query_count_does_not_grow(tree, django_assert_max_num_queries):
         d = unit_create(level=Level.DASAWISMA, name=f"Extra {i}", parent=tree.rt2)
         submit(d, make_user(f"kx{i}", "kader", d))
     c = client_for(tree.desa)
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(9):
         html = c.get(reverse("reporting:verifikasi")).content.decode()
     assert html.count('name="laporan"') == 12
 
@@ -311,8 +329,7 @@ def test_completeness_page_hand_worked_and_drill_down(tree):
     ).content.decode()
     assert (
         "Diajukan" in rt
-        and reverse("reporting:laporan_detail", kwargs={"laporan_id": Laporan.objects.get(dasawisma=tree.mawar).pk})
-        in rt
+        and reverse("reporting:laporan_detail", kwargs={"laporan_id": Laporan.objects.get(unit=tree.mawar).pk}) in rt
     )
     assert (
         c.get(reverse("reporting:kelengkapan_bulanan", kwargs={"unit_id": tree.bener.pk, "bulan": "maret"})).status_code
@@ -340,7 +357,7 @@ def test_completeness_query_count_pinned_and_independent_of_units(tree, django_a
     url = reverse("reporting:kelengkapan_bulanan", kwargs={"unit_id": tree.krajan.pk, "bulan": "2025-03"})
     c = client_for(tree.desa)
     c.get(url)
-    with django_assert_num_queries(7) as small:
+    with django_assert_num_queries(8) as small:  # issue 10: +1, the locks (structure as locked)
         c.get(url)
     _grow(tree, 8)
     with django_assert_num_queries(len(small.captured_queries)):
@@ -414,7 +431,8 @@ def test_dashboard_query_count_pinned_and_independent_of_units(tree, django_asse
     c = client_for(tree.desa)
     url = reverse("reporting:dasbor", kwargs={"unit_id": tree.kaliboto.pk}) + "?tahun=2025"
     c.get(url)
-    with django_assert_num_queries(9) as small:
+    # issue 10: +2 (the locks and the desa's own report); kegiatan and binaan cards: +2
+    with django_assert_num_queries(13) as small:
         c.get(url)
     _grow(tree, 8)
     with django_assert_num_queries(len(small.captured_queries)):
@@ -422,32 +440,28 @@ def test_dashboard_query_count_pinned_and_independent_of_units(tree, django_asse
     assert "Ibu hamil, Desember: 12" in html
 
 
-def test_laporan_saya_lists_periods_from_registration_on(tree):
-    """A dasawisma registered long ago owes this year's months (and last December in January) and two
-    Buku II; one registered in the middle of last year owes no Buku II before that year."""
+def test_laporan_saya_lists_periods_from_the_start_of_reporting(tree, settings):
+    """Issue 10: the list starts at the kabupaten's start of reporting, not at the row's creation; a
+    dasawisma registered (aktif_sejak) in the middle of last year owes nothing before."""
     from pkk.models import Unit
 
     today = timezone.localdate()
-    long_ago = timezone.make_aware(dt.datetime(today.year - 3, 5, 1, 12))
-    Unit.objects.filter(pk=tree.mawar.pk).update(created_at=long_ago)
+    settings.PKK_REPORTING_START = f"{today.year - 1}-01"
+    Unit.objects.filter(pk=tree.mawar.pk).update(created_at=timezone.now())  # the row's age does not matter
     c = client_for(tree.kader)
     html = c.get(reverse("reporting:laporan_saya")).content.decode()
-    assert html.count('name="periode"') == today.month + (1 if today.month == 1 else 0) + 2  # months + 2 Buku II
-    last_year_mid = timezone.make_aware(dt.datetime(today.year - 1, 7, 15, 12))
-    Unit.objects.filter(pk=tree.mawar.pk).update(created_at=last_year_mid)
+    # every month since January of last year but the running one, and last year's Buku II
+    assert html.count('name="periode"') == 12 + today.month - 1 + 1
+    Unit.objects.filter(pk=tree.mawar.pk).update(aktif_sejak=dt.date(today.year - 1, 7, 15))
     html = c.get(reverse("reporting:laporan_saya")).content.decode()
-    assert f'value="{today.year - 1}"' in html and f'value="{today.year - 2}"' not in html
-    # Registered on the first of this month at 00:30 Jakarta time (the previous day in UTC): no
-    # earlier month is listed, the local date counts.
-    first = today.replace(day=1)
-    local_midnight = dt.datetime(first.year, first.month, 1, 0, 30, tzinfo=dt.timezone(dt.timedelta(hours=7)))
-    Unit.objects.filter(pk=tree.mawar.pk).update(created_at=local_midnight)
-    html = c.get(reverse("reporting:laporan_saya")).content.decode()
-    assert html.count('value="buku3"') == 1 and f'value="{today:%Y-%m}"' in html
+    assert f'value="{today.year - 1}-07"' in html and f'value="{today.year - 1}-06"' not in html
+    assert f'value="{today.year - 1}"' in html
 
 
 def test_laporan_saya_and_kunci_query_counts_pinned(tree, django_assert_max_num_queries):
-    submit(tree.mawar, tree.kader, periode=timezone.localdate().replace(day=1), when=timezone.now())
+    from reporting.periods import previous_month
+
+    submit(tree.mawar, tree.kader, periode=previous_month(timezone.localdate()), when=timezone.now())
     kader = client_for(tree.kader)
     with django_assert_max_num_queries(6):
         assert kader.get(reverse("reporting:laporan_saya")).status_code == 200

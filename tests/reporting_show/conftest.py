@@ -58,6 +58,20 @@ def seeded(tree):
 
 
 @pytest.fixture
+def big(tree, monkeypatch):
+    """Every lampiran at real kabupaten magnitudes (6-digit JUMLAH figures) and two households in Mawar
+    (tests/reporting_show/paper.py)."""
+    import sys
+
+    from . import paper
+
+    monkeypatch.setattr(sys.modules[__name__], "seed_values", paper.big_values)
+    seed_rekap()
+    paper.households(tree)
+    return tree
+
+
+@pytest.fixture
 def media(settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path / "media")
     return tmp_path

@@ -99,9 +99,9 @@ def test_4_18a_lists_the_months_mothers_births_and_deaths(households, tmp_path):
     assert row[1] == "Siti Aminah" and row[2] == "Budi Santoso"
     assert "melahirkan" in row[3].lower()
     assert row[4] == "Rina"
-    assert (row[5], row[6]) == ("", "1")  # JK: P
+    assert (row[5], row[6]) == ("", "\u2713")  # JK: P, ticked as on the form (the cell holds 1: summed below)
     assert row[7] == "05-03-2025"
-    assert (row[8], row[9]) == ("1", "")  # akte ada
+    assert (row[8], row[9]) == ("\u2713", "")  # akte ada
     jumlah = table.rows["tfoot"][0]
     assert jumlah[1] == "JUMLAH" and (jumlah[5], jumlah[6], jumlah[8], jumlah[9]) == ("0", "1", "1", "0")
     assert labels[4] == "NAMA BAYI"

@@ -11,7 +11,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from pkk.models import PersonalDataExportLog
-from reporting.excel import report_workbook, write_sheet
+from reporting.excel import TITLE_PT, line_height, report_workbook, write_sheet
 from reporting.layouts import LAYOUTS
 from reporting.selectors import report_for_unit
 
@@ -112,12 +112,14 @@ def test_title_meta_headers_and_merged_ranges(seeded):
     assert [ws.cell(parts.numbers_row, c).value for c in range(1, 33)] == list(range(1, 33))
     assert ws.cell(parts.jumlah_row, 2).value == "JUMLAH"
     texts = [ws.cell(r, c).value for r in range(parts.jumlah_row + 1, ws.max_row + 1) for c in range(1, 33)]
-    assert "Mengetahui," in texts and "Ketua Kelompok PKK RW" in texts and "Yang membuat," in texts
+    assert "Mengetahui," in texts and "Ketua Kelompok PKK RW 01" in texts and "Yang membuat," in texts
+    assert "Ketua Kelompok PKK Dusun Krajan" in texts
     assert ws.cell(parts.data_first, 5).number_format == "#,##0"
     assert ws.cell(h, 6).font.bold and ws.cell(h, 6).alignment.wrap_text
     # Wrapped labels fit: "MEMILIKI TEMPAT PEMBUANGAN SAMPAH" needs several lines in the last header row.
     assert ws.row_dimensions[h + 1].height + ws.row_dimensions[h + 2].height >= 4 * 12.5
-    assert ws.column_dimensions["AC"].width >= len("PEMANFAATAN") + 1
+    # PEMANFAATAN TANAH PEKARANGAN is wider than its figures: the label stands upright (the forms do too).
+    assert ws.cell(h + 1, 29).alignment.text_rotation == 90 and 29 in parts.upright
     border = ws.cell(parts.data_first, 5).border
     assert border.left.style == border.right.style == border.top.style == border.bottom.style == "thin"
 
@@ -125,8 +127,9 @@ def test_title_meta_headers_and_merged_ranges(seeded):
 def test_long_titles_get_tall_rows(seeded):
     ws = report_workbook(report_for_unit(LAYOUTS["4.18b"], seeded.rt1, BULAN)).active
     assert ws.cell(2, 1).value.startswith("REKAPITULASI DATA/BUKU CATATAN IBU HAMIL")
-    assert ws.row_dimensions[2].height >= 2 * 17  # ~150 characters over 15 columns wrap
-    assert ws.row_dimensions[3].height == 17
+    one_line = line_height(TITLE_PT)
+    assert ws.row_dimensions[2].height >= 2 * one_line  # ~150 characters over 15 columns wrap
+    assert one_line <= ws.row_dimensions[3].height < 2 * one_line
 
 
 def test_print_settings(seeded):
@@ -190,3 +193,14 @@ def test_signature_block_follows_the_tree(seeded):
     assert without_dusun.signature_right == ("Yang membuat,", "Ketua Kelompok PKK RW")
     assert ("DUSUN/LINGKUNGAN", "Krajan") in with_dusun.meta
     assert all(label != "DUSUN/LINGKUNGAN" for label, _ in without_dusun.meta)
+
+
+def test_sheet_and_file_names_say_which_unit(seeded):
+    response = login(seeded.admin).get(
+        reverse("reporting:rekap_tahunan_xlsx", kwargs={"unit_id": seeded.rw1.pk, "tahun": TAHUN}))
+    assert 'filename="lampiran-4.16c-kaliboto-rw01-2025.xlsx"' in response["Content-Disposition"]
+    assert load_workbook(io.BytesIO(response.content)).sheetnames == ["4.16c Kaliboto RW 01"]
+    rt = report_for_unit(LAYOUTS["4.18b"], seeded.rt1, BULAN)
+    assert rt.filename == "lampiran-4.18b-kaliboto-rw01-rt01-2025-03.xlsx"
+    assert report_workbook(rt).sheetnames == ["4.18b Kaliboto RW 01 RT 01"]
+    assert report_for_unit(LAYOUTS["4.17c"], seeded.kab, TAHUN).filename == "lampiran-4.17c-purworejo-2025.xlsx"

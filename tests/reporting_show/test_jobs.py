@@ -50,8 +50,9 @@ def test_export_job_end_to_end(seeded, media, django_capture_on_commit_callbacks
     response = client.get(download)
     assert response.status_code == 200
     wb = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
-    assert wb.sheetnames == [  # tree order
-        "4.17c Kabupaten Purworejo", "4.17b Kecamatan Bener", "4.17a Desa Kaliboto", "4.17a Desa Kedungpucang",
+    assert wb.sheetnames == [  # the index, then tree order
+        "Daftar Isi", "4.17c Kabupaten Purworejo", "4.17b Kecamatan Bener", "4.17a Desa Kaliboto",
+        "4.17a Desa Kedungpucang",
         "4.17b Kecamatan Grabag", "4.17a Desa Harjobinangun",
     ]
     # Each sheet is the same as the single-sheet download of that unit.
@@ -61,6 +62,13 @@ def test_export_job_end_to_end(seeded, media, django_capture_on_commit_callbacks
     assert [[c.value for c in r] for r in a.iter_rows()] == [[c.value for c in r] for r in b.iter_rows()]
     assert {str(r) for r in a.merged_cells.ranges} == {str(r) for r in b.merged_cells.ranges}
     assert not PersonalDataExportLog.objects.exists()
+    # The index lists every sheet with its unit path and links to it.
+    index = wb["Daftar Isi"]
+    rows = [[c.value for c in r] for r in index.iter_rows(min_row=6, max_col=4)]
+    assert [r[3] for r in rows] == wb.sheetnames[1:]
+    assert rows[2][1:3] == ["4.17a", "Jawa Tengah / Kabupaten Purworejo / Kecamatan Bener / Desa Kaliboto"]
+    links = [index.cell(6 + i, 4).hyperlink.location for i in range(len(rows))]
+    assert links[1] == "'4.17b Kecamatan Bener'!A1"
 
 
 def test_progress_grows_sheet_by_sheet(seeded, media, monkeypatch):
@@ -89,7 +97,7 @@ def test_monthly_job(seeded, media, django_capture_on_commit_callbacks):
     job.refresh_from_db()
     assert job.status == "selesai" and job.total == 1
     wb = load_workbook(job.file.path)
-    assert wb.sheetnames == ["4.19a Desa Kaliboto"]
+    assert wb.sheetnames == ["Daftar Isi", "4.19a Desa Kaliboto"]
 
 
 def test_claim_is_atomic_and_run_is_idempotent(seeded, media):

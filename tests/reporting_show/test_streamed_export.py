@@ -8,13 +8,13 @@ import datetime as dt
 import io
 
 import pytest
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from dasawisma.models import RumahTangga, Warga
-from reporting.excel import sheet_title, write_sheet
+from reporting.excel import INDEX_TITLE, new_workbook, sheet_title, write_index, write_sheet
 from reporting.exports import sheets_of, subtree_workbook_write
 from reporting.layouts import BULANAN, TAHUNAN
-from reporting.selectors import SubtreeData
+from reporting.selectors import SubtreeData, periode_label
 
 from .conftest import BULAN, TAHUN
 
@@ -23,12 +23,18 @@ pytestmark = pytest.mark.django_db
 
 def in_memory(data: SubtreeData) -> bytes:
     """The writer the job used before (every sheet of a normal openpyxl workbook in memory)."""
-    wb = Workbook()
-    wb.remove(wb.active)
-    used: set[str] = set()
+    wb = new_workbook()
+    index = wb.active
+    index.title = INDEX_TITLE
+    used: set[str] = {INDEX_TITLE.lower()}
+    entries = []
     for layout, unit in sheets_of(data):
         report = data.report(layout, unit)
-        write_sheet(wb.create_sheet(title=sheet_title(report, used)), report)
+        ws = wb.create_sheet(title=sheet_title(layout.lampiran, report.unit_path_label, used))
+        write_sheet(ws, report)
+        entries.append((ws.title, layout.lampiran, " / ".join(u.label for u in report.chain)))
+    label, value = periode_label(data.buku, data.periode)
+    write_index(index, entries, heading=f"Wilayah: {data.root.label}", periode=f"{label.title()}: {value}")
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
@@ -42,7 +48,7 @@ def streamed(data: SubtreeData) -> bytes:
 
 def _style(cell) -> tuple:
     return (
-        cell.font.b, cell.font.i, cell.font.sz, cell.fill.fgColor.rgb,
+        cell.font.name, cell.font.b, cell.font.i, cell.font.sz, cell.fill.fgColor.rgb, cell.alignment.textRotation,
         getattr(cell.border.left, "style", None), getattr(cell.border.bottom, "style", None),
         cell.alignment.horizontal, cell.alignment.wrap_text, cell.number_format,
     )  # fmt: skip
@@ -73,6 +79,11 @@ def assert_same_workbooks(a_bytes: bytes, b_bytes: bytes) -> int:
         assert x.sheet_properties.pageSetUpPr.fitToPage == y.sheet_properties.pageSetUpPr.fitToPage is True
         assert (x.page_margins.left, x.print_options.horizontalCentered) == (
             y.page_margins.left, y.print_options.horizontalCentered)  # fmt: skip
+        assert (x.print_area, x.oddFooter.center.text, x.page_setup.scale) == (
+            y.print_area, y.oddFooter.center.text, y.page_setup.scale)  # fmt: skip
+        assert [b.id for b in x.row_breaks.brk] == [b.id for b in y.row_breaks.brk], name
+        links = [(c.coordinate, c.hyperlink.location) for row in x.iter_rows() for c in row if c.hyperlink]
+        assert links == [(c.coordinate, c.hyperlink.location) for row in y.iter_rows() for c in row if c.hyperlink]
     return cells
 
 
@@ -104,6 +115,7 @@ def test_a_formula_looking_name_stays_text_in_the_streamed_file(seeded):
     _households(seeded)
     data = SubtreeData(seeded.mawar, TAHUNAN, TAHUN, down_to="dasawisma")
     wb = load_workbook(io.BytesIO(streamed(data)))
-    values = [(c.value, c.data_type) for row in wb.worksheets[0].iter_rows() for c in row if c.value]
+    assert wb.sheetnames[0] == INDEX_TITLE
+    values = [(c.value, c.data_type) for row in wb.worksheets[1].iter_rows() for c in row if c.value]
     hit = [v for v in values if isinstance(v[0], str) and v[0].startswith("=HYPERLINK")]
     assert hit and all(t == "s" for _, t in hit), hit

@@ -33,12 +33,14 @@ REFERENCE = """{% load l10n %}{% localize off %}<table>
           {% if cell.col.kind == 'name' %}
             <td class="name">{% if url %}<a class="stretched-link" href="{{ url }}">{{ cell.display }}</a>{% else %}{{ cell.display }}{% endif %}</td>
           {% elif cell.col.kind == 'no' %}<td class="no">{{ cell.display }}</td>
+          {% elif cell.col.kind == 'mark' %}<td class="num tick">{% if cell.value %}✓{% endif %}</td>
           {% elif cell.numeric %}<td class="num">{{ cell.display }}</td>
           {% else %}<td>{{ cell.display }}</td>{% endif %}
         {% endfor %}
       </tr>
       {% empty %}
-      <tr><td colspan="{{ layout.width }}" class="text-muted">Belum ada {% if layout.is_list %}catatan{% else %}unit terdaftar di bawah {{ unit.label }}{% endif %}.</td></tr>
+      {% if layout.is_list and layout.buku == 'bulanan' %}<tr><td colspan="{{ layout.width }}" class="nihil">NIHIL</td></tr>{% else %}
+      <tr><td colspan="{{ layout.width }}" class="text-muted">Belum ada {% if layout.is_list %}catatan{% else %}unit terdaftar di bawah {{ unit.label }}{% endif %}.</td></tr>{% endif %}
       {% endfor %}
     </tbody>
     <tfoot>
@@ -53,6 +55,7 @@ REFERENCE = """{% load l10n %}{% localize off %}<table>
 
 def _norm(html: str) -> str:
     table = re.search(r"<table.*?</table>", html, re.S).group(0)
+    table = table.replace(' class="v"', "")  # upright print labels: checked in test_upright_print_labels
     table = re.sub(r"<table[^>]*>", "<table>", table, count=1)
     return re.sub(r"\s+", " ", re.sub(r">\s+<", "><", table)).strip()
 
@@ -75,6 +78,13 @@ def test_table_markup_is_what_the_template_loop_made(seeded):
         assert _norm(response.content.decode()) == _norm(expected), url
         compared += 1
     assert compared == 16
+
+
+def test_upright_print_labels(seeded):
+    html = login(seeded.admin).get(
+        reverse("reporting:rekap_tahunan", kwargs={"unit_id": seeded.kab.pk, "tahun": TAHUN})).content.decode()
+    assert '<th scope="col" rowspan="2" class="v">PEMANFAATAN TANAH PEKARANGAN</th>' in html
+    assert '<th scope="col" rowspan="2">PUS</th>' in html  # short labels lie flat
 
 
 def test_empty_report_says_so(tree):

@@ -49,8 +49,18 @@ def test_a_job_without_names_logs_no_download(seeded, media):
     assert not PersonalDataExportLog.objects.exists()
 
 
-def test_workbook_export_logs_every_download(seeded):
-    url = reverse("dasawisma:workbook_export", kwargs={"unit_id": seeded.kaliboto.pk})
+def test_workbook_export_logs_every_download(seeded, django_capture_on_commit_callbacks):
+    from dasawisma.models import WorkbookJob
+
+    make_warga(make_rt(seeded.mawar, seeded.kader), seeded.kader, kepala=True)
+    client = login(seeded.desa)
+    with django_capture_on_commit_callbacks(execute=True):
+        r = client.post(reverse("dasawisma:workbook_export", kwargs={"unit_id": seeded.kaliboto.pk}))
+    assert r.status_code == 302
+    job = WorkbookJob.objects.latest("pk")
+    download = reverse("dasawisma:workbook_job_download", kwargs={"workbook_job_id": job.pk})
+    before = PersonalDataExportLog.objects.filter(user=seeded.desa, unit=seeded.kaliboto).count()
     for _ in range(2):
-        assert login(seeded.desa).get(url).status_code == 200
-    assert PersonalDataExportLog.objects.filter(user=seeded.desa, unit=seeded.kaliboto).count() == 2
+        r = client.get(download)
+        assert r.status_code == 200 and r["Cache-Control"] == "no-store"
+    assert PersonalDataExportLog.objects.filter(user=seeded.desa, unit=seeded.kaliboto).count() == before + 2

@@ -137,6 +137,9 @@ CASES = [
     (RT, 1, {"kode_rumah_tangga": "RT-1"}, "kode_rumah_tangga", "baris 2"),
     (RT, 0, {"kriteria_rumah": "layak"}, "kriteria_rumah", "bukan pilihan"),
     (RT, 0, {"makanan_pokok": ""}, "makanan_pokok", "wajib"),
+    (RT, 0, {"rw": "satu"}, "rw", "harus berupa nomor"),  # issue 10: RW/RT are numbers
+    (RT, 0, {"rt": "0"}, "rt", "harus berupa nomor"),
+    (W, 0, {"tanggal_lahir": dt.date(1890, 5, 14)}, "tanggal_lahir", "lebih dari 120 tahun"),
     (RT, 0, {"sumber_air": "pdam,pam"}, "sumber_air", "“pam” bukan pilihan"),
     (RT, 0, {"sumber_air": ""}, "sumber_air", "wajib"),
     (RT, 0, {"jumlah_jamban": "dua"}, "jumlah_jamban", "bilangan bulat"),

@@ -221,3 +221,31 @@ def test_each_export_is_logged(data, tmp_path):
     assert (log.user, log.username, log.unit, log.channel) == (data.kader, "kader", data.mawar, "web")
     assert log.row_count == 1 + 5 + 2  # one rumah tangga, five warga, two kehamilan
     assert log.at is not None
+
+
+def test_the_export_is_readable_on_screen_and_paper(data, tmp_path):
+    """Arial everywhere, widths per key, NIK/No. KK as text cells, dates as dates, key row frozen and repeated,
+    landscape with page numbers (issue 11)."""
+    path = tmp_path / "kaliboto.xlsx"
+    workbook_export(unit=data.kaliboto, out=path, actor=data.desa)
+    wb = load_workbook(path)
+    ws = wb["warga"]
+    keys = [cell.value for cell in ws[1]]
+    col = {key: i + 1 for i, key in enumerate(keys)}
+    a1 = next(r for r in range(2, ws.max_row + 1) if ws.cell(r, 1).value == "A1")
+    nik, kk = ws.cell(a1, col["nik"]), ws.cell(a1, col["no_kk"])
+    assert (nik.value, nik.number_format, nik.data_type) == ("3306101705800001", "@", "s")
+    assert kk.number_format == "@" and isinstance(kk.value, str) and len(kk.value) == 16
+    lahir = ws.cell(a1, col["tanggal_lahir"])
+    assert lahir.is_date and lahir.number_format == "yyyy-mm-dd"
+    assert {ws.cell(r, c).font.name for r in range(1, ws.max_row + 1) for c in range(1, len(keys) + 1)} == {"Arial"}
+    assert ws.cell(1, 1).font.bold
+    letter = ws.cell(1, col["nama"]).column_letter
+    assert ws.column_dimensions[letter].width >= 28
+    for key, i in col.items():  # every key is readable in its column
+        assert ws.column_dimensions[ws.cell(1, i).column_letter].width >= len(key) + 2, key
+    for name in wb.sheetnames:
+        sheet = wb[name]
+        assert sheet.freeze_panes == "A2" and sheet.print_title_rows == "$1:$1"
+        assert sheet.page_setup.orientation == "landscape"
+        assert "Halaman &P dari &N" in sheet.oddFooter.center.text

@@ -78,6 +78,7 @@ class Command(BaseCommand):
             "seed_demo_laporan", "--seed", str(seed), "--today", today.isoformat(), "--force", stdout=self.stdout
         )
         call_command("seed_demo_kegiatan", "--today", today.isoformat(), "--force", stdout=self.stdout)
+        call_command("seed_demo_binaan", "--today", today.isoformat(), "--force", stdout=self.stdout)
         self._print_accounts(accounts)
 
     def _rebuild(self, today: dt.date) -> None:

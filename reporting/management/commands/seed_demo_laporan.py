@@ -15,7 +15,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from pkk.models import Level, Unit
-from reporting.models import JenisLaporan, Laporan
+from reporting.models import AwalPelaporan, JenisLaporan, Laporan
 from reporting.periods import deadline
 
 ALASAN = [
@@ -67,7 +67,7 @@ class Command(BaseCommand):
                     reviewed = submitted + dt.timedelta(days=2)
                 rows.append(
                     Laporan(
-                        dasawisma_id=dw,
+                        unit_id=dw,
                         jenis=JenisLaporan.BUKU_III,
                         periode=periode,
                         status=status,
@@ -78,4 +78,65 @@ class Command(BaseCommand):
                     )
                 )
         Laporan.objects.bulk_create(rows, batch_size=2000)
-        self.stdout.write(f"Contoh pengajuan Buku III: {len(rows)} laporan untuk {len(months)} bulan.")
+        tiers = self._tiers(rng, today, months, tz)
+        for kab in Unit.objects.filter(level=Level.KABUPATEN):
+            AwalPelaporan.objects.get_or_create(kabupaten=kab, defaults={"mulai": dt.date(today.year, 1, 1)})
+        self.stdout.write(
+            f"Contoh pengajuan Buku III: {len(rows)} laporan dasawisma, {tiers} laporan desa/kecamatan "
+            f"untuk {len(months)} bulan."
+        )
+
+    def _tiers(self, rng, today, months, tz) -> int:
+        """Desa reports (to the kecamatan) for months whose dasawisma reports are all decided, mostly
+        accepted; kecamatan reports (to the kabupaten) for older months whose desa reports all are."""
+        rows = []
+        pending = set(Laporan.objects.filter(status=Laporan.Status.DIAJUKAN).values_list("unit__path", "periode"))
+        desa = list(Unit.objects.filter(level=Level.DESA, is_active=True).order_by("path"))
+        kecamatan = list(Unit.objects.filter(level=Level.KECAMATAN, is_active=True).order_by("path"))
+        for periode in months:
+            age = (today.year - periode.year) * 12 + today.month - periode.month
+            if age < 2:
+                continue
+            waiting = {p for p, m in pending if m == periode}
+            accepted_desa = set()
+            for d in desa:
+                if any(p.startswith(d.path) for p in waiting) or rng.random() > 0.9:
+                    continue
+                due = deadline(JenisLaporan.BUKU_III, periode, Level.DESA)
+                late = rng.random() < 0.15
+                day = due + dt.timedelta(days=rng.randint(1, 9)) if late else due - dt.timedelta(days=rng.randint(0, 4))
+                at = dt.datetime.combine(min(day, today), dt.time(9, 0), tz)
+                ok = age >= 3 or rng.random() < 0.5
+                rows.append(
+                    Laporan(
+                        unit=d,
+                        jenis=JenisLaporan.BUKU_III,
+                        periode=periode,
+                        submitted_at=at,
+                        terlambat=late,
+                        status=Laporan.Status.DITERIMA if ok else Laporan.Status.DIAJUKAN,
+                        reviewed_at=at + dt.timedelta(days=2) if ok else None,
+                    )
+                )
+                if ok:
+                    accepted_desa.add(d.pk)
+            if age < 3:
+                continue
+            for k in kecamatan:
+                mine = [d for d in desa if d.parent_id == k.pk]
+                if not mine or any(d.pk not in accepted_desa for d in mine):
+                    continue
+                due = deadline(JenisLaporan.BUKU_III, periode, Level.KECAMATAN)
+                at = dt.datetime.combine(min(due, today), dt.time(10, 0), tz)
+                rows.append(
+                    Laporan(
+                        unit=k,
+                        jenis=JenisLaporan.BUKU_III,
+                        periode=periode,
+                        submitted_at=at,
+                        status=Laporan.Status.DITERIMA,
+                        reviewed_at=at + dt.timedelta(days=3),
+                    )
+                )
+        Laporan.objects.bulk_create(rows, batch_size=2000)
+        return len(rows)
