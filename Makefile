@@ -41,6 +41,7 @@ lint: venv
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py makemigrations --check --dry-run
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py check
 	$(BIN)/python -m pytest -q tests/test_packaging.py
+	DEBUG=$${DEBUG:-1} $(BIN)/mypy
 
 worker: venv
 	DEBUG=$${DEBUG:-1} $(BIN)/celery -A pkk worker -l info
