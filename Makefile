@@ -42,6 +42,7 @@ lint: venv
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py check
 	$(BIN)/python -m pytest -q tests/test_packaging.py
 	DEBUG=$${DEBUG:-1} $(BIN)/mypy
+	$(BIN)/lint-imports --no-cache
 
 worker: venv
 	DEBUG=$${DEBUG:-1} $(BIN)/celery -A pkk worker -l info
