@@ -7,7 +7,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     DJANGO_SETTINGS_MODULE=pkk.settings \
     STATIC_ROOT=/app/staticfiles \
-    MEDIA_ROOT=/app/media
+    MEDIA_ROOT=/app/media \
+    PKK_PRIVATE_MEDIA_ROOT=/app/private
 
 WORKDIR /app
 
@@ -18,10 +19,12 @@ RUN pip install --require-hashes -r requirements.lock
 
 COPY . .
 
-# Run as an unprivileged user; static, media and the beat schedule are the only writable places.
+# Run as an unprivileged user; static, media, private uploads (photos, scans, workbooks) and the beat
+# schedule are the only writable places. The folders exist in the image so that a new named volume mounted
+# there starts owned by that user (a path missing from the image would give a root-owned volume).
 RUN useradd --system --uid 1000 --home-dir /app --shell /usr/sbin/nologin sipkk \
-    && mkdir -p /app/staticfiles /app/media /app/var \
-    && chown -R sipkk:sipkk /app/staticfiles /app/media /app/var
+    && mkdir -p /app/staticfiles /app/media /app/private /app/var \
+    && chown -R sipkk:sipkk /app/staticfiles /app/media /app/private /app/var
 USER sipkk
 
 EXPOSE 8000

@@ -351,8 +351,7 @@ PKK_WORKBOOK_MAX_CELL_CHARS = env_int("PKK_WORKBOOK_MAX_CELL_CHARS", 1000)
 PKK_WORKBOOK_MAX_ERRORS = env_int("PKK_WORKBOOK_MAX_ERRORS", 200)
 
 # Background workbook jobs and job heartbeats (helper jobs, issue 12). Uploaded workbooks and generated
-# files with personal data live outside MEDIA_ROOT, served only by scoped views.
-PKK_PRIVATE_MEDIA_ROOT = Path(env_str("PKK_PRIVATE_MEDIA_ROOT", str(BASE_DIR / "private")))
+# files with personal data live in PKK_PRIVATE_MEDIA_ROOT (above), served only by scoped views.
 PKK_JOB_HEARTBEAT_SECONDS = env_int("PKK_JOB_HEARTBEAT_SECONDS", 20)
 # A running job whose last heartbeat is older than this is marked failed by reporting.sweep_stale_jobs.
 PKK_JOB_STALE_SECONDS = env_int("PKK_JOB_STALE_SECONDS", 180)

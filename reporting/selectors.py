@@ -285,6 +285,15 @@ def period_filter(buku: str, periode: int | dt.date) -> dict[str, Any]:
     return {"tahun": periode} if buku == TAHUNAN else {"bulan": periode}
 
 
+def units_of_period(root: Unit, buku: str | None, periode: int | dt.date):
+    """The units under ``root`` registered in the period, as locked where it is (``selectors_cycle``)."""
+    from .selectors_cycle import registered_units
+
+    if buku == TAHUNAN:
+        return registered_units(root, "buku2", dt.date(int(periode), 1, 1))  # type: ignore[arg-type]
+    return registered_units(root, "buku3", periode.replace(day=1))  # type: ignore[union-attr]
+
+
 def child_units(unit: Unit, buku: str | None = None, periode: int | dt.date | None = None) -> list[Unit]:
     """The registered child units of ``unit``, in the order the sheet prints them. With a period: the
     children as they were in it (``Unit.aktif_sejak`` / ``nonaktif_sejak``), and under a desa that locked
@@ -292,13 +301,7 @@ def child_units(unit: Unit, buku: str | None = None, periode: int | dt.date | No
     if periode is None:
         qs = Unit.objects.filter(parent=unit, is_active=True)
     else:
-        from .selectors_cycle import registered_units
-
-        if buku == TAHUNAN:
-            jenis, first = "buku2", dt.date(int(periode), 1, 1)  # type: ignore[arg-type]
-        else:
-            jenis, first = "buku3", periode  # type: ignore[assignment]
-        qs = registered_units(unit, jenis, first).filter(parent=unit)
+        qs = units_of_period(unit, buku, periode).filter(parent=unit)
     # Sorted in Python so the page and the subtree export agree whatever the database collation.
     return sorted(qs, key=lambda c: (c.name, c.pk))
 
@@ -486,7 +489,8 @@ class SubtreeData:
         self.buku = buku
         self.periode = periode
         last = max(LEVEL_ORDER.index(down_to), LEVEL_ORDER.index(root.level))
-        all_active = list(Unit.objects.subtree(root).filter(is_active=True).order_by("path"))
+        # The units registered in the period (as locked where it is locked; issue 10).
+        all_active = list(units_of_period(root, buku, periode).order_by("path"))
         # The sheets: every unit from the root down to ``down_to`` (tree order).
         self.units = [u for u in all_active if LEVEL_ORDER.index(u.level) <= last]
         self.above = root.ancestors(include_self=False)

@@ -426,6 +426,18 @@ def kelengkapan_home(request: HttpRequest) -> HttpResponse:
 def kelengkapan_unit(request: HttpRequest, unit_id: int) -> HttpResponse:
     """The period picker's target: ``?bulan=YYYY-MM`` or ``?tahun=YYYY``; default the last finished month."""
     unit = get_unit_for_user(request.user, unit_id)
+    if request.GET.get("thn"):
+        # The picker's selects: a year, and a month for Buku III.
+        try:
+            tahun = parse_tahun(request.GET["thn"])
+            if request.GET.get("bln"):
+                bulan = int(request.GET["bln"])
+                if 1 <= bulan <= 12:
+                    return redirect(_kelengkapan_url(unit, JenisLaporan.BUKU_III, dt.date(tahun, bulan, 1)))
+            else:
+                return redirect(_kelengkapan_url(unit, JenisLaporan.BUKU_II, dt.date(tahun, 1, 1)))
+        except ValueError:
+            pass
     if request.GET.get("tahun"):
         try:
             return redirect(
@@ -495,6 +507,8 @@ def _kelengkapan_page(request: HttpRequest, unit: Unit, jenis: str, periode: dt.
             unit, JenisLaporan.BUKU_II if jenis == JenisLaporan.BUKU_III else JenisLaporan.BUKU_III, periode
         ),
         "batas": deadline(jenis, periode),
+        "bulan_pilihan": list(enumerate(BULAN_NAMA, start=1)),
+        "tahun_pilihan": sorted({*range(today.year, today.year - 6, -1), periode.year}, reverse=True),
         "kunci_url": reverse("reporting:kunci", kwargs={"unit_id": unit.pk}) + f"?tahun={periode.year}"
         if unit.level == Level.DESA and can(request.user, unit, *KUNCI_ROLES)
         else "",

@@ -130,6 +130,19 @@ def test_dockerfile_installs_the_production_lock_on_python_311_slim():
     assert re.search(r"^USER (?!root)\S+", text, re.M), "the image must not run as root"
 
 
+def test_private_uploads_volume_is_writable_by_the_image_user(compose):
+    """Photos, scans and uploaded workbooks go to PKK_PRIVATE_MEDIA_ROOT: a volume in web and worker, a
+    folder the image creates and gives to its user (else a fresh named volume is root-owned)."""
+    text = (ROOT / "Dockerfile").read_text()
+    assert re.search(r"mkdir -p [^\n]*/app/private", text)
+    assert re.search(r"chown -R sipkk:sipkk [^\n]*/app/private", text)
+    assert "PKK_PRIVATE_MEDIA_ROOT=/app/private" in text
+    for name in ("web", "worker"):
+        service = compose["services"][name]
+        assert "private:/app/private" in service["volumes"]
+        assert service["environment"]["PKK_PRIVATE_MEDIA_ROOT"] == "/app/private"
+
+
 def test_deploy_check_passes_with_production_values(tmp_path):
     """``manage.py check --deploy`` with the environment docker-compose.yml gives: no issue."""
     env = {

@@ -57,8 +57,9 @@ def test_kader_landing_page_shows_what_is_due(page, login, url, e2e_tree):
     login("kader")  # lands on /data/ -> the Mawar page
     section = page.locator("#jatuh-tempo")
     assert section.is_visible()
-    today = dt.date.today()
-    assert section.locator(f"input[name=periode][value='{today:%Y-%m}']").count() == 1
+    # Issue 10: the running month is not submittable before it ends; last month is.
+    last = (dt.date.today().replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+    assert section.locator(f"input[name=periode][value='{last:%Y-%m}']").count() == 1
     assert "Belum diajukan" in section.inner_text()
     with page.expect_navigation():
         section.get_by_role("button", name="Ajukan").first.click()

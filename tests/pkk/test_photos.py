@@ -4,6 +4,9 @@ serving."""
 from __future__ import annotations
 
 import io
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -271,3 +274,20 @@ def test_serve_a_missing_file_is_404():
         serve_private_file(_FieldFile("uji/tidak-ada.jpg"), "x.jpg")
     with pytest.raises(Http404):
         serve_private_file(_FieldFile(""), "x.jpg")
+
+
+def _settings_in_subprocess(**env) -> subprocess.CompletedProcess:
+    code = "import pkk.settings as s; print(s.PKK_STORAGE_BACKEND, getattr(s, 'AWS_STORAGE_BUCKET_NAME', '-'))"
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("PKK_", "AWS_"))}
+    return subprocess.run([sys.executable, "-c", code], env={**clean, **env}, capture_output=True, text=True,
+                          cwd=Path(__file__).resolve().parents[2])
+
+
+def test_settings_choose_the_storage_from_the_environment():
+    assert _settings_in_subprocess().stdout.split() == ["local", "-"]
+    out = _settings_in_subprocess(PKK_STORAGE_BACKEND="s3", AWS_STORAGE_BUCKET_NAME="pkk-foto")
+    assert out.stdout.split() == ["s3", "pkk-foto"]
+    missing = _settings_in_subprocess(PKK_STORAGE_BACKEND="s3")
+    assert missing.returncode != 0 and "AWS_STORAGE_BUCKET_NAME is required" in missing.stderr
+    wrong = _settings_in_subprocess(PKK_STORAGE_BACKEND="ftp")
+    assert wrong.returncode != 0 and "PKK_STORAGE_BACKEND must be 'local' or 's3'" in wrong.stderr

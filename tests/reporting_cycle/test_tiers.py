@@ -168,3 +168,18 @@ def _inbox(user):
     c = Client()
     c.force_login(user)
     return c.get(reverse("reporting:verifikasi")).content.decode()
+
+
+def test_completeness_period_picker_is_month_and_year_selects(tree, client):
+    from django.urls import reverse
+
+    client.force_login(tree.desa)
+    base = reverse("reporting:kelengkapan_unit", kwargs={"unit_id": tree.kaliboto.pk})
+    monthly = reverse("reporting:kelengkapan_bulanan", kwargs={"unit_id": tree.kaliboto.pk, "bulan": "2025-03"})
+    assert client.get(base, {"bln": "3", "thn": "2025"})["Location"] == monthly
+    yearly = reverse("reporting:kelengkapan_tahunan", kwargs={"unit_id": tree.kaliboto.pk, "tahun": 2024})
+    assert client.get(base, {"thn": "2024"})["Location"] == yearly
+    assert client.get(base, {"bln": "13", "thn": "2025"})["Location"] != monthly  # falls back to the default
+    html = client.get(monthly).content.decode()
+    assert '<select name="bln"' in html and '<option value="3" selected>Maret</option>' in html
+    assert '<option value="2025" selected>2025</option>' in html and 'type="month"' not in html
