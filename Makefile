@@ -34,7 +34,8 @@ run: venv
 test: venv
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-# Cheap checks, run by .ci/run before the tests. (No `ruff format --check`: the code is not ruff-formatted
+# Cheap checks, run by .ci/run before the tests: ruff, migrations, packaging, mypy on the services/selectors/views
+# ([tool.mypy]) and the allowed import directions between the apps ([tool.importlinter]). (No `ruff format --check`: the code is not ruff-formatted
 # and reformatting all of it at once would collide with every open branch; format files as they are touched.)
 lint: venv
 	$(BIN)/ruff check .
