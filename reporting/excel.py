@@ -26,6 +26,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.utils import get_column_letter, quote_sheetname
+from openpyxl.workbook.defined_name import DefinedNameDict
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
@@ -669,11 +670,16 @@ def copy_streamed(wb: Workbook, title: str, draw):
     # a sheet, 0.9 GB over a kabupaten's 25,000 sheets). The title, print titles and defined names stay.
     for attr in _WRITTEN_ATTRS:
         setattr(out, attr, None)
+    if not out.defined_names:
+        out.defined_names = _NO_NAMES
     return layout
+
+
+_NO_NAMES = DefinedNameDict()  # shared by every written sheet without names of its own; never changed
 
 
 _WRITTEN_ATTRS = (
     "merged_cells", "column_dimensions", "row_dimensions", "page_setup", "print_options", "page_margins", "views",
     "protection", "sheet_properties", "sheet_format", "scenarios", "conditional_formatting", "data_validations",
-    "row_breaks", "col_breaks", "_hyperlinks",
+    "row_breaks", "col_breaks", "_hyperlinks", "HeaderFooter",
 )  # fmt: skip
