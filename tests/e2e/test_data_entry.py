@@ -128,8 +128,9 @@ def test_kader_records_household_pregnancy_and_birth(page, login, url, e2e_tree)
     shot(page, "bayi-baru-prefilled")
     page.fill("#id_nama", "Ayu Lestari")
     choose(page, "jenis_kelamin", "P")
-    page.select_option("#id_agama", "islam")
-    page.select_option("#id_pendidikan", "tidak_sekolah")
+    # The baby's form takes agama from the mother and does not ask pendidikan under 5 (issue 10).
+    assert page.locator("#id_agama").input_value() == siti.agama
+    assert page.locator("#id_pendidikan").get_attribute("type") == "hidden"
     save(page)
     assert "/warga/baru/" not in page.url, _errors(page)
 
@@ -138,6 +139,7 @@ def test_kader_records_household_pregnancy_and_birth(page, login, url, e2e_tree)
     assert bayi.ibu_id == siti.pk
     assert bayi.no_kk == KK
     assert bayi.tanggal_lahir == lahir
+    assert bayi.pendidikan == "tidak_sekolah"
     assert bayi.status_dalam_keluarga == "anak"
     kehamilan.refresh_from_db()
     assert (kehamilan.tanggal_selesai, kehamilan.hasil) == (lahir, "lahir_hidup")
