@@ -162,7 +162,7 @@ def _add(errors: dict[str, list[str]], field: str, exc: ValidationError) -> None
 
 def _check_version(instance: models.Model, version: int | None) -> None:
     if version is None or int(version) != instance.version:  # type: ignore[attr-defined]
-        raise ConflictError(type(instance).objects.get(pk=instance.pk))
+        raise ConflictError(type(instance)._default_manager.get(pk=instance.pk))
 
 
 def _versioned_update(instance: models.Model, version: int, fields: list[str]) -> None:
@@ -170,14 +170,14 @@ def _versioned_update(instance: models.Model, version: int, fields: list[str]) -
     model = type(instance)
     values = {}
     for name in fields:
-        attname = model._meta.get_field(name).attname  # ForeignKeys are written through their column
+        attname = model._meta.get_field(name).attname  # type: ignore[union-attr]  # ForeignKeys are written through their column
         values[attname] = getattr(instance, attname)
     now = timezone.now()
-    updated = model.objects.filter(pk=instance.pk, version=version).update(
+    updated = model._default_manager.filter(pk=instance.pk, version=version).update(
         **values, version=F("version") + 1, updated_at=now
     )
     if updated != 1:
-        raise ConflictError(model.objects.get(pk=instance.pk))
+        raise ConflictError(model._default_manager.get(pk=instance.pk))
     instance.version = version + 1  # type: ignore[attr-defined]
     instance.updated_at = now  # type: ignore[attr-defined]
 
@@ -214,7 +214,7 @@ def _update_audited(
 
 
 def _nik_taken_error(nik: str, exclude_pk: int | None, actor) -> str | None:
-    other = Warga.objects.filter(nik=nik).exclude(pk=exclude_pk).select_related("dasawisma").first()
+    other = Warga.objects.filter(nik=nik).exclude(pk=exclude_pk).select_related("dasawisma").first()  # type: ignore[misc]
     if other is None:
         return None
     if actor is not None and unit_in_scope(actor, other.dasawisma):
@@ -387,8 +387,7 @@ def _validate_warga(w: Warga, *, actor, today: dt.date) -> None:
         _add(errors, "tiga_buta", exc)
     if w.menyusui and w.jenis_kelamin != JenisKelamin.P:
         errors.setdefault("menyusui", []).append("Sedang menyusui hanya untuk warga perempuan.")
-    if w.ibu_id is not None:
-        ibu = w.ibu
+    if (ibu := w.ibu) is not None:  # no query when ibu_id is None
         if ibu.pk == w.pk:
             errors.setdefault("ibu", []).append("Ibu tidak boleh warga itu sendiri.")
         elif ibu.jenis_kelamin != JenisKelamin.P:

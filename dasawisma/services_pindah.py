@@ -37,7 +37,7 @@ def dasawisma_pindah(*, dasawisma: Unit, rt: Unit, actor) -> Unit:
         raise ValidationError({"rt": "Tujuan harus sebuah RT."})
     if rt.pk == dasawisma.parent_id:
         raise ValidationError({"rt": f"{dasawisma} sudah berada di {rt}."})
-    before = _place(Unit.objects.get(pk=dasawisma.parent_id))
+    before = _place(Unit.objects.get(pk=dasawisma.parent_id))  # type: ignore[misc]  # parent_id: never None below the root
     unit_move(unit=dasawisma, new_parent=rt, actor=actor)  # checks same desa, active, name clash
     Riwayat.objects.create(
         model="dasawisma",

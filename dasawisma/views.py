@@ -158,7 +158,7 @@ def _form_flow(
             add_service_errors(form, exc)
         else:
             return _done(request, url)
-    ctx = {"differences": differences} if conflict is not None else {}
+    ctx: dict[str, Any] = {"differences": differences} if conflict is not None else {}
     if once is not None:
         ctx["form_token"] = token or idempotency.new_token()  # a re-shown form keeps its token
     ctx.update(context or {})
@@ -181,7 +181,7 @@ def _conflict(request: HttpRequest, form_factory, exc: services.ConflictError, f
     """Rebuild the form from the user's own input, now carrying the current version, plus the stored
     values that differ from that input: the next save is a deliberate overwrite, never a silent one."""
     data = request.POST.copy()
-    data["version"] = str(exc.current.version)
+    data["version"] = str(exc.current.version)  # type: ignore[attr-defined]  # a versioned record
     form = form_factory(data, exc.current)
     form.is_valid()
     form.add_error(None, exc.message)
@@ -192,7 +192,7 @@ def _conflict(request: HttpRequest, form_factory, exc: services.ConflictError, f
         stored = getattr(exc.current, name, None)
         mine = form.cleaned_data.get(name) if hasattr(form, "cleaned_data") else None
         if hasattr(mine, "pk"):
-            mine = mine.pk
+            mine = mine.pk  # type: ignore[union-attr]
             stored = getattr(exc.current, f"{name}_id", stored)
         if _display(stored) != _display(mine):
             shown = _display(getattr(exc.current, name, None))
@@ -211,7 +211,7 @@ KEGIATAN_RUMAH_TANGGA = [
 def rt_name(rt: RumahTangga) -> str:
     """Title name: "rumah tangga Siti Aminah" (kepala), else its kode, else its number: for titles and messages."""
     if rt.kepala_id:
-        return f"rumah tangga {rt.kepala.nama}"
+        return f"rumah tangga {rt.kepala.nama}"  # type: ignore[union-attr]  # kepala_id is set
     return f"rumah tangga {rt.kode}" if rt.kode else f"rumah tangga #{rt.pk}"
 
 
@@ -434,7 +434,9 @@ def _warga_create_page(request: HttpRequest, rt: RumahTangga, keluarga_id: int |
             initial.setdefault("status_dalam_keluarga", "anak")
             initial.setdefault("status_perkawinan", "belum_kawin")
             # The baby takes the mother's agama (a writer may still change it).
-            ibu = Warga.objects.filter(pk=_int_or_none(initial["ibu"]), dasawisma_id=rt.dasawisma_id).first()
+            ibu = Warga.objects.filter(  # type: ignore[misc]  # None matches no row
+                pk=_int_or_none(initial["ibu"]), dasawisma_id=rt.dasawisma_id
+            ).first()
             if ibu is not None:
                 initial.setdefault("agama", ibu.agama)
 
@@ -666,7 +668,8 @@ def kehamilan_selesai(request: HttpRequest, kehamilan_id: int) -> HttpResponse:
         if k.hasil == HasilKehamilan.LAHIR_HIDUP:
             messages.success(request, "Kehamilan selesai: lahir hidup. Sekarang isi data bayi.")
             query = urlencode(
-                {"ibu": k.warga_id, "keluarga": k.warga.keluarga_id, "tanggal_lahir": k.tanggal_selesai.isoformat()}
+                {"ibu": k.warga_id, "keluarga": k.warga.keluarga_id,
+                 "tanggal_lahir": k.tanggal_selesai.isoformat()}  # type: ignore[union-attr]  # set by the service
             )
             url = reverse("dasawisma:warga_create", kwargs={"rumah_tangga_id": k.warga.rumah_tangga_id})
             return f"{url}?{query}"
@@ -695,7 +698,7 @@ def kegiatan_pkk(w: Warga) -> list[bool]:
     return [bool(getattr(w, name)) for name in KEGIATAN_PKK_FIELDS]
 
 
-KEGIATAN_COLUMNS = [str(Warga._meta.get_field(name).verbose_name) for name in KEGIATAN_PKK_FIELDS]
+KEGIATAN_COLUMNS = [str(Warga._meta.get_field(name).verbose_name) for name in KEGIATAN_PKK_FIELDS]  # type: ignore[union-attr]
 
 
 def _ada(value: bool | None) -> str:

@@ -29,8 +29,11 @@ def _desa(unit: Unit) -> Unit:
 
 
 def _choices(desa: Unit, level: str, exclude_pk: int | None) -> list[tuple[int, str]]:
-    units = Unit.objects.subtree(desa).filter(level=level, is_active=True).exclude(pk=exclude_pk).order_by("path")
-    by_id = {u.pk: u for u in Unit.objects.subtree(desa).filter(level__in=(Level.DUSUN, Level.RW, Level.RT))}
+    units = Unit.objects.subtree(desa).filter(level=level, is_active=True)
+    units = units.exclude(pk=exclude_pk).order_by("path")  # type: ignore[misc]  # pk=None excludes nothing
+    by_id: dict[int | None, Unit] = {
+        u.pk: u for u in Unit.objects.subtree(desa).filter(level__in=(Level.DUSUN, Level.RW, Level.RT))
+    }
 
     def label(u: Unit) -> str:
         names, parent = [], by_id.get(u.parent_id)
@@ -49,7 +52,7 @@ class PindahForm(forms.Form):
 
     def __init__(self, *args, choices, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["tujuan"].choices = [("", "(pilih)"), *choices]
+        self.fields["tujuan"].choices = [("", "(pilih)"), *choices]  # type: ignore[attr-defined]  # a ChoiceField
         self.fields["tujuan"].widget.attrs["class"] = "form-select"
 
 
@@ -104,7 +107,8 @@ def dasawisma_pindah_view(request: HttpRequest, unit_id: int) -> HttpResponse:
         else:
             messages.success(request, f"{dasawisma} dipindah ke {_place(target)}.")
             return redirect(back)
+    here = _place(Unit.objects.get(pk=dasawisma.parent_id))  # type: ignore[misc]  # a dasawisma has a parent
     return _page(request, form, title=f"Pindahkan {dasawisma}",
-                 intro=f"Sekarang di {_place(Unit.objects.get(pk=dasawisma.parent_id))}. Rumah tangga dan kadernya "
+                 intro=f"Sekarang di {here}. Rumah tangga dan kadernya "
                        "ikut pindah.",
                  back=back, submit="Pindahkan", confirm=f"Pindahkan {dasawisma} ke RT lain?")

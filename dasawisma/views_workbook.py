@@ -48,7 +48,7 @@ def _context(request: HttpRequest, **extra) -> dict:
     return {
         "can_import": has_any_role(request.user, *IMPORT_ROLES),
         "export_units": scope_units(request.user),
-        "recent_jobs": list(WorkbookJob.objects.filter(requester=request.user).select_related("unit")[:5]),
+        "recent_jobs": list(WorkbookJob.objects.filter(requester=request.user).select_related("unit")[:5]),  # type: ignore[misc]  # a signed-in user (@scoped)
         **extra,
     }
 
@@ -102,7 +102,7 @@ def workbook_job(request: HttpRequest, workbook_job_id: int) -> HttpResponse:
 
 @require_GET
 @scoped(*EXPORT_ROLES)
-def workbook_job_download(request: HttpRequest, workbook_job_id: int) -> HttpResponse:
+def workbook_job_download(request: HttpRequest, workbook_job_id: int) -> FileResponse:
     job = get_workbook_job_for_user(request.user, workbook_job_id)
     if job.kind != WorkbookJob.Kind.EKSPOR or job.status != WorkbookJob.Status.SELESAI or not job.file:
         raise Http404
@@ -110,7 +110,7 @@ def workbook_job_download(request: HttpRequest, workbook_job_id: int) -> HttpRes
         raise Http404
     workbook_job_download_logged(job=job, user=request.user)
     response = FileResponse(
-        job.file.open("rb"), as_attachment=True, filename=job.file.name.rsplit("/", 1)[-1], content_type=XLSX_MIME
+        job.file.open("rb"), as_attachment=True, filename=str(job.file.name).rsplit("/", 1)[-1], content_type=XLSX_MIME
     )
     response["Cache-Control"] = "no-store"
     return response

@@ -34,7 +34,7 @@ def structure_tree(desa: Unit) -> list[tuple[Unit, int]]:
     """The whole subtree of a desa (one query), as (unit, depth below the desa) in display order:
     each unit followed by its children sorted by level then name."""
     units = list(Unit.objects.subtree(desa, include_self=False))
-    children: dict[int, list[Unit]] = {}
+    children: dict[int | None, list[Unit]] = {}
     for u in units:
         children.setdefault(u.parent_id, []).append(u)
     order = {lv: i for i, lv in enumerate(["dusun", "rw", "rt", "dasawisma"])}

@@ -94,10 +94,10 @@ def _normalize_name(level: str, name: str) -> str:
     return name
 
 
-def sibling_clash(*, parent: Unit, level: str, name: str, exclude_pk: int | None = None) -> str | None:
+def sibling_clash(*, parent: Unit | None, level: str, name: str, exclude_pk: int | None = None) -> str | None:
     """The message naming the active sibling that already has this name (case-insensitive), or None."""
     siblings = Unit.objects.filter(parent=parent, level=level, name__iexact=name, is_active=True)
-    other = siblings.exclude(pk=exclude_pk).first()
+    other = siblings.exclude(pk=exclude_pk).first()  # type: ignore[misc]  # pk=None excludes nothing
     if other is None:
         return None
     return (
@@ -318,8 +318,8 @@ def account_set_active(*, user, active: bool, actor=None):
 
 # ----------------------------------------------------------------------------- TP PKK office holders
 
-PENGURUS_ROLE = {Level.DESA: Role.TP_PKK_DESA, Level.KECAMATAN: Role.PEMBINA_KECAMATAN,
-                 Level.KABUPATEN: Role.ADMIN_KABUPATEN}
+PENGURUS_ROLE: dict[str, str] = {Level.DESA: Role.TP_PKK_DESA, Level.KECAMATAN: Role.PEMBINA_KECAMATAN,
+                                  Level.KABUPATEN: Role.ADMIN_KABUPATEN}
 
 
 @transaction.atomic
@@ -402,7 +402,8 @@ def account_update(*, user, name: str, assignment: RoleAssignment | None = None,
         user.first_name = name[:150]
         user.save(update_fields=["first_name"])
     moved = assignment is not None and role and unit is not None
-    if moved and (role, unit.pk) != (assignment.role, assignment.unit_id):
+    if moved and (role, unit.pk) != (assignment.role, assignment.unit_id):  # type: ignore[union-attr]
+        assert assignment is not None and role is not None and unit is not None  # narrowed by `moved`
         if actor is not None and actor.pk == user.pk:
             raise ValidationError({"unit": "Anda tidak dapat mengubah tugas akun Anda sendiri."})
         if unit.level not in ROLE_LEVELS[role]:

@@ -1,10 +1,12 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from reporting.views_home import home
+
 from . import views
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", home, name="home"),  # reporting owns the dashboards users land on
     path("masuk/", views.login_view, name="login"),
     path("keluar/", views.logout_view, name="logout"),
     path("akun/sandi/", views.password_change_view, name="password_change"),

@@ -1,36 +1,10 @@
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET
+from django.shortcuts import redirect
 
 from . import services
-from .models import Role
-from .scope import assignments, home_unit, inactive_assignments, scope_exempt, scoped
-
-
-@require_GET
-@scoped()
-def home(request: HttpRequest) -> HttpResponse:
-    """Each user lands on the page of their own role."""
-    roles = {a.role for a in assignments(request.user)}
-    if roles == {Role.KADER}:
-        return redirect("dasawisma:kader_home")
-    unit = home_unit(request.user)
-    if unit is not None:
-        # Every other role lands on the dashboard of its own (highest) unit.
-        from reporting.views_cycle import render_dashboard
-
-        return render_dashboard(request, unit)
-    return render(
-        request,
-        "pkk/home.html",
-        {
-            "unit": unit,
-            "assignments": assignments(request.user),
-            "inactive_assignments": inactive_assignments(request.user),
-        },
-    )
+from .scope import scope_exempt
 
 
 class LoginView(auth_views.LoginView):

@@ -40,7 +40,8 @@ class LogEksporFilterForm(forms.Form):
     saluran = forms.ChoiceField(label="Saluran", required=False, choices=[("", "Semua saluran"), *SALURAN])
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("dari") and data.get("sampai") and data["dari"] > data["sampai"]:
             self.add_error("sampai", "Sampai tanggal tidak boleh sebelum dari tanggal.")
         return data

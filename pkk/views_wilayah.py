@@ -43,7 +43,7 @@ def unit_search(request: HttpRequest) -> HttpResponse:
             units = list(unit_search_for_user(request.user, q, level=levels or None)[:SEARCH_LIMIT])
     context = {"form": form, "units": units, "q": q, "limit": SEARCH_LIMIT, "levels": levels, "field": field,
                "next": nxt}
-    if request.htmx:
+    if request.htmx:  # type: ignore[attr-defined]  # django-htmx middleware
         return render(request, "pkk/unit_search.html#results", context)
     sep = "&" if "?" in nxt else "?"
     context["picks"] = [(u, f"{nxt}{sep}{urlencode({field or 'unit': u.pk})}" if nxt else "") for u in units]

@@ -36,6 +36,7 @@ class RencanaSerentak:
     siap: list[Unit] = field(default_factory=list)
     sudah: list[Unit] = field(default_factory=list)
     tertahan: list[tuple[Unit, str]] = field(default_factory=list)
+    ended: bool = False  # the period is over (set by the page)
 
     @property
     def label(self) -> str:

@@ -31,9 +31,11 @@ from .periods import (
 )
 
 # Who submits for a unit of each reporting tier, who verifies first (optional) and who accepts or returns.
-SUBMITTER = {Level.DASAWISMA: Role.KADER, Level.DESA: Role.TP_PKK_DESA, Level.KECAMATAN: Role.PEMBINA_KECAMATAN}
-VERIFIERS = {Level.DASAWISMA: (Role.KETUA_KELOMPOK,)}
-REVIEWERS = {
+SUBMITTER: dict[str, str] = {
+    Level.DASAWISMA: Role.KADER, Level.DESA: Role.TP_PKK_DESA, Level.KECAMATAN: Role.PEMBINA_KECAMATAN
+}
+VERIFIERS: dict[str, tuple[str, ...]] = {Level.DASAWISMA: (Role.KETUA_KELOMPOK,)}
+REVIEWERS: dict[str, tuple[str, ...]] = {
     Level.DASAWISMA: (Role.TP_PKK_DESA,),
     Level.DESA: (Role.PEMBINA_KECAMATAN,),
     Level.KECAMATAN: (Role.ADMIN_KABUPATEN,),
@@ -47,7 +49,7 @@ LOCKER_ROLES = (Role.TP_PKK_DESA, Role.ADMIN_KABUPATEN)  # admin: period locks (
 UNLOCKER_ROLES = (Role.PEMBINA_KECAMATAN, Role.ADMIN_KABUPATEN)
 SUBMITTED = (Laporan.Status.DIAJUKAN, Laporan.Status.DITERIMA)
 # Which reviewer role sees which tier's reports in the inbox.
-_INBOX_LEVEL = {
+_INBOX_LEVEL: dict[str, str] = {
     Role.KETUA_KELOMPOK: Level.DASAWISMA,
     Role.TP_PKK_DESA: Level.DASAWISMA,
     Role.PEMBINA_KECAMATAN: Level.DESA,
@@ -78,7 +80,7 @@ def can_submit(user, unit: Unit) -> bool:
     from pkk.scope import can
 
     role = SUBMITTER.get(unit.level)
-    return bool(role) and can(user, unit, role)
+    return role is not None and can(user, unit, role)
 
 
 def reviewer_q(user, field: str = "unit") -> Q:
@@ -175,7 +177,7 @@ def _row_from_json(row: dict) -> dict:
 def frozen_list(dasawisma: Unit, bulan: dt.date) -> list[dict] | None:
     """The 4.18a rows of a dasawisma recorded when its desa locked the month, or None (not locked, or
     locked before lists were recorded): one query."""
-    kunci = KunciPeriode.objects.filter(
+    kunci = KunciPeriode.objects.filter(  # type: ignore[misc]  # None matches no row
         unit_id=desa_of(dasawisma), jenis=JenisLaporan.BUKU_III, periode=bulan.replace(day=1)
     ).first()
     rows = (kunci.struktur or {}).get("daftar", {}).get(str(dasawisma.pk)) if kunci else None
@@ -305,7 +307,7 @@ def kelengkapan(unit: Unit, jenis: str, periode: dt.date) -> tuple[KelengkapanRo
             total.desa_terdaftar += 1
             if row.own_status in SUBMITTED:
                 total.desa_diajukan += 1
-                total.desa_tepat += 0 if row.laporan.terlambat else 1
+                total.desa_tepat += 0 if row.laporan.terlambat else 1  # type: ignore[union-attr]  # submitted
         else:
             total.desa_terdaftar += row.desa_terdaftar
             total.desa_diajukan += row.desa_diajukan
@@ -450,7 +452,7 @@ def jatuh_tempo(units: list[Unit], today: dt.date | None = None) -> list[tuple[U
         for jenis, periode in periods_of(u, periods):
             if periode < (start if jenis == JenisLaporan.BUKU_III else start.replace(month=1)):
                 continue
-            desa_lap = laporan.get((desa_of(u), jenis, periode))
+            desa_lap = laporan.get((desa_of(u), jenis, periode))  # type: ignore[arg-type]  # None: no desa
             items.append(
                 DueItem(
                     dasawisma=u,

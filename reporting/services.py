@@ -157,7 +157,9 @@ def _tier_above_holds(unit, jenis: str, periode: dt.date):
     if above is None:
         return None
     return (
-        Laporan.objects.filter(unit_id=ancestor_at(unit, above), jenis=jenis, periode=periode, status__in=SUBMITTED)
+        Laporan.objects.filter(  # type: ignore[misc]  # the ancestor exists at a reporting tier
+            unit_id=ancestor_at(unit, above), jenis=jenis, periode=periode, status__in=SUBMITTED
+        )
         .select_related("unit")
         .first()
     )

@@ -31,7 +31,7 @@ from .exports import (
 from .layouts import BULANAN, TAHUNAN, layout_for, paper_for
 from .models import ExportJob
 from .periods import parse_bulan
-from .selectors import Report, breadcrumb, format_angka, report_for_unit
+from .selectors import Report, Row, breadcrumb, format_angka, report_for_unit
 
 MIN_TAHUN = 2000
 
@@ -142,14 +142,14 @@ def _display(value) -> str:
     return escape(str(value))
 
 
-def _tbody_html(report: Report, rows: list[tuple[object, str]]) -> str:
+def _tbody_html(report: Report, rows: list[tuple[Row, str]]) -> str:
     layout = report.layout
     if not rows:
         if layout.is_list and layout.buku == BULANAN:  # 4.18a: a month without events is reported as NIHIL
             return f'<tr><td colspan="{layout.width}" class="nihil">NIHIL</td></tr>'
         what = "catatan" if layout.is_list else f"unit terdaftar di bawah {escape(report.unit.label)}"
         return f'<tr><td colspan="{layout.width}" class="text-muted">Belum ada {what}.</td></tr>'
-    opens = []  # the opening tag of each column's <td>, by kind
+    opens: list[str | None] = []  # the opening tag of each column's <td>, by kind
     for col in layout.leaves:
         if col.kind == "name":
             opens.append(None)
@@ -184,7 +184,7 @@ def _tfoot_html(report: Report) -> str:
     return f'<tr class="fw-bold jumlah">{cells}</tr>'
 
 
-def _row_urls(buku: str, periode: int | dt.date, rows) -> list[tuple[object, str]]:
+def _row_urls(buku: str, periode: int | dt.date, rows) -> list[tuple[Row, str]]:
     """Each row with the URL of its unit's report (one ``reverse`` for all rows)."""
     pattern = _report_url(buku, _URL_SENTINEL, periode)
     sentinel = f"/{_URL_SENTINEL}/"
@@ -197,7 +197,7 @@ def _page(request: HttpRequest, unit_id: int, buku: str, periode: int | dt.date)
     tahun = periode if buku == TAHUNAN else periode.year  # type: ignore[union-attr]
     bulan = periode if buku == BULANAN else dt.date(int(tahun), min(today.month, 12), 1)  # type: ignore[arg-type]
     rows = _row_urls(buku, periode, report.rows)
-    recent_jobs = ExportJob.objects.filter(requester=request.user, unit=unit).order_by("-created_at")[:3]
+    recent_jobs = ExportJob.objects.filter(requester=request.user, unit=unit).order_by("-created_at")[:3]  # type: ignore[misc]  # a signed-in user (@scoped)
     context = {
         "unit": unit,
         "layout": layout,
@@ -337,12 +337,12 @@ def export_job(request: HttpRequest, job_id: int) -> HttpResponse:
 
 @require_GET
 @scoped()
-def export_job_download(request: HttpRequest, job_id: int) -> HttpResponse:
+def export_job_download(request: HttpRequest, job_id: int) -> FileResponse:
     job = get_job_for_user(request.user, job_id)
     if job.status != ExportJob.Status.SELESAI or not job.file or export_job_is_expired(job):
         raise Http404
     log_job_download(job=job, user=request.user)
-    response = FileResponse(job.file.open("rb"), as_attachment=True, filename=job.file.name.rsplit("/", 1)[-1],
+    response = FileResponse(job.file.open("rb"), as_attachment=True, filename=str(job.file.name).rsplit("/", 1)[-1],
                             content_type=XLSX_MIME)
     response["Cache-Control"] = "no-store"
     return response

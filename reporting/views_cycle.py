@@ -56,7 +56,8 @@ class PeriodeForm(forms.Form):
     periode = forms.CharField(max_length=7, error_messages={"required": "Periode wajib diisi."})
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if "jenis" in data and "periode" in data:
             try:
                 data["periode"] = _parse_periode(data["jenis"], data["periode"])
@@ -94,15 +95,18 @@ class InboxFilterForm(forms.Form):
     def __init__(self, *args, wilayah_units=(), today: dt.date | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         today = today or timezone.localdate()
-        self.fields["tahun"].choices = [("", "Semua tahun")] + [
+        self.fields["tahun"].choices = [("", "Semua tahun")] + [  # type: ignore[attr-defined]  # a ChoiceField
             (str(y), str(y)) for y in range(today.year, today.year - 6, -1)
         ]
         self.units = {u.pk: u for u in wilayah_units}
         label = "Semua kecamatan" if all(u.level == Level.KECAMATAN for u in wilayah_units) else "Semua desa"
-        self.fields["wilayah"].choices = [("", label)] + [(str(u.pk), u.label) for u in wilayah_units]
+        self.fields["wilayah"].choices = [  # type: ignore[attr-defined]  # a ChoiceField
+            ("", label), *[(str(u.pk), u.label) for u in wilayah_units]
+        ]
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("bulan") and not data.get("tahun"):
             self.add_error("tahun", "Pilih tahun untuk bulan yang dipilih.")
         return data

@@ -32,7 +32,8 @@ class KunciSerentakForm(forms.Form):
     lewati = forms.BooleanField(label="Lewati desa yang belum siap (kunci yang siap saja)", required=False)
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         jenis = data.get("jenis")
         if jenis == JenisLaporan.BUKU_III:
             try:

@@ -13,7 +13,7 @@ import random
 from pathlib import Path
 from typing import Any
 
-import xlsxwriter
+import xlsxwriter  # a development dependency: only the tests and the benchmark use this module
 
 from . import columns as c
 
