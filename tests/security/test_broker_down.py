@@ -20,8 +20,10 @@ UNREACHABLE = "redis://127.0.0.1:1/0"  # nothing listens on port 1: connection r
 
 
 @pytest.fixture
-def broker_down():
-    """Celery publishing for real (not eager) to a broker nobody answers."""
+def broker_down(monkeypatch):
+    """Celery publishing for real (not eager) to a broker nobody answers. Celery reads CELERY_BROKER_URL from
+    the environment before its configuration (CI sets it for the real-worker tests), so it is removed here."""
+    monkeypatch.delenv("CELERY_BROKER_URL", raising=False)
     conf = celery_app.conf
     old = (conf.task_always_eager, conf.broker_url, conf.task_publish_retry_policy)
     conf.task_always_eager = False
