@@ -9,6 +9,7 @@ import threading
 import pytest
 from django.db import connection
 from django.urls import reverse
+from kombu.exceptions import OperationalError
 
 from dasawisma.models import DasawismaChange, Kehamilan, RumahTangga, Warga
 from pkk.celery import app as celery_app
@@ -31,6 +32,12 @@ def broker_down(monkeypatch):
     conf.task_publish_retry_policy = {"max_retries": 0}
     celery_app._pool = None  # forget any pool made for another broker
     celery_app.amqp._producer_pool = None
+    # Belt and braces: in the full suite a connection kept from an earlier real-worker test could still
+    # reach the live broker, so the publish itself fails as an unreachable broker makes it fail.
+    def refused(*args, **kwargs):
+        raise OperationalError("[Errno 111] Connection refused")
+
+    monkeypatch.setattr(celery_app, "send_task", refused)
     yield
     conf.task_always_eager, conf.broker_url, conf.task_publish_retry_policy = old
     celery_app._pool = None
