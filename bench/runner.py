@@ -14,6 +14,7 @@ import json
 import os
 import platform
 import random
+import secrets
 import statistics
 import subprocess
 import sys
@@ -25,6 +26,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
 from django.db.models import Count
+from django.test.utils import override_settings
 
 from . import adapters, baselines, load, report
 
@@ -356,15 +358,19 @@ class Run:
         # sessions for the HTTP clients
         store_cls = import_module(settings.SESSION_ENGINE).SessionStore
         cookies = {}
-        for u in (t["admin"], t["kader"]):
-            s = store_cls()
-            s[SESSION_KEY] = str(u.pk)
-            s[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-            s[HASH_SESSION_KEY] = u.get_session_auth_hash()
-            s.create()
-            cookies[u.pk] = f"{settings.SESSION_COOKIE_NAME}={s.session_key}"
+        # gunicorn runs with DEBUG off, which refuses the development key: both sides share a random one
+        # (sessions are signed and the auth hash is keyed with it).
+        secret_key = secrets.token_urlsafe(64)
+        with override_settings(SECRET_KEY=secret_key):
+            for u in (t["admin"], t["kader"]):
+                s = store_cls()
+                s[SESSION_KEY] = str(u.pk)
+                s[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+                s[HASH_SESSION_KEY] = u.get_session_auth_hash()
+                s.create()
+                cookies[u.pk] = f"{settings.SESSION_COOKIE_NAME}={s.session_key}"
         static_root = str(SCRATCH / "static")
-        env = load.gunicorn_env(os.environ, database_url=os.environ["DATABASE_URL"], secret_key=settings.SECRET_KEY,
+        env = load.gunicorn_env(os.environ, database_url=os.environ["DATABASE_URL"], secret_key=secret_key,
                                 static_root=static_root)
         subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=str(BASE), env=env,
                        check=True)
