@@ -34,11 +34,11 @@ run: venv
 test: venv
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-# Cheap checks, run by .ci/run before the tests: ruff, migrations, packaging, mypy on the services/selectors/views
-# ([tool.mypy]) and the allowed import directions between the apps ([tool.importlinter]). (No `ruff format --check`: the code is not ruff-formatted
-# and reformatting all of it at once would collide with every open branch; format files as they are touched.)
+# Cheap checks, run by .ci/run before the tests: ruff (lint and format), migrations, packaging, mypy on the
+# services/selectors/views ([tool.mypy]) and the allowed import directions between the apps ([tool.importlinter]).
 lint: venv
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py makemigrations --check --dry-run
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py check
 	$(BIN)/python -m pytest -q tests/test_packaging.py

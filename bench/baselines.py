@@ -50,9 +50,12 @@ def buku2_columns(tahun: int) -> list[tuple[str, Callable[[Unit], QuerySet]]]:
         return Warga.objects.filter(_in(unit), _active(r), **kw)
 
     def hamil(unit):
-        return Kehamilan.objects.filter(_in(unit), _active(r, "warga__"), tanggal_mulai__lte=r).filter(
-            Q(tanggal_selesai__isnull=True) | Q(tanggal_selesai__gt=r)
-        ).values("warga").distinct()
+        return (
+            Kehamilan.objects.filter(_in(unit), _active(r, "warga__"), tanggal_mulai__lte=r)
+            .filter(Q(tanggal_selesai__isnull=True) | Q(tanggal_selesai__gt=r))
+            .values("warga")
+            .distinct()
+        )
 
     def rumah(unit, **kw):
         return RumahTangga.objects.filter(_in(unit), **kw).filter(
@@ -66,8 +69,10 @@ def buku2_columns(tahun: int) -> list[tuple[str, Callable[[Unit], QuerySet]]]:
         ("total_p", lambda u: w(u, jenis_kelamin="P")),
         ("balita_l", lambda u: w(u, jenis_kelamin="L", tanggal_lahir__gt=c5)),
         ("balita_p", lambda u: w(u, jenis_kelamin="P", tanggal_lahir__gt=c5)),
-        ("pus", lambda u: w(u, jenis_kelamin="P", status_perkawinan="kawin", tanggal_lahir__lte=c15,
-                            tanggal_lahir__gt=c50)),
+        (
+            "pus",
+            lambda u: w(u, jenis_kelamin="P", status_perkawinan="kawin", tanggal_lahir__lte=c15, tanggal_lahir__gt=c50),
+        ),
         ("wus", lambda u: w(u, jenis_kelamin="P", tanggal_lahir__lte=c15, tanggal_lahir__gt=c50)),
         ("ibu_hamil", hamil),
         ("ibu_menyusui", lambda u: w(u, jenis_kelamin="P", menyusui=True)),
@@ -77,15 +82,23 @@ def buku2_columns(tahun: int) -> list[tuple[str, Callable[[Unit], QuerySet]]]:
         ("berkebutuhan_khusus", lambda u: w(u).exclude(berkebutuhan_khusus="")),
     ]
     house = [
-        ("rumah_sehat", {"kriteria_rumah": "sehat"}), ("rumah_tidak_sehat", {"kriteria_rumah": "tidak_sehat"}),
-        ("tempat_sampah", {"tempat_sampah": True}), ("spal", {"spal": True}),
-        ("mck_septic", {"mck_septic_tank": True}), ("air_pdam", {"sumber_air_pdam": True}),
-        ("air_sumur", {"sumber_air_sumur": True}), ("air_sungai", {"sumber_air_sungai": True}),
-        ("air_lainnya", {"sumber_air_lainnya": True}), ("makanan_beras", {"makanan_pokok": "beras"}),
-        ("makanan_non_beras", {"makanan_pokok": "non_beras"}), ("up2k", {"up2k": True}),
-        ("pekarangan", {"pemanfaatan_pekarangan": True}), ("industri_rt", {"industri_rumah_tangga": True}),
+        ("rumah_sehat", {"kriteria_rumah": "sehat"}),
+        ("rumah_tidak_sehat", {"kriteria_rumah": "tidak_sehat"}),
+        ("tempat_sampah", {"tempat_sampah": True}),
+        ("spal", {"spal": True}),
+        ("mck_septic", {"mck_septic_tank": True}),
+        ("air_pdam", {"sumber_air_pdam": True}),
+        ("air_sumur", {"sumber_air_sumur": True}),
+        ("air_sungai", {"sumber_air_sungai": True}),
+        ("air_lainnya", {"sumber_air_lainnya": True}),
+        ("makanan_beras", {"makanan_pokok": "beras"}),
+        ("makanan_non_beras", {"makanan_pokok": "non_beras"}),
+        ("up2k", {"up2k": True}),
+        ("pekarangan", {"pemanfaatan_pekarangan": True}),
+        ("industri_rt", {"industri_rumah_tangga": True}),
         ("kesehatan_lingkungan", {"kesehatan_lingkungan": True}),
     ]
+
     def house_col(kw):
         return lambda u: rumah(u, **kw)
 
@@ -102,27 +115,59 @@ def buku3_columns(bulan: dt.date) -> list[tuple[str, Callable[[Unit], QuerySet]]
     born_in = {"tanggal_lahir__gte": first, "tanggal_lahir__lte": last}
 
     def hamil(u, **kw):
-        return Kehamilan.objects.filter(_in(u), _active(last, "warga__"), tanggal_mulai__lte=last, **kw).filter(
-            Q(tanggal_selesai__isnull=True) | Q(tanggal_selesai__gt=last)
-        ).values("warga").distinct()
+        return (
+            Kehamilan.objects.filter(_in(u), _active(last, "warga__"), tanggal_mulai__lte=last, **kw)
+            .filter(Q(tanggal_selesai__isnull=True) | Q(tanggal_selesai__gt=last))
+            .values("warga")
+            .distinct()
+        )
 
     def dead_young(u, sex, lo_years, hi_years):
-        return Warga.objects.filter(_in(u), jenis_kelamin=sex, **in_month).annotate(
-            d=F("tanggal_meninggal") - F("tanggal_lahir")
-        ).filter(d__gte=dt.timedelta(days=int(365.25 * lo_years)), d__lt=dt.timedelta(days=int(365.25 * hi_years)))
+        return (
+            Warga.objects.filter(_in(u), jenis_kelamin=sex, **in_month)
+            .annotate(d=F("tanggal_meninggal") - F("tanggal_lahir"))
+            .filter(d__gte=dt.timedelta(days=int(365.25 * lo_years)), d__lt=dt.timedelta(days=int(365.25 * hi_years)))
+        )
 
     return [
         ("ibu_hamil", hamil),
         ("ibu_hamil_kek", lambda u: hamil(u, kek=True)),
-        ("ibu_melahirkan", lambda u: Kehamilan.objects.filter(
-            _in(u), tanggal_selesai__gte=first, tanggal_selesai__lte=last, hasil__in=["lahir_hidup", "lahir_mati"])),
-        ("ibu_nifas", lambda u: Kehamilan.objects.filter(
-            _in(u), _active(first, "warga__"), hasil__in=["lahir_hidup", "lahir_mati"], tanggal_selesai__lt=first,
-            tanggal_selesai__gte=first - dt.timedelta(days=42)).values("warga").distinct()),
-        ("ibu_meninggal", lambda u: Warga.objects.filter(
-            _in(u), jenis_kelamin="P", **in_month, kehamilan__tanggal_mulai__lte=F("tanggal_meninggal"),
-        ).filter(Q(kehamilan__tanggal_selesai__isnull=True)
-                 | Q(kehamilan__tanggal_selesai__gte=F("tanggal_meninggal") - dt.timedelta(days=42))).distinct()),
+        (
+            "ibu_melahirkan",
+            lambda u: Kehamilan.objects.filter(
+                _in(u), tanggal_selesai__gte=first, tanggal_selesai__lte=last, hasil__in=["lahir_hidup", "lahir_mati"]
+            ),
+        ),
+        (
+            "ibu_nifas",
+            lambda u: (
+                Kehamilan.objects.filter(
+                    _in(u),
+                    _active(first, "warga__"),
+                    hasil__in=["lahir_hidup", "lahir_mati"],
+                    tanggal_selesai__lt=first,
+                    tanggal_selesai__gte=first - dt.timedelta(days=42),
+                )
+                .values("warga")
+                .distinct()
+            ),
+        ),
+        (
+            "ibu_meninggal",
+            lambda u: (
+                Warga.objects.filter(
+                    _in(u),
+                    jenis_kelamin="P",
+                    **in_month,
+                    kehamilan__tanggal_mulai__lte=F("tanggal_meninggal"),
+                )
+                .filter(
+                    Q(kehamilan__tanggal_selesai__isnull=True)
+                    | Q(kehamilan__tanggal_selesai__gte=F("tanggal_meninggal") - dt.timedelta(days=42))
+                )
+                .distinct()
+            ),
+        ),
         ("bayi_lahir_l", lambda u: Warga.objects.filter(_in(u), jenis_kelamin="L", **born_in)),
         ("bayi_lahir_p", lambda u: Warga.objects.filter(_in(u), jenis_kelamin="P", **born_in)),
         ("akte_ada", lambda u: Warga.objects.filter(_in(u), akta_kelahiran=True, **born_in)),
@@ -172,8 +217,12 @@ def per_unit_orm(tahun: int, *, per_level: dict[str, int], seed: int = 1, budget
             sampled_s += t_b2 + t_b3
             per_unit_times.append(t_b2 + 12 * t_b3)  # one year: Buku II once, Buku III twelve months
         mean = statistics.mean(per_unit_times) if per_unit_times else 0.0
-        by_level[level] = {"units": counts[level], "sampled": len(per_unit_times), "seconds_per_unit": mean,
-                           "estimate_s": mean * counts[level]}
+        by_level[level] = {
+            "units": counts[level],
+            "sampled": len(per_unit_times),
+            "seconds_per_unit": mean,
+            "estimate_s": mean * counts[level],
+        }
         total += mean * counts[level]
     n_units = sum(counts.values())
     return {

@@ -71,8 +71,17 @@ def main(argv: list[str] | None = None) -> int:
     seconds = time.perf_counter() - t0
     ru_maxrss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     peak = vm_hwm_mb()
-    print(json.dumps({"seconds": seconds, "maxrss_mb": peak if peak is not None else ru_maxrss,
-                      "ru_maxrss_mb": ru_maxrss, "baseline_rss_mb": base_rss, "result": result}))
+    print(
+        json.dumps(
+            {
+                "seconds": seconds,
+                "maxrss_mb": peak if peak is not None else ru_maxrss,
+                "ru_maxrss_mb": ru_maxrss,
+                "baseline_rss_mb": base_rss,
+                "result": result,
+            }
+        )
+    )
     return 0
 
 

@@ -60,13 +60,14 @@ def main(argv: list[str] | None = None) -> int:
             DasawismaChange.objects.create(dasawisma_id=rt.dasawisma_id, since=since)
             timings.clear()
             t0 = time.perf_counter()
-            adapters.call_with(adapters.refresh_dasawisma(), dasawisma_id=rt.dasawisma_id,
-                               today=dt.date(tahun, 12, 31))
+            adapters.call_with(adapters.refresh_dasawisma(), dasawisma_id=rt.dasawisma_id, today=dt.date(tahun, 12, 31))
         else:
             adapters.full_rebuild()(tahun)
     total = time.perf_counter() - t0
-    print(f"{args.what}: {total * 1000:.1f} ms wall, {len(timings)} statements, "
-          f"{sum(t for t, _, _ in timings) * 1000:.1f} ms in the database")
+    print(
+        f"{args.what}: {total * 1000:.1f} ms wall, {len(timings)} statements, "
+        f"{sum(t for t, _, _ in timings) * 1000:.1f} ms in the database"
+    )
     slow = sorted(timings, key=lambda x: x[0], reverse=True)
     for t, sql, _ in slow[: args.top]:
         print(f"{t * 1000:9.1f} ms  {' '.join(sql.split())[:220]}")

@@ -34,8 +34,20 @@ def gunicorn(base_dir: Path, env: dict, *, workers: int, log: Path):
     """Start ``gunicorn pkk.wsgi`` on 127.0.0.1:<free port>; yields the port; stops it (its pid only)."""
     port = free_port()
     gunicorn_bin = Path(sys.executable).with_name("gunicorn")
-    cmd = [str(gunicorn_bin), "pkk.wsgi:application", "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
-           "--worker-class", "sync", "--timeout", "120", "--log-level", "warning"]
+    cmd = [
+        str(gunicorn_bin),
+        "pkk.wsgi:application",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(workers),
+        "--worker-class",
+        "sync",
+        "--timeout",
+        "120",
+        "--log-level",
+        "warning",
+    ]
     fh = open(log, "ab")
     proc = subprocess.Popen(cmd, cwd=str(base_dir), env=env, stdout=fh, stderr=subprocess.STDOUT)
     try:
@@ -124,16 +136,18 @@ def run_load(port: int, path: str, cookie: str, *, clients: int, per_client: int
 def gunicorn_env(base_env: dict, *, database_url: str, secret_key: str, static_root: str) -> dict:
     env = dict(base_env)
     env.pop("PKK_BENCH_CHILD", None)
-    env.update({
-        "DATABASE_URL": database_url,
-        "DEBUG": "0",
-        "SECRET_KEY": secret_key,
-        "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "SECURE_SSL_REDIRECT": "0",
-        "SECURE_HSTS_SECONDS": "0",
-        "STATIC_ROOT": static_root,
-        "LOG_LEVEL": "WARNING",
-        "CELERY_BROKER_URL": "",
-    })
+    env.update(
+        {
+            "DATABASE_URL": database_url,
+            "DEBUG": "0",
+            "SECRET_KEY": secret_key,
+            "ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "SECURE_SSL_REDIRECT": "0",
+            "SECURE_HSTS_SECONDS": "0",
+            "STATIC_ROOT": static_root,
+            "LOG_LEVEL": "WARNING",
+            "CELERY_BROKER_URL": "",
+        }
+    )
     env.setdefault("PYTHONPATH", os.getcwd())
     return env

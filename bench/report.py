@@ -119,8 +119,11 @@ def render_run(r: dict) -> str:
         if "generate_s" in setup:
             lines.append(
                 f"Generation: {_f(setup['generate_s'], ' s')} wall"
-                + (f", {_f(setup['generate_python_cpu_s'], ' s')} CPU of the generator process"
-                   if "generate_python_cpu_s" in setup else "")
+                + (
+                    f", {_f(setup['generate_python_cpu_s'], ' s')} CPU of the generator process"
+                    if "generate_python_cpu_s" in setup
+                    else ""
+                )
                 + f" (+ VACUUM ANALYZE {_f(setup['vacuum_analyze_s'], ' s')}; "
                 f"wilayah via {setup['wilayah_loader']} {_f(setup['wilayah_s'], ' s')}; "
                 f"migrate {_f(setup['migrate_s'], ' s')}). "
@@ -135,8 +138,12 @@ def render_run(r: dict) -> str:
         lines.append(f"| 1 | Rebuild vs floors | {st} | | |")
     else:
         for key, label, goal, judged in (
-            ("first_build", "First build of a year + 12 months into empty tables", "<= 2x floor",
-             rb.get("goal_first_build_le_2x_floor")),
+            (
+                "first_build",
+                "First build of a year + 12 months into empty tables",
+                "<= 2x floor",
+                rb.get("goal_first_build_le_2x_floor"),
+            ),
             ("repeated", "Repeated rebuild, nothing changed", "<= 1.5x floor", rb.get("goal_repeated_le_1_5x_floor")),
         ):
             m = rb[key]
@@ -147,10 +154,12 @@ def render_run(r: dict) -> str:
                 f"{min(m['ratio_per_pair']):.2f}-{max(m['ratio_per_pair']):.2f}x) | {goal} | {verdict} |"
             )
         pu = rb["per_unit_orm"]
-        lines.append(f"| 1 | Per-unit ORM counts: **extrapolation** from {pu['sampled_queries']:,} sampled queries "
-                     f"({_f(pu['sampled_s'], ' s', 1)}) to {pu['queries_total']:,} queries | "
-                     f"about {_f(pu['estimate_s'], ' s', 0)} (= {_f(rb['speedup_vs_per_unit'], 'x', 0)} the first "
-                     f"build) | | |")
+        lines.append(
+            f"| 1 | Per-unit ORM counts: **extrapolation** from {pu['sampled_queries']:,} sampled queries "
+            f"({_f(pu['sampled_s'], ' s', 1)}) to {pu['queries_total']:,} queries | "
+            f"about {_f(pu['estimate_s'], ' s', 0)} (= {_f(rb['speedup_vs_per_unit'], 'x', 0)} the first "
+            f"build) | | |"
+        )
 
     rf = s.get("refresh")
     st = _status(rf)
@@ -158,10 +167,12 @@ def render_run(r: dict) -> str:
         lines.append(f"| 2 | Refresh after one edit | {st} | p95 <= 50 ms | |")
     else:
         for label, v in _refresh_variants(rf):
-            lines.append(f"| 2 | Refresh after one edit, {label} ({v['refreshes']} edits): median / p95; floor "
-                         f"median / p95 | {_f(v['median_ms'], ' ms', 1)} / {_f(v['p95_ms'], ' ms', 1)}; floor "
-                         f"{_f(v.get('floor_median_ms'), ' ms', 1)} / {_f(v.get('floor_p95_ms'), ' ms', 1)} | "
-                         f"p95 <= 50 ms | {_goal(v.get('goal_met'))} |")
+            lines.append(
+                f"| 2 | Refresh after one edit, {label} ({v['refreshes']} edits): median / p95; floor "
+                f"median / p95 | {_f(v['median_ms'], ' ms', 1)} / {_f(v['p95_ms'], ' ms', 1)}; floor "
+                f"{_f(v.get('floor_median_ms'), ' ms', 1)} / {_f(v.get('floor_p95_ms'), ' ms', 1)} | "
+                f"p95 <= 50 ms | {_goal(v.get('goal_met'))} |"
+            )
 
     pg = s.get("pages")
     st = _status(pg)
@@ -174,7 +185,8 @@ def render_run(r: dict) -> str:
                 lines.append(
                     f"| 3 | {name}: p50 / p95 ({p['requests']} requests, {_f(p['throughput_rps'], ' req/s', 1)}; "
                     f"{p['queries']} queries/page; HTTP {', '.join(f'{k}x{v}' for k, v in p['statuses'].items())}) | "
-                    f"{_f(p['p50_ms'], ' ms', 0)} / {_f(p['p95_ms'], ' ms', 0)} | p95 <= 200 ms | {_goal(ok)} |")
+                    f"{_f(p['p50_ms'], ' ms', 0)} / {_f(p['p95_ms'], ' ms', 0)} | p95 <= 200 ms | {_goal(ok)} |"
+                )
             else:
                 lines.append(f"| 3 | {name} ({p.get('queries')} queries, HTTP {p.get('status')}) | not loaded | | |")
 
@@ -184,15 +196,19 @@ def render_run(r: dict) -> str:
         lines.append(f"| 4 | Excel | {st} | | |")
     else:
         for name, x in ex["xlsx"].items():
-            lines.append(f"| 4 | Excel {name} (HTTP {x['status']}, {x['bytes']:,} bytes), median | "
-                         f"{_f(x['median_s'], ' s', 3)} | <= 2 s | {_goal(x.get('goal_met'))} |")
+            lines.append(
+                f"| 4 | Excel {name} (HTTP {x['status']}, {x['bytes']:,} bytes), median | "
+                f"{_f(x['median_s'], ' s', 3)} | <= 2 s | {_goal(x.get('goal_met'))} |"
+            )
         wb = ex.get("workbook_export", {})
         if wb.get("status") == "not available":
             lines.append(f"| 4 | Workbook export of the largest kecamatan | not available: {wb.get('reason')} | | |")
         elif wb:
-            lines.append(f"| 4 | Workbook export of Kecamatan {wb['kecamatan']} ({wb['kecamatan_warga']:,} warga): "
-                         f"time / peak RSS | {_f(wb['seconds'], ' s', 1)} / {_f(wb['maxrss_mb'], ' MB', 0)} | "
-                         f"<= 60 s / <= 300 MB | {_goal(wb.get('goal_met'))} |")
+            lines.append(
+                f"| 4 | Workbook export of Kecamatan {wb['kecamatan']} ({wb['kecamatan_warga']:,} warga): "
+                f"time / peak RSS | {_f(wb['seconds'], ' s', 1)} / {_f(wb['maxrss_mb'], ' MB', 0)} | "
+                f"<= 60 s / <= 300 MB | {_goal(wb.get('goal_met'))} |"
+            )
 
     im = s.get("import")
     st = _status(im)
@@ -200,17 +216,24 @@ def render_run(r: dict) -> str:
         lines.append(f"| 5 | Import of a 50,000-warga workbook | {st} | <= 120 s | |")
     else:
         extra = "" if im["imported"] else f" (refused: {im['result'].get('first_issues')})"
-        lines.append(f"| 5 | Import of a {im['n_warga']:,}-warga workbook: time / peak RSS{extra} | "
-                     f"{_f(im['seconds'], ' s', 1)} / {_f(im['maxrss_mb'], ' MB', 0)} | <= 120 s | "
-                     f"{_goal(im.get('goal_met'))} |")
+        lines.append(
+            f"| 5 | Import of a {im['n_warga']:,}-warga workbook: time / peak RSS{extra} | "
+            f"{_f(im['seconds'], ' s', 1)} / {_f(im['maxrss_mb'], ' MB', 0)} | <= 120 s | "
+            f"{_goal(im.get('goal_met'))} |"
+        )
     lines.append("")
     for name, sec in s.items():
         if sec.get("status") == "error":
             lines += [f"Error in `{name}`:", "", "```", sec.get("traceback", sec.get("reason", "")).strip(), "```", ""]
     if rb and not _status(rb):
-        lines.append("Per-unit ORM extrapolation by level (seconds per unit, units, estimate): " + "; ".join(
-            f"{lv} {_f(v['seconds_per_unit'], ' s', 3)} x {v['units']:,} = {_f(v['estimate_s'], ' s', 1)}"
-            for lv, v in rb["per_unit_orm"]["by_level"].items()) + ".")
+        lines.append(
+            "Per-unit ORM extrapolation by level (seconds per unit, units, estimate): "
+            + "; ".join(
+                f"{lv} {_f(v['seconds_per_unit'], ' s', 3)} x {v['units']:,} = {_f(v['estimate_s'], ' s', 1)}"
+                for lv, v in rb["per_unit_orm"]["by_level"].items()
+            )
+            + "."
+        )
         lines.append("")
     return "\n".join(lines)
 
@@ -220,32 +243,43 @@ def headline(r: dict) -> list[str]:
     s = r["sections"]
     warga = s.get("setup", {}).get("counts", {}).get("warga", 0)
     load = ", ".join(f"{x:.2f}" for x in r.get("machine", {}).get("loadavg_at_start", []))
-    out = [f"Headline: scale {r['scale']:g}, run {r['started_at']} ({warga:,} warga; load average at start {load}"
-           f" on {r.get('machine', {}).get('cores')} cores).", ""]
+    out = [
+        f"Headline: scale {r['scale']:g}, run {r['started_at']} ({warga:,} warga; load average at start {load}"
+        f" on {r.get('machine', {}).get('cores')} cores).",
+        "",
+    ]
 
     def verdict(ok):
         return "not judged below scale 1" if ok is None else ("met" if ok else "**missed**")
 
     rb = s.get("rebuild", {})
     if rb.get("status") == "ok":
-        for key, goal, ok in (("first_build", "at most 2x", rb.get("goal_first_build_le_2x_floor")),
-                              ("repeated", "at most 1.5x", rb.get("goal_repeated_le_1_5x_floor"))):
+        for key, goal, ok in (
+            ("first_build", "at most 2x", rb.get("goal_first_build_le_2x_floor")),
+            ("repeated", "at most 1.5x", rb.get("goal_repeated_le_1_5x_floor")),
+        ):
             m = rb[key]
             name = "first build of a year" if key == "first_build" else "repeated rebuild, nothing changed"
-            out.append(f"- Rebuild, {name}: {_f(m['median_s'], ' s', 3)} = {_f(m['ratio'], 'x')} its floor "
-                       f"({_f(m['floor_median_s'], ' s', 3)}); goal {goal}: {verdict(ok)}.")
+            out.append(
+                f"- Rebuild, {name}: {_f(m['median_s'], ' s', 3)} = {_f(m['ratio'], 'x')} its floor "
+                f"({_f(m['floor_median_s'], ' s', 3)}); goal {goal}: {verdict(ok)}."
+            )
     rf = s.get("refresh", {})
     if rf.get("status") == "ok":
         for label, v in _refresh_variants(rf):
-            out.append(f"- Refresh after one edit, {label}: p95 {_f(v['p95_ms'], ' ms', 1)} (floor "
-                       f"{_f(v.get('floor_p95_ms'), ' ms', 1)}); goal at most 50 ms: {verdict(v.get('goal_met'))}.")
+            out.append(
+                f"- Refresh after one edit, {label}: p95 {_f(v['p95_ms'], ' ms', 1)} (floor "
+                f"{_f(v.get('floor_p95_ms'), ' ms', 1)}); goal at most 50 ms: {verdict(v.get('goal_met'))}."
+            )
     pg = s.get("pages", {})
     if pg.get("status") == "ok":
         p95s = {n: p["p95_ms"] for n, p in pg["pages"].items() if "p95_ms" in p}
         if p95s:
             worst = max(p95s, key=p95s.get)
-            out.append(f"- Pages under {pg.get('load', {}).get('clients', 20)} clients: worst p95 "
-                       f"{_f(p95s[worst], ' ms', 0)} ({worst}); goal at most 200 ms: {verdict(pg.get('goal_met'))}.")
+            out.append(
+                f"- Pages under {pg.get('load', {}).get('clients', 20)} clients: worst p95 "
+                f"{_f(p95s[worst], ' ms', 0)} ({worst}); goal at most 200 ms: {verdict(pg.get('goal_met'))}."
+            )
     return [*out, ""]
 
 
@@ -269,8 +303,11 @@ def render() -> Path:
         parts.append("No results yet: run `make bench`.")
     else:
         parts += headline(runs[0])
-    by_scale = {r["scale"]: dict(_refresh_variants(r["sections"]["refresh"])) for r in runs
-                if r["sections"].get("refresh", {}).get("status") == "ok"}
+    by_scale = {
+        r["scale"]: dict(_refresh_variants(r["sections"]["refresh"]))
+        for r in runs
+        if r["sections"].get("refresh", {}).get("status") == "ok"
+    }
     if len(by_scale) >= 2:
         lo, hi = min(by_scale), max(by_scale)
         for label in by_scale[lo]:

@@ -73,9 +73,15 @@ def machine() -> dict:
     import django
 
     return {
-        "cpu": cpu, "cores": os.cpu_count(), "memory_gb": mem_gb, "os": platform.platform(),
-        "python": platform.python_version(), "django": django.get_version(), "postgresql": pg,
-        "shared_buffers": shared_buffers, "work_mem": work_mem,
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "memory_gb": mem_gb,
+        "os": platform.platform(),
+        "python": platform.python_version(),
+        "django": django.get_version(),
+        "postgresql": pg,
+        "shared_buffers": shared_buffers,
+        "work_mem": work_mem,
         "loadavg_at_start": os.getloadavg(),
     }
 
@@ -95,8 +101,12 @@ class Run:
         if self.only and self.json_path.exists():  # a partial re-run updates the sections it measures
             previous = json.loads(self.json_path.read_text(encoding="utf-8")).get("sections", {})
         self.results: dict = {
-            "scale": self.scale, "tahun": self.tahun, "seed": opts["seed"], "runs": self.runs,
-            "started_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), "machine": machine(),
+            "scale": self.scale,
+            "tahun": self.tahun,
+            "seed": opts["seed"],
+            "runs": self.runs,
+            "started_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            "machine": machine(),
             "sections": previous,
         }
         SCRATCH.mkdir(exist_ok=True)
@@ -120,8 +130,11 @@ class Run:
         except adapters.NotAvailable as exc:
             data = {"status": "not available", "reason": str(exc)}
         except Exception as exc:  # noqa: BLE001 - a failed measurement is reported, the run goes on
-            data = {"status": "error", "reason": f"{type(exc).__name__}: {exc}",
-                    "traceback": traceback.format_exc(limit=6)}
+            data = {
+                "status": "error",
+                "reason": f"{type(exc).__name__}: {exc}",
+                "traceback": traceback.format_exc(limit=6),
+            }
         data["section_seconds"] = round(time.perf_counter() - t0, 2)
         self.results["sections"][name] = data
         self.say(f"   {name}: {data.get('status')} {json.dumps(_brief(data), default=str)[:600]}")
@@ -154,8 +167,15 @@ class Run:
         households = max(len(desa), round(FULL["rumah_tangga"] * self.scale))
         self.say(f"generating {households:,} rumah tangga under {len(desa)} desa (scale {self.scale:g})")
         cpu0 = time.process_time()
-        res = demo.generate(desa_units=desa, total_households=households, seed=self.opts["seed"], today=self.today,
-                            use_copy=True, trust_foreign_keys=True, progress=lambda m: self.say("   " + m))
+        res = demo.generate(
+            desa_units=desa,
+            total_households=households,
+            seed=self.opts["seed"],
+            today=self.today,
+            use_copy=True,
+            trust_foreign_keys=True,
+            progress=lambda m: self.say("   " + m),
+        )
         gen_cpu = time.process_time() - cpu0
         t0 = time.perf_counter()
         with connection.cursor() as cur:
@@ -163,10 +183,16 @@ class Run:
         t_analyze = time.perf_counter() - t0
         counts = self.counts()
         return {
-            "migrate_s": t_migrate, "wilayah_s": t_wilayah, "wilayah_loader": loader,
-            "generate_s": res.seconds, "generate_python_cpu_s": gen_cpu, "vacuum_analyze_s": t_analyze,
-            "generation_total_s": res.seconds + t_analyze, "goal_s": 300,
-            "goal_met": res.seconds + t_analyze <= 300, "counts": counts,
+            "migrate_s": t_migrate,
+            "wilayah_s": t_wilayah,
+            "wilayah_loader": loader,
+            "generate_s": res.seconds,
+            "generate_python_cpu_s": gen_cpu,
+            "vacuum_analyze_s": t_analyze,
+            "generation_total_s": res.seconds + t_analyze,
+            "goal_s": 300,
+            "goal_met": res.seconds + t_analyze <= 300,
+            "counts": counts,
         }
 
     def counts(self) -> dict:
@@ -174,8 +200,14 @@ class Run:
         from pkk.models import Unit
 
         out = dict(Unit.objects.values_list("level").annotate(n=Count("id")).values_list("level", "n"))
-        out.update({"rumah_tangga": RumahTangga.objects.count(), "keluarga": Keluarga.objects.count(),
-                    "warga": Warga.objects.count(), "kehamilan": Kehamilan.objects.count()})
+        out.update(
+            {
+                "rumah_tangga": RumahTangga.objects.count(),
+                "keluarga": Keluarga.objects.count(),
+                "warga": Warga.objects.count(),
+                "kehamilan": Kehamilan.objects.count(),
+            }
+        )
         t0, t1 = self.today.replace(month=1, day=1), self.today
         out["births_in_year"] = Warga.objects.filter(tanggal_lahir__gte=t0, tanggal_lahir__lte=t1).count()
         out["deaths_in_year"] = Warga.objects.filter(tanggal_meninggal__gte=t0, tanggal_meninggal__lte=t1).count()
@@ -196,11 +228,20 @@ class Run:
             kec_sizes.append((n, kec.pk))
         n_kec, kec_id = max(kec_sizes)
         kec = Unit.objects.get(pk=kec_id)
-        rt = (Unit.objects.subtree(kec).filter(level=Level.RT).annotate(n=Count("children"))
-              .order_by("-n", "path").first())
-        dw = (Unit.objects.filter(level=Level.DASAWISMA, pk__in=RumahTangga.objects.values("dasawisma"))
-              .filter(path__gte=kec.path, path__lt=kec.path + "A")
-              .annotate(n=Count("rumah_tangga")).order_by("-n", "path").first())
+        rt = (
+            Unit.objects.subtree(kec)
+            .filter(level=Level.RT)
+            .annotate(n=Count("children"))
+            .order_by("-n", "path")
+            .first()
+        )
+        dw = (
+            Unit.objects.filter(level=Level.DASAWISMA, pk__in=RumahTangga.objects.values("dasawisma"))
+            .filter(path__gte=kec.path, path__lt=kec.path + "A")
+            .annotate(n=Count("rumah_tangga"))
+            .order_by("-n", "path")
+            .first()
+        )
         User = get_user_model()
 
         def user(name, role, unit):
@@ -211,7 +252,11 @@ class Run:
             return u
 
         return {
-            "kab": kab, "kec": kec, "kec_warga": n_kec, "rt": rt, "dw": dw,
+            "kab": kab,
+            "kec": kec,
+            "kec_warga": n_kec,
+            "rt": rt,
+            "dw": dw,
             "admin": user("bench.admin", Role.ADMIN_KABUPATEN, kab),
             "kader": user("bench.kader", Role.KADER, dw),
         }
@@ -230,9 +275,16 @@ class Run:
             times.append(time.perf_counter() - t0)
             self.say(f"   {label} pair {i + 1}: floor {floor_times[-1]:.3f} s, rebuild {times[-1]:.3f} s")
         fl, rb = median(floor_times), median(times)
-        return {"median_s": rb, "runs_s": times, "floor_median_s": fl, "floor_runs_s": floor_times,
-                "floor_result": floor_out, "pairs": pairs, "ratio": rb / fl if fl else None,
-                "ratio_per_pair": [r / f for r, f in zip(times, floor_times, strict=True)]}
+        return {
+            "median_s": rb,
+            "runs_s": times,
+            "floor_median_s": fl,
+            "floor_runs_s": floor_times,
+            "floor_result": floor_out,
+            "pairs": pairs,
+            "ratio": rb / fl if fl else None,
+            "ratio_per_pair": [r / f for r, f in zip(times, floor_times, strict=True)],
+        }
 
     def rebuild(self) -> dict:
         """The rebuild of a year (Buku II) and its 12 months (Buku III), every measure at every tier, measured
@@ -263,8 +315,9 @@ class Run:
         full = self.scale >= 0.5
         per_level = {"provinsi": 1, "kabupaten": 1, "kecamatan": 2 if full else 4}
         per_level.update({lv: 3 if full else 8 for lv in ("desa", "dusun", "rw", "rt", "dasawisma")})
-        out["per_unit_orm"] = baselines.per_unit_orm(self.tahun, per_level=per_level, seed=self.opts["seed"],
-                                                     budget_s=240 if full else 60)
+        out["per_unit_orm"] = baselines.per_unit_orm(
+            self.tahun, per_level=per_level, seed=self.opts["seed"], budget_s=240 if full else 60
+        )
         out["per_unit_orm"]["extrapolated"] = True
         judged = self.scale >= 1  # the goals are set for full scale; below it the fixed costs dominate
         out["goal_first_build_le_2x_floor"] = out["first_build"]["ratio"] <= 2 if judged else None
@@ -312,9 +365,17 @@ class Run:
                 times.append(time.perf_counter() - t0)
             ms = [t * 1000 for t in times]
             fms = [t * 1000 for t in floor_times]
-            out[name] = {"since": since, "months": len(months), "refreshes": len(ms), "median_ms": median(ms),
-                         "p95_ms": p95(ms), "max_ms": max(ms) if ms else None, "floor_median_ms": median(fms),
-                         "floor_p95_ms": p95(fms), "goal_met": bool(ms) and p95(ms) <= 50}
+            out[name] = {
+                "since": since,
+                "months": len(months),
+                "refreshes": len(ms),
+                "median_ms": median(ms),
+                "p95_ms": p95(ms),
+                "max_ms": max(ms) if ms else None,
+                "floor_median_ms": median(fms),
+                "floor_p95_ms": p95(fms),
+                "goal_met": bool(ms) and p95(ms) <= 50,
+            }
         out["goal_met"] = all(v["goal_met"] for k, v in out.items() if isinstance(v, dict))
         return out
 
@@ -324,14 +385,19 @@ class Run:
         from django.urls import reverse
 
         return {
-            "4.17c": (reverse("reporting:rekap_tahunan", kwargs={"unit_id": t["kab"].pk, "tahun": self.tahun}),
-                      t["admin"]),
-            "4.17b": (reverse("reporting:rekap_tahunan", kwargs={"unit_id": t["kec"].pk, "tahun": self.tahun}),
-                      t["admin"]),
-            "4.16b": (reverse("reporting:rekap_tahunan", kwargs={"unit_id": t["rt"].pk, "tahun": self.tahun}),
-                      t["admin"]),
-            "kader household list": (reverse("dasawisma:dasawisma_home", kwargs={"unit_id": t["dw"].pk}),
-                                     t["kader"]),
+            "4.17c": (
+                reverse("reporting:rekap_tahunan", kwargs={"unit_id": t["kab"].pk, "tahun": self.tahun}),
+                t["admin"],
+            ),
+            "4.17b": (
+                reverse("reporting:rekap_tahunan", kwargs={"unit_id": t["kec"].pk, "tahun": self.tahun}),
+                t["admin"],
+            ),
+            "4.16b": (
+                reverse("reporting:rekap_tahunan", kwargs={"unit_id": t["rt"].pk, "tahun": self.tahun}),
+                t["admin"],
+            ),
+            "kader household list": (reverse("dasawisma:dasawisma_home", kwargs={"unit_id": t["dw"].pk}), t["kader"]),
         }
 
     def pages(self) -> dict:
@@ -344,17 +410,27 @@ class Run:
         t = self.targets()
         paths = self.page_paths(t)
         settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
-        out: dict = {"targets": {"kecamatan": t["kec"].name, "kecamatan_warga": t["kec_warga"],
-                                 "rt_dasawisma": t["rt"].children.count(), "kader_rumah_tangga": t["dw"].n},
-                     "pages": {}}
+        out: dict = {
+            "targets": {
+                "kecamatan": t["kec"].name,
+                "kecamatan_warga": t["kec_warga"],
+                "rt_dasawisma": t["rt"].children.count(),
+                "kader_rumah_tangga": t["dw"].n,
+            },
+            "pages": {},
+        }
         for name, (path, user) in paths.items():
             c = Client()
             c.force_login(user)
             c.get(path)  # warm caches
             with CaptureQueriesContext(connection) as ctx:
                 resp = c.get(path)
-            out["pages"][name] = {"path": path, "status": resp.status_code, "queries": len(ctx.captured_queries),
-                                  "bytes": len(resp.content)}
+            out["pages"][name] = {
+                "path": path,
+                "status": resp.status_code,
+                "queries": len(ctx.captured_queries),
+                "bytes": len(resp.content),
+            }
         # sessions for the HTTP clients
         store_cls = import_module(settings.SESSION_ENGINE).SessionStore
         cookies = {}
@@ -370,10 +446,12 @@ class Run:
                 s.create()
                 cookies[u.pk] = f"{settings.SESSION_COOKIE_NAME}={s.session_key}"
         static_root = str(SCRATCH / "static")
-        env = load.gunicorn_env(os.environ, database_url=os.environ["DATABASE_URL"], secret_key=secret_key,
-                                static_root=static_root)
-        subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=str(BASE), env=env,
-                       check=True)
+        env = load.gunicorn_env(
+            os.environ, database_url=os.environ["DATABASE_URL"], secret_key=secret_key, static_root=static_root
+        )
+        subprocess.run(
+            [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=str(BASE), env=env, check=True
+        )
         workers = 2 * (os.cpu_count() or 1) + 1
         clients = self.opts["clients"]
         per_client = 10 if self.scale >= 0.5 else 15
@@ -385,8 +463,11 @@ class Run:
                 out["pages"][name].update(res)
         p95s = [p["p95_ms"] for p in out["pages"].values() if "p95_ms" in p]
         out["goal_ms"] = 200
-        out["goal_met"] = bool(p95s) and max(p95s) <= 200 and all(
-            set(p.get("statuses", {})) == {"200"} for p in out["pages"].values())
+        out["goal_met"] = (
+            bool(p95s)
+            and max(p95s) <= 200
+            and all(set(p.get("statuses", {})) == {"200"} for p in out["pages"].values())
+        )
         return out
 
     # ------------------------------------------------------------------ 4. Excel
@@ -409,15 +490,29 @@ class Run:
                 body = b"".join(resp.streaming_content) if getattr(resp, "streaming", False) else resp.content
                 times.append(time.perf_counter() - t0)
                 status, size = resp.status_code, len(body)
-            out["xlsx"][name] = {"path": path, "status": status, "bytes": size, "median_s": median(times),
-                                 "runs_s": times, "goal_s": 2, "goal_met": status == 200 and median(times) <= 2}
+            out["xlsx"][name] = {
+                "path": path,
+                "status": status,
+                "bytes": size,
+                "median_s": median(times),
+                "runs_s": times,
+                "goal_s": 2,
+                "goal_met": status == 200 and median(times) <= 2,
+            }
         # the standard workbook export of the largest kecamatan, in its own process (peak memory)
         target = SCRATCH / f"workbook-{t['kec'].code}.xlsx"
         try:
             adapters.workbook_export()
             res = self.child(["export", "--unit-id", str(t["kec"].pk), "--out", str(target)])
-            res.update({"kecamatan": t["kec"].name, "kecamatan_warga": t["kec_warga"], "goal_s": 60,
-                        "goal_mb": 300, "bytes": target.stat().st_size if target.exists() else None})
+            res.update(
+                {
+                    "kecamatan": t["kec"].name,
+                    "kecamatan_warga": t["kec_warga"],
+                    "goal_s": 60,
+                    "goal_mb": 300,
+                    "bytes": target.stat().st_size if target.exists() else None,
+                }
+            )
             res["goal_met"] = res["seconds"] <= 60 and res["maxrss_mb"] <= 300
             out["workbook_export"] = res
         except adapters.NotAvailable as exc:
@@ -428,8 +523,14 @@ class Run:
     def child(self, args: list[str]) -> dict:
         env = dict(os.environ)
         env.pop("PKK_BENCH_CHILD", None)
-        proc = subprocess.run([sys.executable, "-m", "bench.child", *args], cwd=str(BASE), env=env,
-                              capture_output=True, text=True, timeout=1800)
+        proc = subprocess.run(
+            [sys.executable, "-m", "bench.child", *args],
+            cwd=str(BASE),
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=1800,
+        )
         if proc.returncode != 0:
             raise RuntimeError(f"bench.child {args[0]} failed: {proc.stderr.strip()[-1500:]}")
         return json.loads(proc.stdout.strip().splitlines()[-1])
@@ -457,7 +558,8 @@ class Run:
         for code in ("33.08", "33.08.01", "33.08.01.2001"):
             r = rows[code]
             unit = Unit.objects.filter(code=code).first() or unit_create(
-                level=r["level"], name=r["name"], parent=parent, code=code, kind=kind_from_code(code, r["level"]))
+                level=r["level"], name=r["name"], parent=parent, code=code, kind=kind_from_code(code, r["level"])
+            )
             parent = unit
         desa = parent
         assert desa.level == Level.DESA
@@ -466,9 +568,18 @@ class Run:
         sample = self.child(["sample", "--path", str(path), "--kode-desa", desa.code, "--n-warga", str(n)])
         res = self.child(["import", "--path", str(path), "--today", str(self.today)])
         ok = res["result"].get("issues") == 0
-        return {"desa": f"{desa.code} {desa.name}", "n_warga": n, "sample": sample["result"],
-                "sample_write_s": sample["seconds"], "seconds": res["seconds"], "maxrss_mb": res["maxrss_mb"],
-                "result": res["result"], "imported": ok, "goal_s": 120, "goal_met": ok and res["seconds"] <= 120}
+        return {
+            "desa": f"{desa.code} {desa.name}",
+            "n_warga": n,
+            "sample": sample["result"],
+            "sample_write_s": sample["seconds"],
+            "seconds": res["seconds"],
+            "maxrss_mb": res["maxrss_mb"],
+            "result": res["result"],
+            "imported": ok,
+            "goal_s": 120,
+            "goal_met": ok and res["seconds"] <= 120,
+        }
 
     # ------------------------------------------------------------------ all
 

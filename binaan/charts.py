@@ -11,8 +11,11 @@ from .models import FokusStatus
 
 W, H = 340, 110
 LEFT, RIGHT, TOP, BOTTOM = 52, 10, 10, 22
-LEVELS = [(FokusStatus.BELUM, "Belum", "#dc3545"), (FokusStatus.PROSES, "Proses", "#fd7e14"),
-          (FokusStatus.BAIK, "Baik", "#198754")]
+LEVELS = [
+    (FokusStatus.BELUM, "Belum", "#dc3545"),
+    (FokusStatus.PROSES, "Proses", "#fd7e14"),
+    (FokusStatus.BAIK, "Baik", "#198754"),
+]
 
 
 def _f(v: float) -> str:
@@ -27,8 +30,9 @@ def area_chart(area: str, label: str, points: list[tuple[dt.date, str]]) -> Char
     for i, (key, name, _color) in enumerate(LEVELS):
         y = TOP + plot_h * (1 - i / 2)
         ys[key] = y
-        chart.grid.append({"x1": str(LEFT), "x2": str(W - RIGHT), "y": _f(y), "label": name,
-                           "lx": str(LEFT - 5), "ly": _f(y + 4)})
+        chart.grid.append(
+            {"x1": str(LEFT), "x2": str(W - RIGHT), "y": _f(y), "label": name, "lx": str(LEFT - 5), "ly": _f(y + 4)}
+        )
     n = len(points)
     step = plot_w / max(n, 1)
     segment: list[str] = []
@@ -43,8 +47,9 @@ def area_chart(area: str, label: str, points: list[tuple[dt.date, str]]) -> Char
         y = ys[status]
         segment.append(f"{_f(x)},{_f(y)}")
         color = next(c for k, _, c in LEVELS if k == status)
-        chart.dots.append({"x": _f(x), "y": _f(y), "color": color,
-                           "title": f"{tanggal:%d-%m-%Y}: {FokusStatus(status).label}"})
+        chart.dots.append(
+            {"x": _f(x), "y": _f(y), "color": color, "title": f"{tanggal:%d-%m-%Y}: {FokusStatus(status).label}"}
+        )
     if len(segment) > 1:
         chart.lines.append({"points": " ".join(segment), "color": "#6c757d"})
     described = [f"{t:%d-%m-%Y} {FokusStatus(s).label if s else 'tidak dinilai'}" for t, s in points]
@@ -74,8 +79,16 @@ def status_chart(groups: list[tuple[str, dict[str, int]]], *, id: str, title: st
             if not n:
                 continue
             w = bar_max * n / most
-            chart.bars.append({"x": _f(x), "y": _f(y0 + 16), "w": _f(w), "h": "12", "color": STATUS_COLOR[s],
-                               "title": f"{name}: {n} {STATUS_LABEL[s].lower()}"})
+            chart.bars.append(
+                {
+                    "x": _f(x),
+                    "y": _f(y0 + 16),
+                    "w": _f(w),
+                    "h": "12",
+                    "color": STATUS_COLOR[s],
+                    "title": f"{name}: {n} {STATUS_LABEL[s].lower()}",
+                }
+            )
             x += w
         total = sum(counts.values())
         chart.texts.append({"x": _f(x + 4), "y": _f(y0 + 26), "text": str(total), "anchor": "start", "cls": "val"})

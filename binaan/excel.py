@@ -17,25 +17,51 @@ from .progress import BinaanRow
 THIN = Side(style="thin")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 HEADERS = [
-    ("NO", 5), ("KECAMATAN PEMBINA", 18), ("DESA/KELURAHAN", 20), ("STATUS", 15), ("ALASAN", 48),
-    ("KUNJUNGAN TERAKHIR", 13), ("JML KUNJUNGAN", 10), ("TINDAK LANJUT TERBUKA", 11), ("MELEWATI BATAS", 10),
-    ("BATAS TERDEKAT", 13), ("KELENGKAPAN BUKU III (%)", 12), ("KETEPATAN BUKU III (%)", 12),
-    ("CAKUPAN DASAWISMA (%)", 12), ("PERINGATAN DATA", 10),
+    ("NO", 5),
+    ("KECAMATAN PEMBINA", 18),
+    ("DESA/KELURAHAN", 20),
+    ("STATUS", 15),
+    ("ALASAN", 48),
+    ("KUNJUNGAN TERAKHIR", 13),
+    ("JML KUNJUNGAN", 10),
+    ("TINDAK LANJUT TERBUKA", 11),
+    ("MELEWATI BATAS", 10),
+    ("BATAS TERDEKAT", 13),
+    ("KELENGKAPAN BUKU III (%)", 12),
+    ("KETEPATAN BUKU III (%)", 12),
+    ("CAKUPAN DASAWISMA (%)", 12),
+    ("PERINGATAN DATA", 10),
 ]
 
 
 def _styles(wb: Workbook) -> None:
     wb.add_named_style(NamedStyle("binaan_title", font=Font(name="Arial", bold=True, size=12)))
     wb.add_named_style(NamedStyle("binaan_text", font=Font(name="Arial", size=10)))
-    wb.add_named_style(NamedStyle(
-        "binaan_head", font=Font(name="Arial", bold=True, size=9), border=BORDER,
-        alignment=Alignment(horizontal="center", vertical="center", wrap_text=True)))
-    wb.add_named_style(NamedStyle(
-        "binaan_cell", font=Font(name="Arial", size=9), border=BORDER,
-        alignment=Alignment(vertical="top", wrap_text=True)))
-    wb.add_named_style(NamedStyle(
-        "binaan_num", font=Font(name="Arial", size=9), border=BORDER,
-        alignment=Alignment(horizontal="right", vertical="top"), number_format="0.0"))
+    wb.add_named_style(
+        NamedStyle(
+            "binaan_head",
+            font=Font(name="Arial", bold=True, size=9),
+            border=BORDER,
+            alignment=Alignment(horizontal="center", vertical="center", wrap_text=True),
+        )
+    )
+    wb.add_named_style(
+        NamedStyle(
+            "binaan_cell",
+            font=Font(name="Arial", size=9),
+            border=BORDER,
+            alignment=Alignment(vertical="top", wrap_text=True),
+        )
+    )
+    wb.add_named_style(
+        NamedStyle(
+            "binaan_num",
+            font=Font(name="Arial", size=9),
+            border=BORDER,
+            alignment=Alignment(horizontal="right", vertical="top"),
+            number_format="0.0",
+        )
+    )
 
 
 def _pct(v: float | None):
@@ -57,11 +83,20 @@ def overview_xlsx(*, title: str, subtitle: str, rows: list[BinaanRow], dibuat: d
     for i, row in enumerate(rows, start=1):
         m = row.measures
         values = [
-            i, row.db.pembina.name, row.db.desa.label, row.status_label,
+            i,
+            row.db.pembina.name,
+            row.db.desa.label,
+            row.status_label,
             "; ".join(r.text for r in row.reasons) or "-",
-            row.last_visit.strftime("%d-%m-%Y") if row.last_visit else "-", row.visits, row.open, row.overdue,
+            row.last_visit.strftime("%d-%m-%Y") if row.last_visit else "-",
+            row.visits,
+            row.open,
+            row.overdue,
             row.next_due.strftime("%d-%m-%Y") if row.next_due else "-",
-            _pct(m.b3_lengkap_pct), _pct(m.b3_tepat_pct), _pct(m.cakupan_pct), m.peringatan,
+            _pct(m.b3_lengkap_pct),
+            _pct(m.b3_tepat_pct),
+            _pct(m.cakupan_pct),
+            m.peringatan,
         ]
         for c, v in enumerate(values, start=1):
             cell = put(ws, head + i, c, v)

@@ -31,8 +31,11 @@ class PenetapanForm(PhoneFormMixin, forms.Form):
     tahun = forms.IntegerField(label="Tahun", min_value=2000, max_value=2100)
     nomor_sk = forms.CharField(label="Nomor SK", max_length=120)
     tanggal_sk = forms.DateField(label="Tanggal SK", widget=DATE)
-    scan_sk = forms.FileField(label="Scan SK (PDF, tidak wajib)", required=False,
-                              widget=forms.ClearableFileInput(attrs={"accept": "application/pdf"}))
+    scan_sk = forms.FileField(
+        label="Scan SK (PDF, tidak wajib)",
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf"}),
+    )
 
     def __init__(self, *args, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -94,11 +97,19 @@ class KunjunganForm(PhoneFormMixin, forms.Form):
     NEW_ROWS = 2
 
     tanggal = forms.DateField(label="Tanggal kunjungan", widget=DATE)
-    tim = forms.ModelMultipleChoiceField(label="Anggota tim yang hadir (akun kecamatan)", queryset=None,
-                                         required=False, widget=forms.CheckboxSelectMultiple,
-                                         error_messages={"invalid_choice": "Anggota tim bukan akun kecamatan ini."})
-    tim_lain = forms.CharField(label="Anggota tim lain (nama, satu per baris)", required=False,
-                               widget=forms.Textarea(attrs={"rows": 2}), max_length=1000)
+    tim = forms.ModelMultipleChoiceField(
+        label="Anggota tim yang hadir (akun kecamatan)",
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": "Anggota tim bukan akun kecamatan ini."},
+    )
+    tim_lain = forms.CharField(
+        label="Anggota tim lain (nama, satu per baris)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=1000,
+    )
 
     def __init__(self, *args, kunjungan: Kunjungan, tim_qs, earlier, **kwargs):
         self.kunjungan = kunjungan
@@ -117,9 +128,11 @@ class KunjunganForm(PhoneFormMixin, forms.Form):
         for area, label in FokusArea.choices:
             f = fokus.get(area)
             self.fields[f"fokus_{area}"] = forms.ChoiceField(
-                label=label, choices=FokusStatus.choices, required=False, widget=forms.RadioSelect)
+                label=label, choices=FokusStatus.choices, required=False, widget=forms.RadioSelect
+            )
             self.fields[f"fokus_{area}_catatan"] = forms.CharField(
-                label=f"Catatan {label}", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 1}))
+                label=f"Catatan {label}", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 1})
+            )
             if f is not None:
                 self.initial[f"fokus_{area}"] = f.status
                 self.initial[f"fokus_{area}_catatan"] = f.catatan
@@ -128,10 +141,12 @@ class KunjunganForm(PhoneFormMixin, forms.Form):
         buku = {b.buku: b for b in kunjungan.buku.all()}
         for key, label in BukuWajib.choices:
             b = buku.get(key)
-            self.fields[f"buku_{key}_ada"] = forms.ChoiceField(label=f"{label}: ada?", choices=YA_TIDAK,
-                                                                required=False, widget=forms.RadioSelect)
-            self.fields[f"buku_{key}_mutakhir"] = forms.ChoiceField(label="Mutakhir?", choices=YA_TIDAK,
-                                                                     required=False, widget=forms.RadioSelect)
+            self.fields[f"buku_{key}_ada"] = forms.ChoiceField(
+                label=f"{label}: ada?", choices=YA_TIDAK, required=False, widget=forms.RadioSelect
+            )
+            self.fields[f"buku_{key}_mutakhir"] = forms.ChoiceField(
+                label="Mutakhir?", choices=YA_TIDAK, required=False, widget=forms.RadioSelect
+            )
             self.fields[f"buku_{key}_catatan"] = forms.CharField(label="Catatan", required=False, max_length=300)
             if b is not None:
                 self.initial[f"buku_{key}_ada"] = _yn_initial(b.ada)
@@ -143,13 +158,15 @@ class KunjunganForm(PhoneFormMixin, forms.Form):
             p = f"tl{i}"
             self.fields[f"{p}_id"] = forms.IntegerField(required=False, widget=forms.HiddenInput)
             self.fields[f"{p}_apa"] = forms.CharField(label="Tindak lanjut (apa)", required=False, max_length=300)
-            self.fields[f"{p}_siapa"] = forms.CharField(label="Penanggung jawab (siapa)", required=False,
-                                                        max_length=150)
+            self.fields[f"{p}_siapa"] = forms.CharField(
+                label="Penanggung jawab (siapa)", required=False, max_length=150
+            )
             self.fields[f"{p}_batas"] = forms.DateField(label="Batas waktu", required=False, widget=DATE)
             self.fields[f"{p}_hapus"] = forms.BooleanField(label="Hapus", required=False)
             if tl is not None:
-                self.initial.update({f"{p}_id": tl.pk, f"{p}_apa": tl.apa, f"{p}_siapa": tl.siapa,
-                                     f"{p}_batas": tl.batas_waktu})
+                self.initial.update(
+                    {f"{p}_id": tl.pk, f"{p}_apa": tl.apa, f"{p}_siapa": tl.siapa, f"{p}_batas": tl.batas_waktu}
+                )
             self.tl_rows.append(p)
         for tl in self.earlier:
             self.fields[f"selesai_{tl.pk}"] = forms.BooleanField(label="Sudah selesai", required=False)
@@ -157,8 +174,9 @@ class KunjunganForm(PhoneFormMixin, forms.Form):
             if tl.selesai_di_kunjungan_id == kunjungan.pk:
                 self.initial[f"selesai_{tl.pk}"] = True
                 self.initial[f"selesai_{tl.pk}_catatan"] = tl.selesai_catatan
-        self.fields["catatan"] = forms.CharField(label="Catatan umum kunjungan", required=False, max_length=4000,
-                                                 widget=forms.Textarea(attrs={"rows": 3}))
+        self.fields["catatan"] = forms.CharField(
+            label="Catatan umum kunjungan", required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+        )
         self.style()
 
     def clean(self):
@@ -182,20 +200,29 @@ class KunjunganForm(PhoneFormMixin, forms.Form):
             pk = d.get(f"{p}_id")
             if not (d.get(f"{p}_apa") or pk):
                 continue
-            tl.append(TindakLanjutBaru(apa=d.get(f"{p}_apa") or "", siapa=d.get(f"{p}_siapa") or "",
-                                       batas_waktu=d.get(f"{p}_batas") or dt.date.today(), pk=pk,
-                                       hapus=bool(d.get(f"{p}_hapus"))))
+            tl.append(
+                TindakLanjutBaru(
+                    apa=d.get(f"{p}_apa") or "",
+                    siapa=d.get(f"{p}_siapa") or "",
+                    batas_waktu=d.get(f"{p}_batas") or dt.date.today(),
+                    pk=pk,
+                    hapus=bool(d.get(f"{p}_hapus")),
+                )
+            )
         return KunjunganData(
             tanggal=d["tanggal"],
             tim=list(d.get("tim") or []),
             tim_lain=d.get("tim_lain") or "",
             catatan=d.get("catatan") or "",
             fokus={a: (d.get(f"fokus_{a}") or "", d.get(f"fokus_{a}_catatan") or "") for a in self.fokus_rows},
-            buku={k: (_yn(d.get(f"buku_{k}_ada")), _yn(d.get(f"buku_{k}_mutakhir")), d.get(f"buku_{k}_catatan") or "")
-                  for k, _ in self.buku_rows},
+            buku={
+                k: (_yn(d.get(f"buku_{k}_ada")), _yn(d.get(f"buku_{k}_mutakhir")), d.get(f"buku_{k}_catatan") or "")
+                for k, _ in self.buku_rows
+            },
             tindak_lanjut=tl,
-            tandai_selesai={t.pk: d.get(f"selesai_{t.pk}_catatan") or "" for t in self.earlier
-                            if d.get(f"selesai_{t.pk}")},
+            tandai_selesai={
+                t.pk: d.get(f"selesai_{t.pk}_catatan") or "" for t in self.earlier if d.get(f"selesai_{t.pk}")
+            },
         )
 
     # Template helpers: bound fields grouped per section.
@@ -203,12 +230,16 @@ class KunjunganForm(PhoneFormMixin, forms.Form):
         return [(self[f"fokus_{a}"], self[f"fokus_{a}_catatan"]) for a in self.fokus_rows]
 
     def buku_fields(self):
-        return [(label, self[f"buku_{k}_ada"], self[f"buku_{k}_mutakhir"], self[f"buku_{k}_catatan"])
-                for k, label in self.buku_rows]
+        return [
+            (label, self[f"buku_{k}_ada"], self[f"buku_{k}_mutakhir"], self[f"buku_{k}_catatan"])
+            for k, label in self.buku_rows
+        ]
 
     def tl_fields(self):
-        return [(self[f"{p}_id"], self[f"{p}_apa"], self[f"{p}_siapa"], self[f"{p}_batas"], self[f"{p}_hapus"])
-                for p in self.tl_rows]
+        return [
+            (self[f"{p}_id"], self[f"{p}_apa"], self[f"{p}_siapa"], self[f"{p}_batas"], self[f"{p}_hapus"])
+            for p in self.tl_rows
+        ]
 
     def earlier_fields(self):
         return [(t, self[f"selesai_{t.pk}"], self[f"selesai_{t.pk}_catatan"]) for t in self.earlier]
@@ -218,17 +249,22 @@ class FotoForm(forms.Form):
     """One or several photos per submit (``pkk.photos.PhotosField``: each checked and resized)."""
 
     foto = PhotosField(label="Foto", required=True, widget=MultiplePhotoInput(attrs={"class": "form-control"}))
-    keterangan = forms.CharField(label="Keterangan foto", required=False, max_length=200,
-                                 widget=forms.TextInput(attrs={"class": "form-control"}))
+    keterangan = forms.CharField(
+        label="Keterangan foto", required=False, max_length=200, widget=forms.TextInput(attrs={"class": "form-control"})
+    )
 
 
 class JawabForm(PhoneFormMixin, forms.Form):
     tanggal = forms.DateField(label="Tanggal dilaksanakan", widget=DATE)
-    catatan = forms.CharField(label="Apa yang sudah dilaksanakan", max_length=2000,
-                              widget=forms.Textarea(attrs={"rows": 3}),
-                              error_messages={"required": "Tuliskan apa yang sudah dilaksanakan."})
-    foto = forms.FileField(label="Foto bukti (tidak wajib)", required=False,
-                           widget=forms.ClearableFileInput(attrs={"accept": "image/*"}))
+    catatan = forms.CharField(
+        label="Apa yang sudah dilaksanakan",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Tuliskan apa yang sudah dilaksanakan."},
+    )
+    foto = forms.FileField(
+        label="Foto bukti (tidak wajib)", required=False, widget=forms.ClearableFileInput(attrs={"accept": "image/*"})
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -242,8 +278,11 @@ class JawabForm(PhoneFormMixin, forms.Form):
 
 
 class BukaForm(PhoneFormMixin, forms.Form):
-    alasan = forms.CharField(label="Alasan dibuka kembali", max_length=500,
-                             error_messages={"required": "Tuliskan alasan tindak lanjut dibuka kembali."})
+    alasan = forms.CharField(
+        label="Alasan dibuka kembali",
+        max_length=500,
+        error_messages={"required": "Tuliskan alasan tindak lanjut dibuka kembali."},
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

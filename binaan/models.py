@@ -68,10 +68,10 @@ class Penetapan(TimeStamped):
     tahun = models.PositiveSmallIntegerField()
     nomor_sk = models.CharField("nomor SK", max_length=120)
     tanggal_sk = models.DateField("tanggal SK")
-    scan_sk = models.FileField("scan SK (PDF)", upload_to=_sk_path, storage=private_file_storage,
-                              blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                   related_name="+")
+    scan_sk = models.FileField("scan SK (PDF)", upload_to=_sk_path, storage=private_file_storage, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["-tahun"]
@@ -107,8 +107,9 @@ class PenetapanRiwayat(models.Model):
     """Every change of a designation: who, when, what."""
 
     penetapan = models.ForeignKey(Penetapan, on_delete=models.CASCADE, related_name="riwayat")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                   related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     username = models.CharField(max_length=150)  # kept when the account goes
     at = models.DateTimeField(auto_now_add=True)
     aksi = models.CharField(max_length=40)
@@ -134,8 +135,9 @@ class Kunjungan(TimeStamped):
     tim = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+")
     tim_lain = models.TextField("anggota tim lain", blank=True, default="")  # free-text names, one per line
     catatan = models.TextField("catatan umum", blank=True, default="")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                   related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     finished_at = models.DateTimeField(null=True, blank=True)
     finished_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -184,8 +186,9 @@ class KunjunganFoto(models.Model):
     kunjungan = models.ForeignKey(Kunjungan, on_delete=models.CASCADE, related_name="foto")
     file = models.FileField(upload_to=_foto_path, storage=private_file_storage)
     keterangan = models.CharField(max_length=200, blank=True, default="")
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                   related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -110,21 +110,29 @@ def status_of(facts: Facts, t: Thresholds) -> tuple[str, list[Reason]]:
         reasons.append(Reason(level, f"{what} selama {days} hari (batas {t.days_without_visit} hari)"))
     if facts.lengkap_pct is not None and facts.lengkap_pct < t.min_completeness:
         level = TERTINGGAL if facts.lengkap_pct < t.low_completeness else PERHATIAN
-        reasons.append(Reason(level, f"Kelengkapan Buku III {_pct(facts.lengkap_pct)} "
-                                     f"(di bawah {_pct(t.min_completeness)})"))
+        reasons.append(
+            Reason(level, f"Kelengkapan Buku III {_pct(facts.lengkap_pct)} (di bawah {_pct(t.min_completeness)})")
+        )
     if facts.tepat_pct is not None and facts.tepat_pct < t.min_timeliness:
-        reasons.append(Reason(PERHATIAN, f"Ketepatan waktu Buku III {_pct(facts.tepat_pct)} "
-                                         f"(di bawah {_pct(t.min_timeliness)})"))
+        reasons.append(
+            Reason(PERHATIAN, f"Ketepatan waktu Buku III {_pct(facts.tepat_pct)} (di bawah {_pct(t.min_timeliness)})")
+        )
     if facts.cakupan_pct is not None and facts.cakupan_pct < t.min_coverage:
         level = TERTINGGAL if facts.cakupan_pct < t.low_completeness else PERHATIAN
-        reasons.append(Reason(level, f"Cakupan dasawisma berdata {_pct(facts.cakupan_pct)} "
-                                     f"(di bawah {_pct(t.min_coverage)})"))
+        reasons.append(
+            Reason(level, f"Cakupan dasawisma berdata {_pct(facts.cakupan_pct)} (di bawah {_pct(t.min_coverage)})")
+        )
     if facts.peringatan > t.max_warnings:
-        reasons.append(Reason(PERHATIAN, f"{facts.peringatan} peringatan kualitas data terbuka "
-                                         f"(lebih dari {t.max_warnings})"))
+        reasons.append(
+            Reason(PERHATIAN, f"{facts.peringatan} peringatan kualitas data terbuka (lebih dari {t.max_warnings})")
+        )
     if facts.belum is not None and facts.belum > t.max_belum:
-        reasons.append(Reason(PERHATIAN, f"{facts.belum} bidang fokus masih 'belum' pada kunjungan terakhir "
-                                         f"(lebih dari {t.max_belum})"))
+        reasons.append(
+            Reason(
+                PERHATIAN,
+                f"{facts.belum} bidang fokus masih 'belum' pada kunjungan terakhir (lebih dari {t.max_belum})",
+            )
+        )
     status = max((r.level for r in reasons), key=STATUS_ORDER.__getitem__, default=BAIK)
     reasons.sort(key=lambda r: -STATUS_ORDER[r.level])
     return status, reasons
@@ -218,10 +226,13 @@ def measures(desa: list[Unit], tahun: int, today: dt.date) -> dict[int, Measures
         out[pk].b3_wajib = out[pk].dasawisma * len(bulan)
         out[pk].b2_wajib = out[pk].dasawisma
     laporan = Laporan.objects.filter(
-        _paths_q(desa, "unit__path"), unit__level=Level.DASAWISMA, unit__is_active=True,
+        _paths_q(desa, "unit__path"),
+        unit__level=Level.DASAWISMA,
+        unit__is_active=True,
         status__in=SUBMITTED,
-    ).filter(Q(jenis=JenisLaporan.BUKU_III, periode__in=bulan) | Q(jenis=JenisLaporan.BUKU_II,
-                                                                     periode=dt.date(tahun, 1, 1)))
+    ).filter(
+        Q(jenis=JenisLaporan.BUKU_III, periode__in=bulan) | Q(jenis=JenisLaporan.BUKU_II, periode=dt.date(tahun, 1, 1))
+    )
     for n in lengths:
         rows = (
             laporan.annotate(desa_path=Substr("unit__path", 1, n))
@@ -309,11 +320,13 @@ def rows_for(binaan: list[DesaBinaan], *, today: dt.date, thresholds: Thresholds
         count[db_id] += 1
     belum = dict(
         KunjunganFokus.objects.filter(kunjungan_id__in=[v[1] for v in last.values()], status=FokusStatus.BELUM)
-        .values("kunjungan__desa_binaan_id").annotate(n=Count("pk")).values_list("kunjungan__desa_binaan_id", "n")
+        .values("kunjungan__desa_binaan_id")
+        .annotate(n=Count("pk"))
+        .values_list("kunjungan__desa_binaan_id", "n")
     )
-    open_tl = TindakLanjut.objects.filter(
-        desa_binaan_id__in=ids, kunjungan__status=Kunjungan.Status.SELESAI
-    ).exclude(status=TindakLanjut.Status.SELESAI)
+    open_tl = TindakLanjut.objects.filter(desa_binaan_id__in=ids, kunjungan__status=Kunjungan.Status.SELESAI).exclude(
+        status=TindakLanjut.Status.SELESAI
+    )
     tl_by: dict[int, list[TindakLanjut]] = defaultdict(list)
     for tl in open_tl.only("pk", "desa_binaan_id", "status", "batas_waktu"):
         tl_by[tl.desa_binaan_id].append(tl)
@@ -321,13 +334,27 @@ def rows_for(binaan: list[DesaBinaan], *, today: dt.date, thresholds: Thresholds
         when = as_of(db.penetapan.tahun, today)
         m = ms[(db.penetapan.tahun, db.desa_id)]
         tls = tl_by.get(db.pk, [])
-        row = BinaanRow(db=db, measures=m, last_visit=last.get(db.pk, (None, None))[0], visits=count.get(db.pk, 0),
-                        open=len(tls), overdue=sum(1 for x in tls if x.is_overdue(when)),
-                        next_due=min((x.batas_waktu for x in tls), default=None))
+        row = BinaanRow(
+            db=db,
+            measures=m,
+            last_visit=last.get(db.pk, (None, None))[0],
+            visits=count.get(db.pk, 0),
+            open=len(tls),
+            overdue=sum(1 for x in tls if x.is_overdue(when)),
+            next_due=min((x.batas_waktu for x in tls), default=None),
+        )
         row.belum = belum.get(db.pk, 0) if db.pk in last else None
-        facts = Facts(today=when, sejak=designation_start(db), last_visit=row.last_visit, overdue=row.overdue,
-                      lengkap_pct=m.b3_lengkap_pct, tepat_pct=m.b3_tepat_pct, cakupan_pct=m.cakupan_pct,
-                      peringatan=m.peringatan, belum=row.belum)
+        facts = Facts(
+            today=when,
+            sejak=designation_start(db),
+            last_visit=row.last_visit,
+            overdue=row.overdue,
+            lengkap_pct=m.b3_lengkap_pct,
+            tepat_pct=m.b3_tepat_pct,
+            cakupan_pct=m.cakupan_pct,
+            peringatan=m.peringatan,
+            belum=row.belum,
+        )
         row.status, row.reasons = status_of(facts, t)
         rows.append(row)
     return rows
@@ -359,11 +386,19 @@ def progress_for(db: DesaBinaan, *, today: dt.date) -> Progress:
     for area, label in FokusArea.choices:
         points = [(k.tanggal, fokus[area].get(k.pk, "")) for k in visits]
         latest = next((s for _, s in reversed(points) if s), "")
-        areas.append({"key": area, "label": label, "points": points, "latest": latest,
-                      "latest_label": FokusStatus(latest).label if latest else "–",
-                      "chart": area_chart(area, label, points)})
-    return Progress(row=row, areas=areas, kunjungan=visits,
-                    kegiatan_per_pokja=kegiatan_per_pokja(db.desa, db.penetapan.tahun))
+        areas.append(
+            {
+                "key": area,
+                "label": label,
+                "points": points,
+                "latest": latest,
+                "latest_label": FokusStatus(latest).label if latest else "–",
+                "chart": area_chart(area, label, points),
+            }
+        )
+    return Progress(
+        row=row, areas=areas, kunjungan=visits, kegiatan_per_pokja=kegiatan_per_pokja(db.desa, db.penetapan.tahun)
+    )
 
 
 def kegiatan_per_pokja(desa: Unit, tahun: int) -> list[tuple[str, int]]:

@@ -87,8 +87,11 @@ def kunjungan_for_user(user) -> QuerySet[Kunjungan]:
 
 def get_kunjungan_for_user(user, pk: Any) -> Kunjungan:
     try:
-        return kunjungan_for_user(user).select_related("desa_binaan__desa", "desa_binaan__pembina",
-                                                       "desa_binaan__penetapan").get(pk=_pk(pk))
+        return (
+            kunjungan_for_user(user)
+            .select_related("desa_binaan__desa", "desa_binaan__pembina", "desa_binaan__penetapan")
+            .get(pk=_pk(pk))
+        )
     except Kunjungan.DoesNotExist:
         raise Http404 from None
 
@@ -99,9 +102,11 @@ def tindak_lanjut_for_user(user) -> QuerySet[TindakLanjut]:
 
 def get_tindak_lanjut_for_user(user, pk: Any) -> TindakLanjut:
     try:
-        return tindak_lanjut_for_user(user).select_related(
-            "kunjungan", "desa_binaan__desa", "desa_binaan__pembina", "desa_binaan__penetapan"
-        ).get(pk=_pk(pk))
+        return (
+            tindak_lanjut_for_user(user)
+            .select_related("kunjungan", "desa_binaan__desa", "desa_binaan__pembina", "desa_binaan__penetapan")
+            .get(pk=_pk(pk))
+        )
     except TindakLanjut.DoesNotExist:
         raise Http404 from None
 
@@ -151,9 +156,7 @@ def open_tindak_lanjut_before(kunjungan: Kunjungan) -> QuerySet[TindakLanjut]:
     """Follow-ups of earlier finished visits of the same desa binaan that are not done yet (a later visit
     may mark them done)."""
     return (
-        TindakLanjut.objects.filter(
-            desa_binaan=kunjungan.desa_binaan, kunjungan__status=Kunjungan.Status.SELESAI
-        )
+        TindakLanjut.objects.filter(desa_binaan=kunjungan.desa_binaan, kunjungan__status=Kunjungan.Status.SELESAI)
         .exclude(status=TindakLanjut.Status.SELESAI)
         .exclude(kunjungan=kunjungan)
         .select_related("kunjungan")

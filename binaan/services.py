@@ -32,7 +32,10 @@ from .models import (
 
 def _log(penetapan: Penetapan, actor, aksi: str, keterangan: str) -> None:
     PenetapanRiwayat.objects.create(
-        penetapan=penetapan, actor=actor, username=getattr(actor, "username", "") or "sistem", aksi=aksi,
+        penetapan=penetapan,
+        actor=actor,
+        username=getattr(actor, "username", "") or "sistem",
+        aksi=aksi,
         keterangan=keterangan,
     )
 
@@ -54,8 +57,13 @@ def penetapan_create(
     p.save()
     if scan_sk is not None:
         p.scan_sk.save(scan_sk.name, scan_sk, save=True)
-    _log(p, actor, "buat", f"Penetapan tahun {tahun} dibuat: SK {p.nomor_sk} tanggal {_fmt(tanggal_sk)}"
-         + (" (dengan scan SK)" if scan_sk is not None else ""))
+    _log(
+        p,
+        actor,
+        "buat",
+        f"Penetapan tahun {tahun} dibuat: SK {p.nomor_sk} tanggal {_fmt(tanggal_sk)}"
+        + (" (dengan scan SK)" if scan_sk is not None else ""),
+    )
     return p
 
 
@@ -128,8 +136,7 @@ def desa_binaan_set_pembina(*, desa_binaan: DesaBinaan, pembina: Unit, actor) ->
     old = desa_binaan.pembina
     desa_binaan.pembina = pembina
     desa_binaan.save(update_fields=["pembina", "updated_at"])
-    _log(desa_binaan.penetapan, actor, "pembina",
-         f"Pembina {desa_binaan.desa.label}: {old.label} → {pembina.label}")
+    _log(desa_binaan.penetapan, actor, "pembina", f"Pembina {desa_binaan.desa.label}: {old.label} → {pembina.label}")
     return desa_binaan
 
 
@@ -234,8 +241,13 @@ def kunjungan_save(
             tl.full_clean()
             tl.save()
         elif not item.hapus:
-            tl = TindakLanjut(kunjungan=k, desa_binaan=k.desa_binaan, apa=item.apa.strip(), siapa=item.siapa.strip(),
-                              batas_waktu=item.batas_waktu)
+            tl = TindakLanjut(
+                kunjungan=k,
+                desa_binaan=k.desa_binaan,
+                apa=item.apa.strip(),
+                siapa=item.siapa.strip(),
+                batas_waktu=item.batas_waktu,
+            )
             tl.full_clean()
             tl.save()
     # Earlier follow-ups ticked as done on this visit: held on the draft, applied when it is finished.
@@ -301,8 +313,16 @@ def kunjungan_foto_delete(*, foto: KunjunganFoto, actor) -> None:
 
 
 @transaction.atomic
-def tindak_lanjut_jawab(*, tindak_lanjut: TindakLanjut, catatan: str, tanggal: dt.date, foto=None,
-                        foto_name: str = "", actor, today: dt.date | None = None) -> TindakLanjut:
+def tindak_lanjut_jawab(
+    *,
+    tindak_lanjut: TindakLanjut,
+    catatan: str,
+    tanggal: dt.date,
+    foto=None,
+    foto_name: str = "",
+    actor,
+    today: dt.date | None = None,
+) -> TindakLanjut:
     """The desa answers "sudah dilaksanakan" with a note and an optional photo."""
     tl = TindakLanjut.objects.select_for_update().get(pk=tindak_lanjut.pk)
     today = today or timezone.localdate()
@@ -313,7 +333,11 @@ def tindak_lanjut_jawab(*, tindak_lanjut: TindakLanjut, catatan: str, tanggal: d
     if tanggal > today:
         raise ValidationError({"tanggal": "Tanggal pelaksanaan tidak boleh di masa depan."})
     tl.status, tl.jawaban_catatan, tl.jawaban_tanggal, tl.jawaban_oleh = (
-        TindakLanjut.Status.DIJAWAB, catatan.strip(), tanggal, actor)
+        TindakLanjut.Status.DIJAWAB,
+        catatan.strip(),
+        tanggal,
+        actor,
+    )
     if foto is not None:
         old = tl.jawaban_foto.name
         tl.jawaban_foto.save(foto_name or "jawaban.jpg", foto, save=False)
@@ -324,8 +348,9 @@ def tindak_lanjut_jawab(*, tindak_lanjut: TindakLanjut, catatan: str, tanggal: d
 
 
 @transaction.atomic
-def tindak_lanjut_konfirmasi(*, tindak_lanjut: TindakLanjut, actor, catatan: str = "",
-                             today: dt.date | None = None) -> TindakLanjut:
+def tindak_lanjut_konfirmasi(
+    *, tindak_lanjut: TindakLanjut, actor, catatan: str = "", today: dt.date | None = None
+) -> TindakLanjut:
     """The pembina confirms a follow-up as done (after the desa's answer, or on its own knowledge)."""
     tl = TindakLanjut.objects.select_for_update().get(pk=tindak_lanjut.pk)
     if tl.status == TindakLanjut.Status.SELESAI:

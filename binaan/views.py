@@ -100,11 +100,14 @@ def index(request: HttpRequest) -> HttpResponse:
 def penetapan_list(request: HttpRequest) -> HttpResponse:
     kabs = admin_kabupaten(request.user)
     rows = (
-        Penetapan.objects.filter(kabupaten__in=kabs).select_related("kabupaten")
-        .annotate(jumlah_desa=Count("desa_binaan", filter=Q(desa_binaan__is_active=True))).order_by("-tahun")
+        Penetapan.objects.filter(kabupaten__in=kabs)
+        .select_related("kabupaten")
+        .annotate(jumlah_desa=Count("desa_binaan", filter=Q(desa_binaan__is_active=True)))
+        .order_by("-tahun")
     )
-    return render(request, "binaan/penetapan_list.html", {"rows": rows, "kabupaten": kabs,
-                                                          "tahun": timezone.localdate().year})
+    return render(
+        request, "binaan/penetapan_list.html", {"rows": rows, "kabupaten": kabs, "tahun": timezone.localdate().year}
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -114,20 +117,28 @@ def penetapan_baru(request: HttpRequest) -> HttpResponse:
     if not kabs:
         raise PermissionDenied
     kabupaten = kabs[0]
-    form = PenetapanForm(request.POST or None, request.FILES or None,
-                         initial={"tahun": timezone.localdate().year})
+    form = PenetapanForm(request.POST or None, request.FILES or None, initial={"tahun": timezone.localdate().year})
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            p = services.penetapan_create(kabupaten=kabupaten, tahun=d["tahun"], nomor_sk=d["nomor_sk"],
-                                          tanggal_sk=d["tanggal_sk"], scan_sk=d.get("scan_sk"), actor=request.user)
+            p = services.penetapan_create(
+                kabupaten=kabupaten,
+                tahun=d["tahun"],
+                nomor_sk=d["nomor_sk"],
+                tanggal_sk=d["tanggal_sk"],
+                scan_sk=d.get("scan_sk"),
+                actor=request.user,
+            )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
             messages.success(request, f"Penetapan desa binaan {p.tahun} tersimpan. Tambahkan desanya.")
             return redirect("binaan:penetapan", penetapan_id=p.pk)
-    return render(request, "binaan/penetapan_form.html", {"form": form, "title": "Penetapan desa binaan baru",
-                                                          "back_url": reverse("binaan:penetapan_list")})
+    return render(
+        request,
+        "binaan/penetapan_form.html",
+        {"form": form, "title": "Penetapan desa binaan baru", "back_url": reverse("binaan:penetapan_list")},
+    )
 
 
 def _penetapan_admin(request: HttpRequest, penetapan_id) -> Penetapan:
@@ -160,16 +171,27 @@ def penetapan_ubah(request: HttpRequest, penetapan_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            services.penetapan_update(penetapan=p, nomor_sk=d["nomor_sk"], tanggal_sk=d["tanggal_sk"],
-                                      scan_sk=d.get("scan_sk"), actor=request.user)
+            services.penetapan_update(
+                penetapan=p,
+                nomor_sk=d["nomor_sk"],
+                tanggal_sk=d["tanggal_sk"],
+                scan_sk=d.get("scan_sk"),
+                actor=request.user,
+            )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
             messages.success(request, "Penetapan tersimpan.")
             return redirect("binaan:penetapan", penetapan_id=p.pk)
-    return render(request, "binaan/penetapan_form.html", {"form": form, "title": f"Ubah penetapan {p.tahun}",
-                                                          "back_url": reverse("binaan:penetapan",
-                                                                              kwargs={"penetapan_id": p.pk})})
+    return render(
+        request,
+        "binaan/penetapan_form.html",
+        {
+            "form": form,
+            "title": f"Ubah penetapan {p.tahun}",
+            "back_url": reverse("binaan:penetapan", kwargs={"penetapan_id": p.pk}),
+        },
+    )
 
 
 @require_GET
@@ -186,8 +208,12 @@ def desa_tambah(request: HttpRequest, penetapan_id: int) -> HttpResponse:
     form = DesaTambahForm(request.POST, user=request.user, kabupaten=p.kabupaten)
     if form.is_valid():
         try:
-            db = services.desa_binaan_add(penetapan=p, desa=form.cleaned_data["desa"],
-                                          pembina=form.cleaned_data.get("pembina"), actor=request.user)
+            db = services.desa_binaan_add(
+                penetapan=p,
+                desa=form.cleaned_data["desa"],
+                pembina=form.cleaned_data.get("pembina"),
+                actor=request.user,
+            )
         except ValidationError as exc:
             for m in exc.messages:
                 messages.error(request, m)
@@ -261,8 +287,10 @@ def detail(request: HttpRequest, binaan_id: int) -> HttpResponse:
         "is_desa": selectors.is_desa_of(request.user, db),
         "baru_form": KunjunganBaruForm(initial={"tanggal": min(today, dt.date(db.penetapan.tahun, 12, 31))}),
         "progress": progress_for(db, today=today),
-        "tahun_lain": selectors.desa_binaan_for_user(request.user).filter(desa=db.desa, is_active=True)
-        .exclude(pk=db.pk).order_by("-penetapan__tahun"),
+        "tahun_lain": selectors.desa_binaan_for_user(request.user)
+        .filter(desa=db.desa, is_active=True)
+        .exclude(pk=db.pk)
+        .order_by("-penetapan__tahun"),
     }
     return render(request, "binaan/detail.html", ctx)
 
@@ -292,8 +320,9 @@ def kunjungan_baru(request: HttpRequest, binaan_id: int) -> HttpResponse:
 
 
 def _kunjungan_form(request: HttpRequest, k: Kunjungan, data=None) -> KunjunganForm:
-    return KunjunganForm(data, kunjungan=k, tim_qs=selectors.tim_choices(k.desa_binaan),
-                         earlier=selectors.open_tindak_lanjut_before(k))
+    return KunjunganForm(
+        data, kunjungan=k, tim_qs=selectors.tim_choices(k.desa_binaan), earlier=selectors.open_tindak_lanjut_before(k)
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -307,8 +336,13 @@ def kunjungan(request: HttpRequest, kunjungan_id: int) -> HttpResponse:
             raise PermissionDenied
         messages.error(request, "Kunjungan ini sudah selesai dan tidak dapat diubah lagi.")
         return redirect("binaan:kunjungan", kunjungan_id=k.pk)
-    ctx: dict = {"k": k, "db": db, "editable": editable, "may_visit": selectors.may_visit(request.user, db),
-                 "today": timezone.localdate()}
+    ctx: dict = {
+        "k": k,
+        "db": db,
+        "editable": editable,
+        "may_visit": selectors.may_visit(request.user, db),
+        "today": timezone.localdate(),
+    }
     if editable:
         form = _kunjungan_form(request, k, request.POST or None)
         if request.method == "POST" and form.is_valid():
@@ -319,8 +353,9 @@ def kunjungan(request: HttpRequest, kunjungan_id: int) -> HttpResponse:
                 add_service_errors(form, exc)
             else:
                 if selesai:
-                    messages.success(request, "Kunjungan selesai dan tersimpan. "
-                                              "Tindak lanjutnya kini terlihat oleh desa.")
+                    messages.success(
+                        request, "Kunjungan selesai dan tersimpan. Tindak lanjutnya kini terlihat oleh desa."
+                    )
                     return _saved(request, reverse("binaan:kunjungan", kwargs={"kunjungan_id": k.pk}))
                 messages.success(request, "Draf kunjungan tersimpan. Anda dapat melanjutkannya nanti.")
                 return _saved(request, reverse("binaan:kunjungan", kwargs={"kunjungan_id": k.pk}))
@@ -364,8 +399,13 @@ def foto_upload(request: HttpRequest, kunjungan_id: int) -> HttpResponse:
     if form.is_valid():
         try:
             for content in form.cleaned_data["foto"]:
-                services.kunjungan_foto_add(kunjungan=k, content=content, name=content.name,
-                                            keterangan=form.cleaned_data.get("keterangan") or "", actor=request.user)
+                services.kunjungan_foto_add(
+                    kunjungan=k,
+                    content=content,
+                    name=content.name,
+                    keterangan=form.cleaned_data.get("keterangan") or "",
+                    actor=request.user,
+                )
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
@@ -408,16 +448,25 @@ def tl_jawab(request: HttpRequest, tindak_lanjut_id: int) -> HttpResponse:
     tl = selectors.get_tindak_lanjut_for_user(request.user, tindak_lanjut_id)
     if not selectors.is_desa_of(request.user, tl.desa_binaan):
         raise Http404
-    form = JawabForm(request.POST or None, request.FILES or None,
-                     initial={"tanggal": timezone.localdate(), "catatan": tl.jawaban_catatan})
+    form = JawabForm(
+        request.POST or None,
+        request.FILES or None,
+        initial={"tanggal": timezone.localdate(), "catatan": tl.jawaban_catatan},
+    )
     if tl.status == TindakLanjut.Status.SELESAI:
         messages.info(request, "Tindak lanjut ini sudah selesai.")
         return redirect("binaan:detail", binaan_id=tl.desa_binaan_id)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            services.tindak_lanjut_jawab(tindak_lanjut=tl, catatan=d["catatan"], tanggal=d["tanggal"],
-                                         foto=d.get("foto"), foto_name="jawaban.jpg", actor=request.user)
+            services.tindak_lanjut_jawab(
+                tindak_lanjut=tl,
+                catatan=d["catatan"],
+                tanggal=d["tanggal"],
+                foto=d.get("foto"),
+                foto_name="jawaban.jpg",
+                actor=request.user,
+            )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -437,8 +486,9 @@ def _tl_pembina(request: HttpRequest, tindak_lanjut_id) -> TindakLanjut:
 @scoped(*PEMBINA)
 def tl_konfirmasi(request: HttpRequest, tindak_lanjut_id: int) -> HttpResponse:
     tl = _tl_pembina(request, tindak_lanjut_id)
-    services.tindak_lanjut_konfirmasi(tindak_lanjut=tl, actor=request.user,
-                                      catatan=request.POST.get("catatan", "")[:500])
+    services.tindak_lanjut_konfirmasi(
+        tindak_lanjut=tl, actor=request.user, catatan=request.POST.get("catatan", "")[:500]
+    )
     messages.success(request, f"Tindak lanjut \u201c{tl.apa}\u201d dikonfirmasi selesai.")
     if request.POST.get("next_kunjungan"):  # confirmed from the visit's own page: back there
         return redirect("binaan:kunjungan", kunjungan_id=tl.kunjungan_id)
@@ -480,7 +530,8 @@ def _overview(request: HttpRequest, tahun: int):
     user = request.user
     kabs = admin_kabupaten(user)
     qs = DesaBinaan.objects.filter(penetapan__tahun=tahun, is_active=True).select_related(
-        "desa", "pembina", "penetapan")
+        "desa", "pembina", "penetapan"
+    )
     if kabs:
         qs = qs.filter(penetapan__kabupaten__in=kabs)
         level, units = "kabupaten", kabs
@@ -519,10 +570,16 @@ def ringkasan(request: HttpRequest, tahun: int) -> HttpResponse:
             total[row.status] = total.get(row.status, 0) + 1
         chart = status_chart([("Semua desa binaan", total)], id="status-binaan", title=f"Status desa binaan {tahun}")
     today = timezone.localdate()
-    penetapan = Penetapan.objects.filter(tahun=tahun, kabupaten__in=[u for u in units if u.level == Level.KABUPATEN]
-                                         or [u.parent_id for u in units]).first()
+    penetapan = Penetapan.objects.filter(
+        tahun=tahun, kabupaten__in=[u for u in units if u.level == Level.KABUPATEN] or [u.parent_id for u in units]
+    ).first()
     ctx = {
-        "tahun": tahun, "level": level, "units": units, "rows": rows, "chart": chart, "penetapan": penetapan,
+        "tahun": tahun,
+        "level": level,
+        "units": units,
+        "rows": rows,
+        "chart": chart,
+        "penetapan": penetapan,
         "years": list(range(today.year, today.year - 4, -1)),
         "worst_first": sorted(rows, key=lambda r: (-STATUS_ORDER[r.status], r.db.desa.name)),
     }

@@ -109,18 +109,56 @@ DUSUN_NAMES = (
     "Kalipucang Ngaglik Bulu Watugajah Kaliwatu Sabrang Ngrapah Plumbon Sidoharjo Kepuh Ngampel Glagah"
 ).split()
 DASAWISMA_NAMES = [
-    "Mawar", "Melati", "Anggrek", "Kenanga", "Dahlia", "Flamboyan", "Cempaka", "Teratai", "Tulip", "Seruni",
-    "Kamboja", "Bougenville", "Lily", "Sakura", "Asoka", "Kantil", "Soka", "Aster", "Lavender", "Edelweis",
-    "Gardenia", "Alamanda", "Nusa Indah", "Krisan", "Sedap Malam",
+    "Mawar",
+    "Melati",
+    "Anggrek",
+    "Kenanga",
+    "Dahlia",
+    "Flamboyan",
+    "Cempaka",
+    "Teratai",
+    "Tulip",
+    "Seruni",
+    "Kamboja",
+    "Bougenville",
+    "Lily",
+    "Sakura",
+    "Asoka",
+    "Kantil",
+    "Soka",
+    "Aster",
+    "Lavender",
+    "Edelweis",
+    "Gardenia",
+    "Alamanda",
+    "Nusa Indah",
+    "Krisan",
+    "Sedap Malam",
 ]
 TEMPAT_LAHIR = ["Magelang", "Kebumen", "Wonosobo", "Yogyakarta", "Kulon Progo", "Semarang", "Jakarta", "Banyumas"]
 PEKERJAAN_L = [
-    ("Petani", 30), ("Buruh tani", 14), ("Wiraswasta", 12), ("Buruh harian lepas", 12), ("Karyawan swasta", 10),
-    ("Pedagang", 7), ("Tukang kayu", 3), ("Sopir", 3), ("PNS", 3), ("Guru", 2), ("Perangkat desa", 1),
+    ("Petani", 30),
+    ("Buruh tani", 14),
+    ("Wiraswasta", 12),
+    ("Buruh harian lepas", 12),
+    ("Karyawan swasta", 10),
+    ("Pedagang", 7),
+    ("Tukang kayu", 3),
+    ("Sopir", 3),
+    ("PNS", 3),
+    ("Guru", 2),
+    ("Perangkat desa", 1),
 ]
 PEKERJAAN_P = [
-    ("Mengurus rumah tangga", 40), ("Petani", 15), ("Pedagang", 12), ("Buruh tani", 8), ("Wiraswasta", 8),
-    ("Karyawan swasta", 8), ("Buruh harian lepas", 4), ("Guru", 3), ("PNS", 2),
+    ("Mengurus rumah tangga", 40),
+    ("Petani", 15),
+    ("Pedagang", 12),
+    ("Buruh tani", 8),
+    ("Wiraswasta", 8),
+    ("Karyawan swasta", 8),
+    ("Buruh harian lepas", 4),
+    ("Guru", 3),
+    ("PNS", 2),
 ]
 JENIS_KB = [("Suntik", 45), ("Pil", 15), ("Implan", 12), ("IUD", 12), ("MOW", 6), ("Kondom", 4), ("MOP", 1)]
 SEBAB_MENINGGAL = ["Sakit", "Usia lanjut", "Sakit jantung", "Stroke", "Kecelakaan", "Demam berdarah"]
@@ -128,8 +166,18 @@ SEBAB_MENINGGAL = ["Sakit", "Usia lanjut", "Sakit jantung", "Stroke", "Kecelakaa
 # Age-specific fertility (births per woman per year) by 5-year group from 15 (Central Java, TFR ~2.2).
 ASFR = {15: 0.032, 20: 0.105, 25: 0.128, 30: 0.108, 35: 0.064, 40: 0.022, 45: 0.004}
 # Annual probability of dying by age group (rough life table).
-MORTALITY = [(1, 0.015), (5, 0.001), (15, 0.0004), (40, 0.001), (50, 0.003), (60, 0.007), (70, 0.018),
-             (80, 0.045), (90, 0.10), (200, 0.18)]
+MORTALITY = [
+    (1, 0.015),
+    (5, 0.001),
+    (15, 0.0004),
+    (40, 0.001),
+    (50, 0.003),
+    (60, 0.007),
+    (70, 0.018),
+    (80, 0.045),
+    (90, 0.10),
+    (200, 0.18),
+]
 
 YEAR = 365.2425
 
@@ -147,17 +195,17 @@ class Weighted:
 
 W_RT_SIZE = Weighted([(1, 2), (2, 4), (3, 3), (4, 1)])  # dasawisma per RT
 W_HEAD_AGE = Weighted([((25, 34), 22), ((35, 44), 28), ((45, 54), 27), ((55, 64), 17), ((65, 75), 6)])
-W_PENDIDIKAN_OLD = Weighted([("tidak_sekolah", 15), ("tidak_tamat_sd", 25), ("sd", 40), ("smp", 10), ("sma", 8),
-                             ("s1", 2)])
-W_PENDIDIKAN_MID = Weighted([("tidak_tamat_sd", 8), ("sd", 35), ("smp", 25), ("sma", 24), ("diploma", 3),
-                             ("s1", 5)])
+W_PENDIDIKAN_OLD = Weighted(
+    [("tidak_sekolah", 15), ("tidak_tamat_sd", 25), ("sd", 40), ("smp", 10), ("sma", 8), ("s1", 2)]
+)
+W_PENDIDIKAN_MID = Weighted([("tidak_tamat_sd", 8), ("sd", 35), ("smp", 25), ("sma", 24), ("diploma", 3), ("s1", 5)])
 W_PENDIDIKAN_NEW = Weighted([("sd", 8), ("smp", 22), ("sma", 48), ("diploma", 7), ("s1", 15)])
 W_PEKERJAAN_L = Weighted(PEKERJAAN_L)
 W_PEKERJAAN_P = Weighted(PEKERJAAN_P)
-W_HOUSEHOLD = Weighted([("nuclear", 58), ("extended", 12), ("widow", 12), ("single_parent", 5), ("elderly", 8),
-                        ("single", 3)])
-W_AGAMA = Weighted([("islam", 965), ("kristen", 15), ("katolik", 15), ("buddha", 2), ("hindu", 1),
-                    ("kepercayaan", 2)])
+W_HOUSEHOLD = Weighted(
+    [("nuclear", 58), ("extended", 12), ("widow", 12), ("single_parent", 5), ("elderly", 8), ("single", 3)]
+)
+W_AGAMA = Weighted([("islam", 965), ("kristen", 15), ("katolik", 15), ("buddha", 2), ("hindu", 1), ("kepercayaan", 2)])
 W_JENIS_KB = Weighted(JENIS_KB)
 ASFR_BY_AGE = [0.0] * 16 + [ASFR[(k // 5) * 5] for k in range(16, 50)] + [0.0] * 200
 
@@ -194,7 +242,10 @@ def load_fixture(path: Path = FIXTURE) -> dict[str, Unit]:
             if parent is None and parent_code:
                 parent = Unit.objects.get(code=parent_code)
             unit = unit_create(
-                level=row["level"], name=row["name"], parent=parent, code=code,
+                level=row["level"],
+                name=row["name"],
+                parent=parent,
+                code=code,
                 kind=kind_from_code(code, row["level"]),
             )
         out[code] = unit
@@ -208,8 +259,11 @@ def load_wilayah_csv(path: Path, root: str = "33.06") -> dict[str, Unit]:
     from pkk.wilayah_import import open_csv
 
     with open_csv(path) as fh:
-        rows = [r for r in csv.DictReader(fh) if r["code"] == root.split(".")[0] or r["code"] == root
-                or r["code"].startswith(root + ".")]
+        rows = [
+            r
+            for r in csv.DictReader(fh)
+            if r["code"] == root.split(".")[0] or r["code"] == root or r["code"].startswith(root + ".")
+        ]
     by_code = {u.code: u for u in Unit.objects.filter(code__in=[r["code"] for r in rows])}
     now = timezone.now()
     for level in (Level.PROVINSI, Level.KABUPATEN, Level.KECAMATAN, Level.DESA):
@@ -218,8 +272,17 @@ def load_wilayah_csv(path: Path, root: str = "33.06") -> dict[str, Unit]:
             if r["level"] != level or r["code"] in by_code:
                 continue
             parent = by_code.get(r["code"].rsplit(".", 1)[0]) if "." in r["code"] else None
-            new.append(Unit(level=level, name=r["name"], code=r["code"], kind=kind_from_code(r["code"], level),
-                            parent=parent, created_at=now, updated_at=now))
+            new.append(
+                Unit(
+                    level=level,
+                    name=r["name"],
+                    code=r["code"],
+                    kind=kind_from_code(r["code"], level),
+                    parent=parent,
+                    created_at=now,
+                    updated_at=now,
+                )
+            )
         Unit.objects.bulk_create(new, batch_size=1000)
         by_code.update({u.code: u for u in Unit.objects.filter(code__in=[u.code for u in new])})
     fill_missing_paths()
@@ -336,25 +399,92 @@ class _Generator:
         self.reg_seq: dict[str, int] = {}
         self.taken_nik: set[str] = set()
         self.taken_kk: set[str] = set()
-        self.rt_t = _Table(RumahTangga, [
-            "id", "created_at", "updated_at", "dasawisma_id", "kode", "alamat", "kepala_id", "kriteria_rumah",
-            "tempat_sampah", "spal", "mck_septic_tank", "jumlah_jamban", "stiker_p4k", "sumber_air_pdam",
-            "sumber_air_sumur", "sumber_air_sungai", "sumber_air_lainnya", "makanan_pokok", "up2k",
-            "pemanfaatan_pekarangan", "industri_rumah_tangga", "kesehatan_lingkungan", "version",
-        ])
+        self.rt_t = _Table(
+            RumahTangga,
+            [
+                "id",
+                "created_at",
+                "updated_at",
+                "dasawisma_id",
+                "kode",
+                "alamat",
+                "kepala_id",
+                "kriteria_rumah",
+                "tempat_sampah",
+                "spal",
+                "mck_septic_tank",
+                "jumlah_jamban",
+                "stiker_p4k",
+                "sumber_air_pdam",
+                "sumber_air_sumur",
+                "sumber_air_sungai",
+                "sumber_air_lainnya",
+                "makanan_pokok",
+                "up2k",
+                "pemanfaatan_pekarangan",
+                "industri_rumah_tangga",
+                "kesehatan_lingkungan",
+                "version",
+            ],
+        )
         self.kk_t = _Table(Keluarga, ["id", "created_at", "updated_at", "rumah_tangga_id", "no_kk"])
-        self.w_t = _Table(Warga, [
-            "id", "created_at", "updated_at", "dasawisma_id", "rumah_tangga_id", "keluarga_id", "no_kk", "kode",
-            "no_registrasi", "nik", "nama", "jenis_kelamin", "tempat_lahir", "tanggal_lahir", "status_perkawinan",
-            "status_dalam_keluarga", "agama", "pendidikan", "pekerjaan", "akseptor_kb", "jenis_kb",
-            "aktif_posyandu", "ikut_bkb", "memiliki_tabungan", "kelompok_belajar", "ikut_paud", "ikut_koperasi",
-            "berkebutuhan_khusus", "tiga_buta", "menyusui", "akta_kelahiran", "ibu_id", "tanggal_meninggal",
-            "sebab_meninggal", "tanggal_pindah", "version",
-        ])
-        self.h_t = _Table(Kehamilan, [
-            "id", "created_at", "updated_at", "warga_id", "dasawisma_id", "tanggal_mulai", "hpl", "kek",
-            "tanggal_selesai", "hasil", "version",
-        ])
+        self.w_t = _Table(
+            Warga,
+            [
+                "id",
+                "created_at",
+                "updated_at",
+                "dasawisma_id",
+                "rumah_tangga_id",
+                "keluarga_id",
+                "no_kk",
+                "kode",
+                "no_registrasi",
+                "nik",
+                "nama",
+                "jenis_kelamin",
+                "tempat_lahir",
+                "tanggal_lahir",
+                "status_perkawinan",
+                "status_dalam_keluarga",
+                "agama",
+                "pendidikan",
+                "pekerjaan",
+                "akseptor_kb",
+                "jenis_kb",
+                "aktif_posyandu",
+                "ikut_bkb",
+                "memiliki_tabungan",
+                "kelompok_belajar",
+                "ikut_paud",
+                "ikut_koperasi",
+                "berkebutuhan_khusus",
+                "tiga_buta",
+                "menyusui",
+                "akta_kelahiran",
+                "ibu_id",
+                "tanggal_meninggal",
+                "sebab_meninggal",
+                "tanggal_pindah",
+                "version",
+            ],
+        )
+        self.h_t = _Table(
+            Kehamilan,
+            [
+                "id",
+                "created_at",
+                "updated_at",
+                "warga_id",
+                "dasawisma_id",
+                "tanggal_mulai",
+                "hpl",
+                "kek",
+                "tanggal_selesai",
+                "hasil",
+                "version",
+            ],
+        )
         self.ids = {m: _next_id(m) for m in (Unit, RumahTangga, Keluarga, Warga, Kehamilan)}
 
     # ---------------------------------------------------------------- helpers
@@ -402,8 +532,11 @@ class _Generator:
 
         def unit(level, name, parent_id):
             uid = self.new_id(Unit)
-            levels[level].append(Unit(id=uid, level=level, name=name, parent_id=parent_id, kind=Kind.NONE,
-                                      created_at=now, updated_at=now))
+            levels[level].append(
+                Unit(
+                    id=uid, level=level, name=name, parent_id=parent_id, kind=Kind.NONE, created_at=now, updated_at=now
+                )
+            )
             return uid
 
         for desa, n_hh in zip(desa_list, households, strict=True):
@@ -412,13 +545,13 @@ class _Generator:
             i = 0
             while i < len(dw_sizes):
                 k = min(len(dw_sizes) - i, self.weighted(W_RT_SIZE))
-                rt_groups.append(dw_sizes[i: i + k])
+                rt_groups.append(dw_sizes[i : i + k])
                 i += k
             rw_groups = []
             i = 0
             while i < len(rt_groups):
                 k = min(len(rt_groups) - i, r.randint(2, 6))
-                rw_groups.append(rt_groups[i: i + k])
+                rw_groups.append(rt_groups[i : i + k])
                 i += k
             with_dusun = desa.kind != Kind.KELURAHAN and r.random() < 0.7
             # Children already under the desa (generating next to existing data): their names stay unique,
@@ -439,7 +572,7 @@ class _Generator:
                 i = 0
                 while i < len(rw_groups):
                     k = min(len(rw_groups) - i, r.randint(1, 3))
-                    dusun_groups.append(rw_groups[i: i + k])
+                    dusun_groups.append(rw_groups[i : i + k])
                     i += k
                 # Names unique among the desa's active dusun, also next to existing ones (a database constraint).
                 free = [n for n in DUSUN_NAMES if n.lower() not in taken_names]
@@ -524,12 +657,17 @@ class _Generator:
                 if sex == "P":
                     fam[-1]["mother"] = head
             if r.random() < 0.15:
-                fam.append(p("L" if r.random() < 0.5 else "P", self.born_for_age(r.uniform(3, 17)), "cucu",
-                             "belum_kawin"))
+                fam.append(
+                    p("L" if r.random() < 0.5 else "P", self.born_for_age(r.uniform(3, 17)), "cucu", "belum_kawin")
+                )
             return fam
         if kind == "single_parent":
-            head = p("P", self.born_for_age(r.uniform(28, 55)), "kepala_keluarga",
-                     "cerai_hidup" if r.random() < 0.6 else "cerai_mati")
+            head = p(
+                "P",
+                self.born_for_age(r.uniform(28, 55)),
+                "kepala_keluarga",
+                "cerai_hidup" if r.random() < 0.6 else "cerai_mati",
+            )
             kids = self.children_of(head["born"], scale=0.8)
             for c in kids:
                 c["mother"] = head
@@ -539,8 +677,9 @@ class _Generator:
             w_born = h_born + int(r.randint(0, 7) * YEAR)
             return [p("L", h_born, "kepala_keluarga", "kawin"), p("P", w_born, "istri", "kawin")]
         # young single
-        return [p("L" if r.random() < 0.6 else "P", self.born_for_age(r.uniform(20, 35)), "kepala_keluarga",
-                  "belum_kawin")]
+        return [
+            p("L" if r.random() < 0.6 else "P", self.born_for_age(r.uniform(20, 35)), "kepala_keluarga", "belum_kawin")
+        ]
 
     def young_couple(self) -> list[dict]:
         """A second KK in the house: a married child with spouse (menantu) and small children."""
@@ -679,8 +818,21 @@ class _Generator:
                 busy_until = 0
                 for c in births:  # live births of the last twelve months
                     mulai = c["born"] - r.randint(255, 290)
-                    h_rows.append((self.new_id(Kehamilan), now, now, m["id"], dw_id, _d(mulai), _d(mulai + 280),
-                                   kek_val, _d(c["born"]), "lahir_hidup", 1))
+                    h_rows.append(
+                        (
+                            self.new_id(Kehamilan),
+                            now,
+                            now,
+                            m["id"],
+                            dw_id,
+                            _d(mulai),
+                            _d(mulai + 280),
+                            kek_val,
+                            _d(c["born"]),
+                            "lahir_hidup",
+                            1,
+                        )
+                    )
                     busy_until = max(busy_until, c["born"] + 60)
                     if m["died"] is None and r.random() < 0.002:  # maternal death within 42 days
                         d = c["born"] + r.randint(0, 42)
@@ -693,15 +845,41 @@ class _Generator:
                 if x < f * 0.75 and t_ord - busy_until > 60:  # ongoing pregnancy
                     mulai = t_ord - r.randrange(30, 270)
                     if mulai > busy_until:
-                        h_rows.append((self.new_id(Kehamilan), now, now, m["id"], dw_id, _d(mulai),
-                                       _d(mulai + 280), kek_val, None, "", 1))
+                        h_rows.append(
+                            (
+                                self.new_id(Kehamilan),
+                                now,
+                                now,
+                                m["id"],
+                                dw_id,
+                                _d(mulai),
+                                _d(mulai + 280),
+                                kek_val,
+                                None,
+                                "",
+                                1,
+                            )
+                        )
                         has_pregnant = m["hamil"] = True
                 elif x < f * 0.95 and not births:  # miscarriage or stillbirth in the last twelve months
                     selesai = t_ord - r.randrange(365)
                     still = r.random() < 0.1
                     mulai = selesai - (r.randint(200, 270) if still else r.randint(42, 140))
-                    h_rows.append((self.new_id(Kehamilan), now, now, m["id"], dw_id, _d(mulai), _d(mulai + 280),
-                                   kek_val, _d(selesai), "lahir_mati" if still else "keguguran", 1))
+                    h_rows.append(
+                        (
+                            self.new_id(Kehamilan),
+                            now,
+                            now,
+                            m["id"],
+                            dw_id,
+                            _d(mulai),
+                            _d(mulai + 280),
+                            kek_val,
+                            _d(selesai),
+                            "lahir_mati" if still else "keguguran",
+                            1,
+                        )
+                    )
             # warga rows
             for m in fam:
                 born, sex, a = m["born"], m["sex"], m["age"]
@@ -710,43 +888,81 @@ class _Generator:
                 has_baby = any(c["mother"] is m and t_ord - c["born"] < 730 for c in fam)
                 entry_year = max(bd.year, self.today.year - r.randint(0, 3))
                 kb = female_pus and not m.get("hamil") and r.random() < 0.62
-                w_rows.append((
-                    m["id"], now, now, dw_id, rt_id, kk_id, no_kk, "",
-                    self.registrasi(reg_digits, entry_year, reg_width),
-                    self.nik(kec6, born, sex),
-                    self.name(sex, born), sex,
-                    "Purworejo" if r.random() < 0.85 else r.choice(TEMPAT_LAHIR),
-                    bd, m["kawin"], m["status"], agama, self.pendidikan(a, bd.year), self.pekerjaan(a, sex),
-                    kb, self.weighted(W_JENIS_KB) if kb else "",
-                    (a < 5 and r.random() < 0.75) or (has_baby and r.random() < 0.6),  # aktif posyandu
-                    has_baby and r.random() < 0.35,  # ikut BKB
-                    a >= 17 and r.random() < 0.45,  # tabungan
-                    r.choice(("paket_a", "paket_b", "paket_c", "kf")) if 15 <= a <= 60 and r.random() < 0.01 else "",
-                    3 <= a <= 6 and r.random() < 0.55,  # PAUD
-                    a >= 20 and r.random() < 0.12,  # koperasi
-                    ("fisik" if r.random() < 0.6 else "non_fisik") if r.random() < 0.012 else "",
-                    a >= 13 and r.random() < (0.08 if a >= 60 else 0.02 if a >= 40 else 0.003),  # tiga buta
-                    has_baby and r.random() < 0.85,  # menyusui
-                    r.random() < (0.93 if bd.year >= 2010 else 0.8 if bd.year >= 1990 else 0.5),  # akta
-                    m["mother"]["id"] if m["mother"] is not None and "id" in m["mother"] else None,
-                    _d(m["died"]), m["sebab"] if m["died"] else "", _d(m["moved"]), 1,
-                ))
+                w_rows.append(
+                    (
+                        m["id"],
+                        now,
+                        now,
+                        dw_id,
+                        rt_id,
+                        kk_id,
+                        no_kk,
+                        "",
+                        self.registrasi(reg_digits, entry_year, reg_width),
+                        self.nik(kec6, born, sex),
+                        self.name(sex, born),
+                        sex,
+                        "Purworejo" if r.random() < 0.85 else r.choice(TEMPAT_LAHIR),
+                        bd,
+                        m["kawin"],
+                        m["status"],
+                        agama,
+                        self.pendidikan(a, bd.year),
+                        self.pekerjaan(a, sex),
+                        kb,
+                        self.weighted(W_JENIS_KB) if kb else "",
+                        (a < 5 and r.random() < 0.75) or (has_baby and r.random() < 0.6),  # aktif posyandu
+                        has_baby and r.random() < 0.35,  # ikut BKB
+                        a >= 17 and r.random() < 0.45,  # tabungan
+                        r.choice(("paket_a", "paket_b", "paket_c", "kf"))
+                        if 15 <= a <= 60 and r.random() < 0.01
+                        else "",
+                        3 <= a <= 6 and r.random() < 0.55,  # PAUD
+                        a >= 20 and r.random() < 0.12,  # koperasi
+                        ("fisik" if r.random() < 0.6 else "non_fisik") if r.random() < 0.012 else "",
+                        a >= 13 and r.random() < (0.08 if a >= 60 else 0.02 if a >= 40 else 0.003),  # tiga buta
+                        has_baby and r.random() < 0.85,  # menyusui
+                        r.random() < (0.93 if bd.year >= 2010 else 0.8 if bd.year >= 1990 else 0.5),  # akta
+                        m["mother"]["id"] if m["mother"] is not None and "id" in m["mother"] else None,
+                        _d(m["died"]),
+                        m["sebab"] if m["died"] else "",
+                        _d(m["moved"]),
+                        1,
+                    )
+                )
         if kepala_id is None:
             kepala_id = families[0][0]["id"]
         sumur = r.random() < 0.72
         pdam = r.random() < (0.15 if sumur else 0.8)
         sungai = r.random() < 0.02
         lain = not (sumur or pdam or sungai) or r.random() < 0.03
-        self.rt_t.rows.append((
-            rt_id, now, now, dw_id, "", alamat, kepala_id,
-            "sehat" if r.random() < 0.86 else "tidak_sehat",
-            r.random() < 0.7, r.random() < 0.6, r.random() < 0.82,
-            r.choice((0, 1, 1, 1, 1, 2)) if r.random() < 0.8 else None,
-            True if has_pregnant else (None if r.random() < 0.8 else False),
-            pdam, sumur, sungai, lain,
-            "beras" if r.random() < 0.99 else "non_beras",
-            r.random() < 0.1, r.random() < 0.4, r.random() < 0.08, r.random() < 0.5, 1,
-        ))
+        self.rt_t.rows.append(
+            (
+                rt_id,
+                now,
+                now,
+                dw_id,
+                "",
+                alamat,
+                kepala_id,
+                "sehat" if r.random() < 0.86 else "tidak_sehat",
+                r.random() < 0.7,
+                r.random() < 0.6,
+                r.random() < 0.82,
+                r.choice((0, 1, 1, 1, 1, 2)) if r.random() < 0.8 else None,
+                True if has_pregnant else (None if r.random() < 0.8 else False),
+                pdam,
+                sumur,
+                sungai,
+                lain,
+                "beras" if r.random() < 0.99 else "non_beras",
+                r.random() < 0.1,
+                r.random() < 0.4,
+                r.random() < 0.08,
+                r.random() < 0.5,
+                1,
+            )
+        )
 
     def flush(self) -> None:
         for t in (self.rt_t, self.kk_t, self.w_t, self.h_t):
@@ -823,11 +1039,14 @@ def generate(
             for existing in Warga.objects.filter(no_registrasi__startswith=digits).values_list(
                 "no_registrasi", flat=True
             ):
-                key, tail = existing[: len(digits) + 4], existing[len(digits) + 4:]
+                key, tail = existing[: len(digits) + 4], existing[len(digits) + 4 :]
                 if tail.isdigit():
                     g.reg_seq[key] = max(g.reg_seq.get(key, 0), int(tail))
-            ctx = {"kec6": (desa.code or "33060000")[:8].replace(".", "").ljust(6, "0")[:6],
-                   "reg_digits": digits, "reg_width": SEQUENCE_WIDTH}
+            ctx = {
+                "kec6": (desa.code or "33060000")[:8].replace(".", "").ljust(6, "0")[:6],
+                "reg_digits": digits,
+                "reg_width": SEQUENCE_WIDTH,
+            }
             result.dasawisma_by_desa[desa.pk] = [dw for dw, _, _ in dasawisma]
             for dw_id, n_hh, alamat in dasawisma:
                 for _ in range(n_hh):

@@ -35,7 +35,7 @@ def _is_balita(value: Any) -> bool:
 
 
 def ibu_label(w: Warga) -> str:
-    """"Siti Aminah · 31 th · rumah tangga Budi Santoso (RT-1)": two women of one name differ."""
+    """ "Siti Aminah · 31 th · rumah tangga Budi Santoso (RT-1)": two women of one name differ."""
     rt = w.rumah_tangga
     rumah = f"rumah tangga {rt.kepala.nama}" if rt.kepala_id else f"rumah tangga #{rt.pk}"
     if rt.kode:
@@ -44,6 +44,7 @@ def ibu_label(w: Warga) -> str:
     if w.tanggal_meninggal or w.tanggal_pindah:
         parts.append("meninggal" if w.tanggal_meninggal else "pindah")
     return " · ".join(parts)
+
 
 LABELS: dict[str, str] = {
     # rumah tangga

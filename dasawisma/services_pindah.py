@@ -23,7 +23,7 @@ from .services import _audit, _check_version, _jan1, _versioned_update
 
 
 def _place(unit: Unit) -> str:
-    """"Dasawisma Mawar (RT 01 · RW 01 · Dusun Krajan)": a label that tells two Mawar apart."""
+    """ "Dasawisma Mawar (RT 01 · RW 01 · Dusun Krajan)": a label that tells two Mawar apart."""
     names = [u.label for u in reversed(unit.ancestors()) if u.level in (Level.RT, Level.RW, Level.DUSUN)]
     return f"{unit.label} ({' · '.join(names)})" if names else unit.label
 

@@ -23,8 +23,11 @@ urlpatterns = [
     path("kehamilan/<int:kehamilan_id>/ubah/", views.kehamilan_update, name="kehamilan_update"),
     path("kehamilan/<int:kehamilan_id>/selesai/", views.kehamilan_selesai, name="kehamilan_selesai"),
     path("kualitas/", views.data_quality, name="data_quality"),
-    path("rumah-tangga/<int:rumah_tangga_id>/pindah-dasawisma/", views_pindah.rumah_tangga_pindah_view,
-         name="rumah_tangga_pindah"),
+    path(
+        "rumah-tangga/<int:rumah_tangga_id>/pindah-dasawisma/",
+        views_pindah.rumah_tangga_pindah_view,
+        name="rumah_tangga_pindah",
+    ),
     path("dasawisma/<int:unit_id>/pindah/", views_pindah.dasawisma_pindah_view, name="dasawisma_pindah"),
     path("workbook/", views_workbook.workbook_page, name="workbook"),
     path("workbook/ekspor/<int:unit_id>/", views_workbook.workbook_export_view, name="workbook_export"),

@@ -569,8 +569,13 @@ def _leave_page(request: HttpRequest, warga_id: int, kind: str) -> HttpResponse:
                 actor=request.user,
             )
         else:
-            services.warga_pindah(warga=w, tanggal=cd["tanggal_pindah"], version=cd["version"], actor=request.user,
-                                  pindah_ke=cd.get("pindah_ke", ""))
+            services.warga_pindah(
+                warga=w,
+                tanggal=cd["tanggal_pindah"],
+                version=cd["version"],
+                actor=request.user,
+                pindah_ke=cd.get("pindah_ke", ""),
+            )
         messages.success(request, f"{w.nama} tercatat {kind}.")
         return back
 
@@ -668,8 +673,7 @@ def kehamilan_selesai(request: HttpRequest, kehamilan_id: int) -> HttpResponse:
         if k.hasil == HasilKehamilan.LAHIR_HIDUP:
             messages.success(request, "Kehamilan selesai: lahir hidup. Sekarang isi data bayi.")
             query = urlencode(
-                {"ibu": k.warga_id, "keluarga": k.warga.keluarga_id,
-                 "tanggal_lahir": k.tanggal_selesai.isoformat()}  # type: ignore[union-attr]  # set by the service
+                {"ibu": k.warga_id, "keluarga": k.warga.keluarga_id, "tanggal_lahir": k.tanggal_selesai.isoformat()}  # type: ignore[union-attr]  # set by the service
             )
             url = reverse("dasawisma:warga_create", kwargs={"rumah_tangga_id": k.warga.rumah_tangga_id})
             return f"{url}?{query}"
@@ -707,8 +711,11 @@ def _ada(value: bool | None) -> str:
 
 def household_lines(rt: RumahTangga) -> list[tuple[str, str]]:
     """The household lines of the Buku I header: kriteria rumah, jamban, sumber air, tempat sampah."""
-    sumber = [label for name, label in (("pdam", "PDAM"), ("sumur", "Sumur"), ("sungai", "Sungai"),
-                                        ("lainnya", "Lainnya")) if getattr(rt, f"sumber_air_{name}")]
+    sumber = [
+        label
+        for name, label in (("pdam", "PDAM"), ("sumur", "Sumur"), ("sungai", "Sungai"), ("lainnya", "Lainnya"))
+        if getattr(rt, f"sumber_air_{name}")
+    ]
     if rt.jumlah_jamban is None:
         jamban = "—"
     elif rt.jumlah_jamban:

@@ -1,7 +1,7 @@
 """Moving a rumah tangga to another dasawisma, and a dasawisma to another RT, within one desa (TP PKK desa).
 
-    /data/rumah-tangga/<rumah_tangga_id>/pindah-dasawisma/   rumah_tangga_pindah
-    /data/dasawisma/<unit_id>/pindah/                        dasawisma_pindah (linked from the structure page)
+/data/rumah-tangga/<rumah_tangga_id>/pindah-dasawisma/   rumah_tangga_pindah
+/data/dasawisma/<unit_id>/pindah/                        dasawisma_pindah (linked from the structure page)
 """
 
 from __future__ import annotations
@@ -46,8 +46,11 @@ def _choices(desa: Unit, level: str, exclude_pk: int | None) -> list[tuple[int, 
 
 
 class PindahForm(forms.Form):
-    tujuan = forms.TypedChoiceField(coerce=int, label="Pindah ke", error_messages={
-        "required": "Pindah ke: pilih tujuan.", "invalid_choice": "Pindah ke: pilihan tidak sah."})
+    tujuan = forms.TypedChoiceField(
+        coerce=int,
+        label="Pindah ke",
+        error_messages={"required": "Pindah ke: pilih tujuan.", "invalid_choice": "Pindah ke: pilihan tidak sah."},
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, choices, **kwargs):
@@ -57,9 +60,11 @@ class PindahForm(forms.Form):
 
 
 def _page(request, form, *, title: str, intro: str, back: str, submit: str, confirm: str) -> HttpResponse:
-    return render(request, "dasawisma/pindah.html",
-                  {"form": form, "title": title, "intro": intro, "back_url": back, "submit_label": submit,
-                   "confirm": confirm})
+    return render(
+        request,
+        "dasawisma/pindah.html",
+        {"form": form, "title": title, "intro": intro, "back_url": back, "submit_label": submit, "confirm": confirm},
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -68,24 +73,34 @@ def rumah_tangga_pindah_view(request: HttpRequest, rumah_tangga_id: int) -> Http
     rt = selectors.get_rumah_tangga_for_user(request.user, rumah_tangga_id)
     require_role(request.user, rt.dasawisma, *MOVERS)
     back = reverse("dasawisma:rumah_tangga_detail", kwargs={"rumah_tangga_id": rt.pk})
-    form = PindahForm(request.POST or None, choices=_choices(_desa(rt.dasawisma), Level.DASAWISMA, rt.dasawisma_id),
-                      initial={"version": rt.version})
+    form = PindahForm(
+        request.POST or None,
+        choices=_choices(_desa(rt.dasawisma), Level.DASAWISMA, rt.dasawisma_id),
+        initial={"version": rt.version},
+    )
     form.fields["tujuan"].label = "Pindah ke dasawisma"
     if request.method == "POST" and form.is_valid():
         target = Unit.objects.get(pk=form.cleaned_data["tujuan"])
         try:
-            rumah_tangga_pindah(rumah_tangga=rt, dasawisma=target, version=form.cleaned_data["version"] or 0,
-                                actor=request.user)
+            rumah_tangga_pindah(
+                rumah_tangga=rt, dasawisma=target, version=form.cleaned_data["version"] or 0, actor=request.user
+            )
         except ValidationError as exc:
             for message in exc.messages:
                 form.add_error("tujuan", message)
         else:
             messages.success(request, f"Rumah tangga dipindah ke {_place(target)}. Warganya ikut pindah.")
             return redirect(back)
-    return _page(request, form, title="Pindahkan rumah tangga ke dasawisma lain",
-                 intro=f"Sekarang di {_place(rt.dasawisma)}. Semua keluarga, warga dan kehamilannya ikut pindah; "
-                       "riwayat mencatat perpindahan ini.",
-                 back=back, submit="Pindahkan", confirm="Pindahkan rumah tangga ini beserta semua warganya?")
+    return _page(
+        request,
+        form,
+        title="Pindahkan rumah tangga ke dasawisma lain",
+        intro=f"Sekarang di {_place(rt.dasawisma)}. Semua keluarga, warga dan kehamilannya ikut pindah; "
+        "riwayat mencatat perpindahan ini.",
+        back=back,
+        submit="Pindahkan",
+        confirm="Pindahkan rumah tangga ini beserta semua warganya?",
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -108,7 +123,12 @@ def dasawisma_pindah_view(request: HttpRequest, unit_id: int) -> HttpResponse:
             messages.success(request, f"{dasawisma} dipindah ke {_place(target)}.")
             return redirect(back)
     here = _place(Unit.objects.get(pk=dasawisma.parent_id))  # type: ignore[misc]  # a dasawisma has a parent
-    return _page(request, form, title=f"Pindahkan {dasawisma}",
-                 intro=f"Sekarang di {here}. Rumah tangga dan kadernya "
-                       "ikut pindah.",
-                 back=back, submit="Pindahkan", confirm=f"Pindahkan {dasawisma} ke RT lain?")
+    return _page(
+        request,
+        form,
+        title=f"Pindahkan {dasawisma}",
+        intro=f"Sekarang di {here}. Rumah tangga dan kadernya ikut pindah.",
+        back=back,
+        submit="Pindahkan",
+        confirm=f"Pindahkan {dasawisma} ke RT lain?",
+    )

@@ -190,8 +190,8 @@ class UnitMoveForm(forms.Form):
             .select_related("parent")
             .order_by("path")
         )
-        self.fields["new_parent"].label_from_instance = (
-            lambda u: f"{u} ({u.parent})" if u.parent_id and u.parent.level != Level.DESA else str(u)
+        self.fields["new_parent"].label_from_instance = lambda u: (
+            f"{u} ({u.parent})" if u.parent_id and u.parent.level != Level.DESA else str(u)
         )
 
 
@@ -263,8 +263,9 @@ class PengurusTpPkkForm(forms.ModelForm):
 class AccountUpdateForm(forms.Form):
     """Name, and the role and unit of the account's one assignment (when it has exactly one)."""
 
-    name = forms.CharField(label="Nama lengkap", max_length=150,
-                           error_messages={"required": "Nama lengkap wajib diisi."})
+    name = forms.CharField(
+        label="Nama lengkap", max_length=150, error_messages={"required": "Nama lengkap wajib diisi."}
+    )
 
     def __init__(self, *args, viewer, role_choices, unit_within: Unit | None = None, with_assignment: bool, **kwargs):
         super().__init__(*args, **kwargs)

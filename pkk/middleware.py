@@ -56,7 +56,7 @@ class ForcePasswordChangeMiddleware:
 _PLAIN_PAGE = (
     '<!doctype html><html lang="id"><head><meta charset="utf-8"><title>{title}</title>'
     '<meta name="viewport" content="width=device-width, initial-scale=1"></head>'
-    "<body><h1>{title}</h1><p>{message}</p><p><a href=\"/\">Kembali ke beranda</a></p></body></html>"
+    '<body><h1>{title}</h1><p>{message}</p><p><a href="/">Kembali ke beranda</a></p></body></html>'
 )
 
 

@@ -74,11 +74,7 @@ def accounts_for_user(viewer):
         return User.objects.all().order_by("username")
     inside = _account_path_q(viewer, "unit__path")
     mine = RoleAssignment.objects.filter(user=OuterRef("pk"))
-    return (
-        User.objects.filter(Exists(mine.filter(inside)))
-        .exclude(Exists(mine.exclude(inside)))
-        .order_by("username")
-    )
+    return User.objects.filter(Exists(mine.filter(inside))).exclude(Exists(mine.exclude(inside))).order_by("username")
 
 
 def get_account_for_user(viewer, user_id):

@@ -212,9 +212,11 @@ def unit_set_active(*, unit: Unit, active: bool, actor=None) -> Unit:
     today = timezone.localdate()
     if active:
         _save_unique(
-            lambda: Unit.objects.subtree(unit)
-            .filter(is_active=False)
-            .update(is_active=True, aktif_sejak=today, nonaktif_sejak=None)
+            lambda: (
+                Unit.objects.subtree(unit)
+                .filter(is_active=False)
+                .update(is_active=True, aktif_sejak=today, nonaktif_sejak=None)
+            )
         )
     else:
         _save_unique(
@@ -237,7 +239,7 @@ def _request_structure_rebuild(*, old_parent_id: int | None, unit: Unit) -> None
     from .tasks_bridge import send_task_by_name
 
     old_path = Unit.objects.get(pk=old_parent_id).path if old_parent_id else ""
-    new_path = unit.path[: -PATH_SEGMENT] if unit.parent_id else unit.path
+    new_path = unit.path[:-PATH_SEGMENT] if unit.parent_id else unit.path
     common = ""
     for i in range(0, min(len(old_path), len(new_path)), PATH_SEGMENT):
         if old_path[i : i + PATH_SEGMENT] != new_path[i : i + PATH_SEGMENT]:
@@ -318,8 +320,11 @@ def account_set_active(*, user, active: bool, actor=None):
 
 # ----------------------------------------------------------------------------- TP PKK office holders
 
-PENGURUS_ROLE: dict[str, str] = {Level.DESA: Role.TP_PKK_DESA, Level.KECAMATAN: Role.PEMBINA_KECAMATAN,
-                                  Level.KABUPATEN: Role.ADMIN_KABUPATEN}
+PENGURUS_ROLE: dict[str, str] = {
+    Level.DESA: Role.TP_PKK_DESA,
+    Level.KECAMATAN: Role.PEMBINA_KECAMATAN,
+    Level.KABUPATEN: Role.ADMIN_KABUPATEN,
+}
 
 
 @transaction.atomic
@@ -390,8 +395,15 @@ def account_password_changed(*, user) -> None:
 
 
 @transaction.atomic
-def account_update(*, user, name: str, assignment: RoleAssignment | None = None, role: str | None = None,
-                   unit: Unit | None = None, actor=None):
+def account_update(
+    *,
+    user,
+    name: str,
+    assignment: RoleAssignment | None = None,
+    role: str | None = None,
+    unit: Unit | None = None,
+    actor=None,
+):
     """Edit the name and (when ``assignment`` is given) the role and unit of that assignment, in place."""
     name = " ".join((name or "").split())
     if not name:

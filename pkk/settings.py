@@ -313,8 +313,10 @@ MIDDLEWARE.insert(1, "pkk.middleware.RequestGuardMiddleware")  # right after Sec
 # Content-Security-Policy (django-csp): only our own scripts and styles, no inline ones (templates keep
 # JavaScript in static/js and CSS in static/css); nobody may frame the site.
 MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1, "pkk.middleware.CSPMiddleware")
-MIDDLEWARE.insert(MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
-                  "pkk.middleware.SecurityHeadersMiddleware")
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "pkk.middleware.SecurityHeadersMiddleware",
+)
 INSTALLED_APPS.append("csp")
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {

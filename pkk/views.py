@@ -33,6 +33,8 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
 
 login_view = login_not_required(scope_exempt(LoginView.as_view()))
+
+
 class _LogoutView(auth_views.LogoutView):
     """Logout also empties what this site kept in the browser (form drafts in localStorage, the cache):
     on a shared office or warnet PC the next user finds nothing. static/js/pkk.js clears the drafts too,

@@ -57,14 +57,19 @@ def akun_baru(request: HttpRequest) -> HttpResponse:
     else:
         within = None
     initial = {"unit": request.GET.get("unit")} if request.method == "GET" else None
-    form = AccountCreateForm(request.POST or None, viewer=request.user, role_choices=choices, unit_within=within,
-                             initial=initial)
+    form = AccountCreateForm(
+        request.POST or None, viewer=request.user, role_choices=choices, unit_within=within, initial=initial
+    )
     form.fields["unit"].widget.next_url = request.path
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
             user = services.account_create(
-                username=d["username"], name=d["name"], password=d["password1"], role=d["role"], unit=d["unit"],
+                username=d["username"],
+                name=d["name"],
+                password=d["password1"],
+                role=d["role"],
+                unit=d["unit"],
                 actor=request.user,
             )
         except ValidationError as exc:
@@ -170,20 +175,35 @@ def akun_ubah(request: HttpRequest, user_id: int) -> HttpResponse:
     initial = {"name": target.first_name}
     if assignment is not None:
         initial.update({"role": assignment.role, "unit": request.GET.get("unit") or assignment.unit_id})
-    form = AccountUpdateForm(request.POST or None, viewer=request.user, role_choices=choices, unit_within=within,
-                             with_assignment=assignment is not None, initial=initial)
+    form = AccountUpdateForm(
+        request.POST or None,
+        viewer=request.user,
+        role_choices=choices,
+        unit_within=within,
+        with_assignment=assignment is not None,
+        initial=initial,
+    )
     if "unit" in form.fields:
         form.fields["unit"].widget.next_url = request.path
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            services.account_update(user=target, name=d["name"], assignment=assignment, role=d.get("role"),
-                                    unit=d.get("unit"), actor=request.user)
+            services.account_update(
+                user=target,
+                name=d["name"],
+                assignment=assignment,
+                role=d.get("role"),
+                unit=d.get("unit"),
+                actor=request.user,
+            )
         except ValidationError as exc:
             for field, errors in exc.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)
         else:
             messages.success(request, f"Akun {target.username} diperbarui.")
             return redirect("akun:detail", user_id=target.pk)
-    return render(request, "pkk/akun_ubah.html", {"form": form, "target": target, "assignment": assignment,
-                                                  "others": len(target_assignments) > 1})
+    return render(
+        request,
+        "pkk/akun_ubah.html",
+        {"form": form, "target": target, "assignment": assignment, "others": len(target_assignments) > 1},
+    )

@@ -31,12 +31,21 @@ SALURAN = [("web", "Aplikasi (web)"), ("job", "Job ekspor"), ("command", "Perint
 
 class LogEksporFilterForm(forms.Form):
     pengguna = forms.CharField(label="Pengguna", required=False, max_length=150)
-    dari = forms.DateField(label="Dari tanggal", required=False, widget=forms.DateInput(attrs={"type": "date"}),
-                           error_messages={"invalid": "Dari tanggal: tanggal tidak sah."})
-    sampai = forms.DateField(label="Sampai tanggal", required=False, widget=forms.DateInput(attrs={"type": "date"}),
-                             error_messages={"invalid": "Sampai tanggal: tanggal tidak sah."})
-    jenis = forms.ChoiceField(label="Jenis", required=False,
-                              choices=[("", "Semua jenis")] + [(k, v[0]) for k, v in JENIS.items()])
+    dari = forms.DateField(
+        label="Dari tanggal",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": "Dari tanggal: tanggal tidak sah."},
+    )
+    sampai = forms.DateField(
+        label="Sampai tanggal",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": "Sampai tanggal: tanggal tidak sah."},
+    )
+    jenis = forms.ChoiceField(
+        label="Jenis", required=False, choices=[("", "Semua jenis")] + [(k, v[0]) for k, v in JENIS.items()]
+    )
     saluran = forms.ChoiceField(label="Saluran", required=False, choices=[("", "Semua saluran"), *SALURAN])
 
     def clean(self):
@@ -91,6 +100,13 @@ def log_ekspor(request: HttpRequest) -> HttpResponse:
     total_rows = qs.aggregate(n=Sum("row_count"))["n"] or 0
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "pkk/log_ekspor.html", {
-        "form": form, "page": page, "total_rows": total_rows, "query": query.urlencode(),
-    })
+    return render(
+        request,
+        "pkk/log_ekspor.html",
+        {
+            "form": form,
+            "page": page,
+            "total_rows": total_rows,
+            "query": query.urlencode(),
+        },
+    )

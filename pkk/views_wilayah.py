@@ -41,8 +41,15 @@ def unit_search(request: HttpRequest) -> HttpResponse:
         q, levels, field, nxt = (form.cleaned_data[k] for k in ("q", "level", "field", "next"))
         if len(q) >= 2:
             units = list(unit_search_for_user(request.user, q, level=levels or None)[:SEARCH_LIMIT])
-    context = {"form": form, "units": units, "q": q, "limit": SEARCH_LIMIT, "levels": levels, "field": field,
-               "next": nxt}
+    context = {
+        "form": form,
+        "units": units,
+        "q": q,
+        "limit": SEARCH_LIMIT,
+        "levels": levels,
+        "field": field,
+        "next": nxt,
+    }
     if request.htmx:  # type: ignore[attr-defined]  # django-htmx middleware
         return render(request, "pkk/unit_search.html#results", context)
     sep = "&" if "?" in nxt else "?"

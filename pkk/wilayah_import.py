@@ -239,16 +239,16 @@ def _insert(level: str, new: list[tuple[str, str, str, int | None, str]], now) -
     returns the pks) and ``fill_missing_paths`` afterwards."""
     if connection.vendor != "postgresql":
         Unit.objects.bulk_create(
-            [Unit(level=level, kind=kind, code=code, name=name, parent_id=parent_id) for code, name, kind, parent_id, _
-             in new],
+            [
+                Unit(level=level, kind=kind, code=code, name=name, parent_id=parent_id)
+                for code, name, kind, parent_id, _ in new
+            ],
             batch_size=BATCH,
         )
         return
     table = Unit._meta.db_table
     with connection.cursor() as cur:
-        cur.execute(
-            f"SELECT nextval(pg_get_serial_sequence('{table}', 'id')) FROM generate_series(1, %s)", [len(new)]
-        )
+        cur.execute(f"SELECT nextval(pg_get_serial_sequence('{table}', 'id')) FROM generate_series(1, %s)", [len(new)])
         ids = [row[0] for row in cur.fetchall()]
         columns = "id, created_at, updated_at, level, kind, code, name, parent_id, path, is_active"
         with cur.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:

@@ -89,9 +89,7 @@ def tren_bulanan(unit: Unit, tahun: int, *, today: dt.date | None = None) -> Tre
     }
     series: dict[str, list[int | None]] = {}
     for key, _, measures, _ in TREN_SERIES:
-        series[key] = [
-            sum(stored[m][f] for f in measures) if m in stored and m <= today else None for m in months
-        ]
+        series[key] = [sum(stored[m][f] for f in measures) if m in stored and m <= today else None for m in months]
     return Tren(tahun=tahun, months=months, series=series)
 
 

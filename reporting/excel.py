@@ -96,10 +96,16 @@ def _named_styles() -> list[NamedStyle]:
         ),
         NamedStyle("rekap_colnum", font=font(COLNUM_PT, italic=True), border=BORDER, alignment=center),
         NamedStyle("rekap_num", font=font(DATA_PT), border=BORDER, alignment=right, number_format="#,##0"),
-        NamedStyle("rekap_num_bold", font=font(DATA_PT, bold=True), border=BORDER, alignment=right,
-                   number_format="#,##0"),
-        NamedStyle("rekap_tick", font=font(DATA_PT), border=BORDER, alignment=Alignment(horizontal="center",
-                   vertical="center"), number_format='"\u2713";;'),
+        NamedStyle(
+            "rekap_num_bold", font=font(DATA_PT, bold=True), border=BORDER, alignment=right, number_format="#,##0"
+        ),
+        NamedStyle(
+            "rekap_tick",
+            font=font(DATA_PT),
+            border=BORDER,
+            alignment=Alignment(horizontal="center", vertical="center"),
+            number_format='"\u2713";;',
+        ),
         NamedStyle("rekap_text", font=font(DATA_PT), border=BORDER, alignment=left_wrap),
         NamedStyle("rekap_text_bold", font=font(DATA_PT, bold=True), border=BORDER, alignment=left_wrap),
         NamedStyle("rekap_nihil", font=font(DATA_PT, bold=True), border=BORDER, alignment=center),
@@ -108,10 +114,14 @@ def _named_styles() -> list[NamedStyle]:
         NamedStyle("rekap_meta_label", font=font(META_PT, bold=True), alignment=left),
         NamedStyle("rekap_meta", font=font(META_PT), alignment=left),
         NamedStyle("rekap_sign", font=font(SIGN_PT), alignment=Alignment(horizontal="center", vertical="bottom")),
-        NamedStyle("rekap_sign_name", font=font(SIGN_PT, bold=True, underline="single"),
-                   alignment=Alignment(horizontal="center", vertical="bottom")),
-        NamedStyle("rekap_link", font=Font(name=FONT_NAME, size=META_PT, color="0563C1", underline="single"),
-                   alignment=left),
+        NamedStyle(
+            "rekap_sign_name",
+            font=font(SIGN_PT, bold=True, underline="single"),
+            alignment=Alignment(horizontal="center", vertical="bottom"),
+        ),
+        NamedStyle(
+            "rekap_link", font=Font(name=FONT_NAME, size=META_PT, color="0563C1", underline="single"), alignment=left
+        ),
     ]
 
 
@@ -169,11 +179,12 @@ def column_text_widths(report: Report) -> tuple[list[float], list[bool]]:
     upright: list[bool] = []
     for i, leaf in enumerate(leaves):
         label = _leaf_label(report, i, leaf)
-        data = [
-            text_width(display_text(row.cells[i].value, kind=leaf.kind), DATA_PT) for row in report.rows
-        ]
-        data.append(text_width(display_text(report.jumlah[i].value, kind="num" if leaf.is_numeric else leaf.kind),
-                               DATA_PT, bold=True))
+        data = [text_width(display_text(row.cells[i].value, kind=leaf.kind), DATA_PT) for row in report.rows]
+        data.append(
+            text_width(
+                display_text(report.jumlah[i].value, kind="num" if leaf.is_numeric else leaf.kind), DATA_PT, bold=True
+            )
+        )
         widest = max(data, default=0.0)
         head = longest_word_width(label, HEADER_PT, bold=True)
         colnum = text_width(str(i + 1), COLNUM_PT, bold=True)
@@ -328,8 +339,11 @@ def write_sheet(ws: Worksheet, report: Report) -> SheetLayout:
                     start_row=r, start_column=c, end_row=r + cell.rowspan - 1, end_column=c + cell.colspan - 1
                 )
     header_last = header_first + layout.header_depth - 1
-    leaf_top = {cell.col: cell.row for cell in layout.header_cells if cell.colspan == 1 and
-                cell.row + cell.rowspan == layout.header_depth}
+    leaf_top = {
+        cell.col: cell.row
+        for cell in layout.header_cells
+        if cell.colspan == 1 and cell.row + cell.rowspan == layout.header_depth
+    }
     for r in range(header_first, header_last + 1):
         for c in range(1, width + 1):
             is_leaf_cell = upright[c - 1] and leaf_top.get(c - 1) == r - header_first
@@ -409,19 +423,34 @@ def write_sheet(ws: Worksheet, report: Report) -> SheetLayout:
 
     # Keep the signature block on the page where the table ends.
     brk = keep_with_table_end(
-        heights, header_first=header_first, numbers_row=numbers_row, data_first=data_first,
-        jumlah_row=jumlah_row, sign_first=sign_first, last_row=last_row, paper=paper, scale=scale,
+        heights,
+        header_first=header_first,
+        numbers_row=numbers_row,
+        data_first=data_first,
+        jumlah_row=jumlah_row,
+        sign_first=sign_first,
+        last_row=last_row,
+        paper=paper,
+        scale=scale,
     )
     if brk:
         ws.row_breaks.append(Break(id=brk - 1))
     return SheetLayout(
-        header_first, header_last, numbers_row, data_first, jumlah_row, last_row, paper, scale,
+        header_first,
+        header_last,
+        numbers_row,
+        data_first,
+        jumlah_row,
+        last_row,
+        paper,
+        scale,
         tuple(i + 1 for i, up in enumerate(upright) if up),
     )
 
 
-def page_of_rows(heights: dict[int, float], *, repeat: float, last_row: int, paper: str, scale: float,
-                 breaks: tuple[int, ...] = ()) -> dict[int, int]:
+def page_of_rows(
+    heights: dict[int, float], *, repeat: float, last_row: int, paper: str, scale: float, breaks: tuple[int, ...] = ()
+) -> dict[int, int]:
     """Which printed page (1-based) each row falls on, paginating as Excel/LibreOffice do: a row that does not
     fit on the page starts the next one, whose top repeats the header rows (``repeat`` points)."""
     _w, usable = printable(paper)
@@ -436,8 +465,18 @@ def page_of_rows(heights: dict[int, float], *, repeat: float, last_row: int, pap
     return out
 
 
-def keep_with_table_end(heights: dict[int, float], *, header_first: int, numbers_row: int, data_first: int,
-                        jumlah_row: int, sign_first: int, last_row: int, paper: str, scale: float) -> int:
+def keep_with_table_end(
+    heights: dict[int, float],
+    *,
+    header_first: int,
+    numbers_row: int,
+    data_first: int,
+    jumlah_row: int,
+    sign_first: int,
+    last_row: int,
+    paper: str,
+    scale: float,
+) -> int:
     """The row a manual page break goes before (0 for none) so the signature block is printed on the page of
     the JUMLAH row, with the last data rows taken along so that page is never only a signature."""
     repeat = sum(heights.get(r, 12.75) for r in range(header_first, numbers_row + 1))
@@ -450,8 +489,7 @@ def keep_with_table_end(heights: dict[int, float], *, header_first: int, numbers
     return brk
 
 
-def _write_signature(ws: Worksheet, report: Report, r: int, widths: list[float],
-                     heights: dict[int, float]) -> int:
+def _write_signature(ws: Worksheet, report: Report, r: int, widths: list[float], heights: dict[int, float]) -> int:
     """Place and date over the right signer; headings, full titles, room to sign, names. Returns the next
     free row."""
     ttd = report.ttd
@@ -559,8 +597,12 @@ def write_index(ws: Worksheet, entries: list[tuple[str, str, str]], *, heading: 
         link = put(ws, r, 4, title)
         link.hyperlink = Hyperlink(ref=link.coordinate, location=f"{quote_sheetname(title)}!A1", display=title)
         link.style = "rekap_link"
-        widths = [max(widths[0], len(str(i))), max(widths[1], len(lampiran)), max(widths[2], len(path)),
-                  max(widths[3], len(title))]
+        widths = [
+            max(widths[0], len(str(i))),
+            max(widths[1], len(lampiran)),
+            max(widths[2], len(path)),
+            max(widths[3], len(title)),
+        ]
     for c, w in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(c)].width = min(w + 3, 90)
     ws.print_title_rows = "5:5"
@@ -646,8 +688,11 @@ def copy_streamed(wb: Workbook, title: str, draw):
     if scratch.print_title_rows:
         out.print_title_rows = scratch.print_title_rows.replace("$", "")
     if scratch.print_area:
-        out.print_area = scratch.print_area[0].split("!")[-1].replace("$", "") if isinstance(
-            scratch.print_area, list) else scratch.print_area.split("!")[-1].replace("$", "")
+        out.print_area = (
+            scratch.print_area[0].split("!")[-1].replace("$", "")
+            if isinstance(scratch.print_area, list)
+            else scratch.print_area.split("!")[-1].replace("$", "")
+        )
     out.freeze_panes = scratch.freeze_panes
     cells = scratch._cells
     for r in range(1, scratch.max_row + 1):

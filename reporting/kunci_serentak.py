@@ -87,7 +87,12 @@ def rencana_serentak(*, unit: Unit, jenis: str, periode: dt.date | int) -> Renca
 
 @transaction.atomic
 def periode_lock_serentak(
-    *, unit: Unit, jenis: str, periode: dt.date | int, actor, lewati_tertahan: bool = False,
+    *,
+    unit: Unit,
+    jenis: str,
+    periode: dt.date | int,
+    actor,
+    lewati_tertahan: bool = False,
     today: dt.date | None = None,
 ) -> RencanaSerentak:
     """Lock ``periode`` for every active desa below ``unit`` (a kecamatan or the kabupaten), all or nothing."""
@@ -106,9 +111,11 @@ def periode_lock_serentak(
         names = "; ".join(f"{d} ({why})" for d, why in plan.tertahan[:10])
         more = f" dan {len(plan.tertahan) - 10} desa lain" if len(plan.tertahan) > 10 else ""
         raise ValidationError(
-            {"periode": f"Periode {label} belum dapat dikunci serentak: {len(plan.tertahan)} desa belum siap: "
-                        f"{names}{more}. Tidak ada yang dikunci. Selesaikan verifikasinya, atau pilih "
-                        "“lewati desa yang belum siap”."}
+            {
+                "periode": f"Periode {label} belum dapat dikunci serentak: {len(plan.tertahan)} desa belum siap: "
+                f"{names}{more}. Tidak ada yang dikunci. Selesaikan verifikasinya, atau pilih "
+                "“lewati desa yang belum siap”."
+            }
         )
     started = timezone.now()
     for desa in plan.siap:
@@ -118,7 +125,12 @@ def periode_lock_serentak(
     ).update(alasan=f"Kunci serentak {unit}")
     audit_log.info(
         "periode_lock_serentak by=%s unit=%s jenis=%s periode=%s dikunci=%d sudah=%d dilewati=%d",
-        getattr(actor, "username", "-"), unit.pk, jenis, periode.isoformat(), len(plan.siap), len(plan.sudah),
+        getattr(actor, "username", "-"),
+        unit.pk,
+        jenis,
+        periode.isoformat(),
+        len(plan.siap),
+        len(plan.sudah),
         len(plan.tertahan),
     )
     return plan

@@ -196,8 +196,8 @@ def counts(*names: str) -> tuple[Col, ...]:
 
 
 def anggota(*, tiga_buta_split: bool, berkebutuhan_khusus: bool) -> Col:
-    tiga_buta = lp("3 BUTA", "tiga_buta_l", "tiga_buta_p") if tiga_buta_split else num(
-        "3 BUTA", "tiga_buta_l", "tiga_buta_p"
+    tiga_buta = (
+        lp("3 BUTA", "tiga_buta_l", "tiga_buta_p") if tiga_buta_split else num("3 BUTA", "tiga_buta_l", "tiga_buta_p")
     )
     children = [
         lp("TOTAL", "total_l", "total_p"),
@@ -304,8 +304,7 @@ BUKU3_TITLE = (
     "BAYI MENINGGAL DAN KEMATIAN BALITA"
 )
 BUKU3_LIST_TITLE = (
-    "BUKU CATATAN IBU HAMIL, MELAHIRKAN, NIFAS, IBU MENINGGAL, KELAHIRAN BAYI, "
-    "BAYI MENINGGAL DAN KEMATIAN BALITA"
+    "BUKU CATATAN IBU HAMIL, MELAHIRKAN, NIFAS, IBU MENINGGAL, KELAHIRAN BAYI, BAYI MENINGGAL DAN KEMATIAN BALITA"
 )
 
 # 4.18a: the statuses in the form's own words (a mother may have several in a month: "Melahirkan/Nifas").
@@ -335,167 +334,264 @@ def _add(layout: Layout) -> None:
 
 # --------------------------------------------------------------------------------- Buku II (annual)
 
-_add(Layout(
-    lampiran="4.16a", buku=TAHUNAN, paper="F4", tier=D, row_level="rumah_tangga",
-    title=(BUKU2_REKAP_TITLE, "KELOMPOK DASA WISMA"),
-    meta_levels=(D, RT, DSN, DS, KEC, KAB),
-    columns=(no(), name("NAMA KEPALA RUMAH TANGGA"), num("JML KK", "jml_kk"), *buku2_kelompok_block()),
-    signature_left=(MENGETAHUI, "Ketua Kelompok PKK RT"),
-    signature_right=(YANG_MEMBUAT, "Ketua Kelompok Dasa Wisma"),
-    personal_data=True,
-))
-_add(Layout(
-    lampiran="4.16b", buku=TAHUNAN, paper="A3", tier=RT, row_level=D,
-    title=(BUKU2_REKAP_TITLE, "KELOMPOK PKK RT"),
-    meta_levels=(RT, DSN, DS, KEC, KAB),
-    columns=(no(), name("NAMA DASAWISMA"), num("JML KRT", "jml_krt"), num("JML KK", "jml_kk"),
-             *buku2_kelompok_block()),
-    signature_left=(MENGETAHUI, "Ketua Kelompok PKK RW"),
-    signature_right=(YANG_MEMBUAT, "Ketua Kelompok PKK RT"),
-))
+_add(
+    Layout(
+        lampiran="4.16a",
+        buku=TAHUNAN,
+        paper="F4",
+        tier=D,
+        row_level="rumah_tangga",
+        title=(BUKU2_REKAP_TITLE, "KELOMPOK DASA WISMA"),
+        meta_levels=(D, RT, DSN, DS, KEC, KAB),
+        columns=(no(), name("NAMA KEPALA RUMAH TANGGA"), num("JML KK", "jml_kk"), *buku2_kelompok_block()),
+        signature_left=(MENGETAHUI, "Ketua Kelompok PKK RT"),
+        signature_right=(YANG_MEMBUAT, "Ketua Kelompok Dasa Wisma"),
+        personal_data=True,
+    )
+)
+_add(
+    Layout(
+        lampiran="4.16b",
+        buku=TAHUNAN,
+        paper="A3",
+        tier=RT,
+        row_level=D,
+        title=(BUKU2_REKAP_TITLE, "KELOMPOK PKK RT"),
+        meta_levels=(RT, DSN, DS, KEC, KAB),
+        columns=(
+            no(),
+            name("NAMA DASAWISMA"),
+            num("JML KRT", "jml_krt"),
+            num("JML KK", "jml_kk"),
+            *buku2_kelompok_block(),
+        ),
+        signature_left=(MENGETAHUI, "Ketua Kelompok PKK RW"),
+        signature_right=(YANG_MEMBUAT, "Ketua Kelompok PKK RT"),
+    )
+)
 _KRT_KK = (num("JML KRT", "jml_krt"), num("JML KK", "jml_kk"))
-_add(Layout(
-    lampiran="4.16c", buku=TAHUNAN, paper="A3", tier=RW, row_level=RT,
-    title=(BUKU2_TITLE, "KELOMPOK PKK RW"),
-    meta_levels=(RW, DSN, DS, KEC, KAB),
-    columns=(no(), name("NOMOR RT"), *counts("jml_dasawisma"), *_KRT_KK, *buku2_rekap_block()),
-    signature_left=(MENGETAHUI, "Ketua Kelompok PKK Dusun/Lingkungan"),
-    signature_right=(YANG_MEMBUAT, "Ketua Kelompok PKK RW"),
-))
-_add(Layout(
-    lampiran="4.16d", buku=TAHUNAN, paper="A3", tier=DSN, row_level=RW,
-    title=(BUKU2_TITLE, "KELOMPOK PKK DUSUN/LINGKUNGAN"),
-    meta_levels=(DSN, DS, KEC, KAB),
-    columns=(no(), name("NOMOR RW"), *counts("jml_rt", "jml_dasawisma"), *_KRT_KK, *buku2_rekap_block()),
-    signature_left=(MENGETAHUI, "Ketua TP PKK Desa/Kelurahan"),
-    signature_right=(YANG_MEMBUAT, "Ketua Kelompok PKK Dusun/Lingkungan"),
-))
-_add(Layout(
-    lampiran="4.17a", buku=TAHUNAN, paper="A3", tier=DS, row_level=DSN,
-    title=(BUKU2_TITLE, "TP PKK DESA/KELURAHAN"),
-    meta_levels=(DS, KEC, KAB),
-    columns=(
-        no(), name("NAMA DUSUN/LINGKUNGAN"), *counts("jml_rw", "jml_rt", "jml_dasawisma"), *_KRT_KK,
-        *buku2_rekap_block(tiga_buta_split=False, ket_label="KETERANGAN"),
-    ),
-    signature_left=(MENGETAHUI, "Ketua TP PKK Desa/Kelurahan"),
-    signature_right=(YANG_MEMBUAT, "Sekretaris TP PKK Desa/Kelurahan"),
-    name_label_without_dusun="NOMOR RW",
-))
-_add(Layout(
-    lampiran="4.17b", buku=TAHUNAN, paper="A3", tier=KEC, row_level=DS,
-    title=(BUKU2_TITLE, "TP PKK KECAMATAN"),
-    meta_levels=(KEC, KAB, PROV),
-    columns=(
-        no(), name("NAMA DESA/KELURAHAN"), *counts("jml_dusun", "jml_rw", "jml_rt", "jml_dasawisma"), *_KRT_KK,
-        *buku2_rekap_block(ket_label="KETERANGAN"),
-    ),
-    signature_left=(MENGETAHUI, "Ketua TP PKK Kecamatan"),
-    signature_right=(YANG_MEMBUAT, "Sekretaris TP PKK Kecamatan"),
-))
-_add(Layout(
-    lampiran="4.17c", buku=TAHUNAN, paper="A3", tier=KAB, row_level=KEC,
-    title=(BUKU2_TITLE, "TP PKK KABUPATEN/KOTA"),
-    meta_levels=(KAB, PROV),
-    columns=(
-        no(), name("NAMA KECAMATAN"), *counts("jml_desa", "jml_dusun", "jml_rw", "jml_rt", "jml_dasawisma"),
-        *_KRT_KK, *buku2_rekap_block(ket_label="KETERANGAN"),
-    ),
-    signature_left=(MENGETAHUI, "Ketua TP PKK Kabupaten/Kota"),
-    signature_right=(YANG_MEMBUAT, "Sekretaris TP PKK Kabupaten/Kota"),
-))
+_add(
+    Layout(
+        lampiran="4.16c",
+        buku=TAHUNAN,
+        paper="A3",
+        tier=RW,
+        row_level=RT,
+        title=(BUKU2_TITLE, "KELOMPOK PKK RW"),
+        meta_levels=(RW, DSN, DS, KEC, KAB),
+        columns=(no(), name("NOMOR RT"), *counts("jml_dasawisma"), *_KRT_KK, *buku2_rekap_block()),
+        signature_left=(MENGETAHUI, "Ketua Kelompok PKK Dusun/Lingkungan"),
+        signature_right=(YANG_MEMBUAT, "Ketua Kelompok PKK RW"),
+    )
+)
+_add(
+    Layout(
+        lampiran="4.16d",
+        buku=TAHUNAN,
+        paper="A3",
+        tier=DSN,
+        row_level=RW,
+        title=(BUKU2_TITLE, "KELOMPOK PKK DUSUN/LINGKUNGAN"),
+        meta_levels=(DSN, DS, KEC, KAB),
+        columns=(no(), name("NOMOR RW"), *counts("jml_rt", "jml_dasawisma"), *_KRT_KK, *buku2_rekap_block()),
+        signature_left=(MENGETAHUI, "Ketua TP PKK Desa/Kelurahan"),
+        signature_right=(YANG_MEMBUAT, "Ketua Kelompok PKK Dusun/Lingkungan"),
+    )
+)
+_add(
+    Layout(
+        lampiran="4.17a",
+        buku=TAHUNAN,
+        paper="A3",
+        tier=DS,
+        row_level=DSN,
+        title=(BUKU2_TITLE, "TP PKK DESA/KELURAHAN"),
+        meta_levels=(DS, KEC, KAB),
+        columns=(
+            no(),
+            name("NAMA DUSUN/LINGKUNGAN"),
+            *counts("jml_rw", "jml_rt", "jml_dasawisma"),
+            *_KRT_KK,
+            *buku2_rekap_block(tiga_buta_split=False, ket_label="KETERANGAN"),
+        ),
+        signature_left=(MENGETAHUI, "Ketua TP PKK Desa/Kelurahan"),
+        signature_right=(YANG_MEMBUAT, "Sekretaris TP PKK Desa/Kelurahan"),
+        name_label_without_dusun="NOMOR RW",
+    )
+)
+_add(
+    Layout(
+        lampiran="4.17b",
+        buku=TAHUNAN,
+        paper="A3",
+        tier=KEC,
+        row_level=DS,
+        title=(BUKU2_TITLE, "TP PKK KECAMATAN"),
+        meta_levels=(KEC, KAB, PROV),
+        columns=(
+            no(),
+            name("NAMA DESA/KELURAHAN"),
+            *counts("jml_dusun", "jml_rw", "jml_rt", "jml_dasawisma"),
+            *_KRT_KK,
+            *buku2_rekap_block(ket_label="KETERANGAN"),
+        ),
+        signature_left=(MENGETAHUI, "Ketua TP PKK Kecamatan"),
+        signature_right=(YANG_MEMBUAT, "Sekretaris TP PKK Kecamatan"),
+    )
+)
+_add(
+    Layout(
+        lampiran="4.17c",
+        buku=TAHUNAN,
+        paper="A3",
+        tier=KAB,
+        row_level=KEC,
+        title=(BUKU2_TITLE, "TP PKK KABUPATEN/KOTA"),
+        meta_levels=(KAB, PROV),
+        columns=(
+            no(),
+            name("NAMA KECAMATAN"),
+            *counts("jml_desa", "jml_dusun", "jml_rw", "jml_rt", "jml_dasawisma"),
+            *_KRT_KK,
+            *buku2_rekap_block(ket_label="KETERANGAN"),
+        ),
+        signature_left=(MENGETAHUI, "Ketua TP PKK Kabupaten/Kota"),
+        signature_right=(YANG_MEMBUAT, "Sekretaris TP PKK Kabupaten/Kota"),
+    )
+)
 
 # -------------------------------------------------------------------------------- Buku III (monthly)
 
-_add(Layout(
-    lampiran="4.18a", buku=BULANAN, paper="F4", tier=D, row_level="catatan",
-    title=(BUKU3_LIST_TITLE, "DALAM KELOMPOK DASA WISMA"),
-    meta_levels=(D, RT, DSN, DS, KEC, KAB),
-    columns=(
-        no(),
-        name("NAMA IBU"),
-        text("NAMA SUAMI", "nama_suami"),
-        text("STATUS (HAMIL/MELAHIRKAN/NIFAS)", "status_ibu", STATUS_IBU_WORDS),
-        group(
-            "CATATAN KELAHIRAN",
-            text("NAMA BAYI", "nama_bayi"),
-            group("JENIS KELAMIN", mark("L", "jk_bayi", "L"), mark("P", "jk_bayi", "P")),
-            text("TGL. LAHIR", "tgl_lahir"),
-            group("AKTE KELAHIRAN", mark("ADA", "akte", "ada"), mark("TIDAK", "akte", "tidak")),
+_add(
+    Layout(
+        lampiran="4.18a",
+        buku=BULANAN,
+        paper="F4",
+        tier=D,
+        row_level="catatan",
+        title=(BUKU3_LIST_TITLE, "DALAM KELOMPOK DASA WISMA"),
+        meta_levels=(D, RT, DSN, DS, KEC, KAB),
+        columns=(
+            no(),
+            name("NAMA IBU"),
+            text("NAMA SUAMI", "nama_suami"),
+            text("STATUS (HAMIL/MELAHIRKAN/NIFAS)", "status_ibu", STATUS_IBU_WORDS),
+            group(
+                "CATATAN KELAHIRAN",
+                text("NAMA BAYI", "nama_bayi"),
+                group("JENIS KELAMIN", mark("L", "jk_bayi", "L"), mark("P", "jk_bayi", "P")),
+                text("TGL. LAHIR", "tgl_lahir"),
+                group("AKTE KELAHIRAN", mark("ADA", "akte", "ada"), mark("TIDAK", "akte", "tidak")),
+            ),
+            group(
+                "CATATAN KEMATIAN",
+                text("NAMA IBU/BAYI/BALITA", "nama_meninggal"),
+                text("STATUS (IBU/BALITA/BAYI)", "status_meninggal", STATUS_MENINGGAL_WORDS),
+                group("JENIS KELAMIN", mark("L", "jk_meninggal", "L"), mark("P", "jk_meninggal", "P")),
+                text("TGL. MENINGGAL", "tgl_meninggal"),
+                text("SEBAB MENINGGAL", "sebab_meninggal"),
+            ),
+            ket("KETERANGAN"),
         ),
-        group(
-            "CATATAN KEMATIAN",
-            text("NAMA IBU/BAYI/BALITA", "nama_meninggal"),
-            text("STATUS (IBU/BALITA/BAYI)", "status_meninggal", STATUS_MENINGGAL_WORDS),
-            group("JENIS KELAMIN", mark("L", "jk_meninggal", "L"), mark("P", "jk_meninggal", "P")),
-            text("TGL. MENINGGAL", "tgl_meninggal"),
-            text("SEBAB MENINGGAL", "sebab_meninggal"),
+        signature_left=(MENGETAHUI, "Ketua Kelompok PKK RT"),
+        signature_right=(YANG_MEMBUAT, "Ketua Kelompok Dasa Wisma"),
+        personal_data=True,
+    )
+)
+_add(
+    Layout(
+        lampiran="4.18b",
+        buku=BULANAN,
+        tier=RT,
+        row_level=D,
+        title=(BUKU3_TITLE, "DALAM KELOMPOK PKK RT"),
+        meta_levels=(RT, DSN, DS, KEC, KAB),
+        columns=(no(), name("NAMA KELOMPOK DASA WISMA"), *buku3_rekap_block()),
+        signature_left=(MENGETAHUI, "Ketua Kelompok PKK RW"),
+        signature_right=(YANG_MEMBUAT, "Ketua Kelompok PKK RT"),
+    )
+)
+_add(
+    Layout(
+        lampiran="4.18c",
+        buku=BULANAN,
+        tier=RW,
+        row_level=RT,
+        title=(BUKU3_TITLE, "DALAM KELOMPOK PKK RW"),
+        meta_levels=(RW, DSN, DS, KEC, KAB),
+        columns=(no(), name("NOMOR RT"), *buku3_counts("jml_dasawisma"), *buku3_rekap_block()),
+        signature_left=(MENGETAHUI, "Ketua Kelompok PKK Dusun/Lingkungan"),
+        signature_right=(YANG_MEMBUAT, "Ketua Kelompok PKK RW"),
+    )
+)
+_add(
+    Layout(
+        lampiran="4.18d",
+        buku=BULANAN,
+        tier=DSN,
+        row_level=RW,
+        title=(BUKU3_TITLE, "DALAM KELOMPOK PKK DUSUN/LINGKUNGAN"),
+        meta_levels=(DSN, DS, KEC, KAB),
+        columns=(no(), name("NOMOR RW"), *buku3_counts("jml_rt", "jml_dasawisma"), *buku3_rekap_block()),
+        signature_left=(MENGETAHUI, "Ketua TP PKK Desa/Kelurahan"),
+        signature_right=(YANG_MEMBUAT, "Ketua Kelompok PKK Dusun/Lingkungan"),
+    )
+)
+_add(
+    Layout(
+        lampiran="4.19a",
+        buku=BULANAN,
+        tier=DS,
+        row_level=DSN,
+        title=(BUKU3_TITLE, "PADA TINGKAT TP PKK DESA/KELURAHAN"),
+        meta_levels=(DS, KEC, KAB),
+        columns=(
+            no(),
+            name("NAMA DUSUN/LINGKUNGAN"),
+            *buku3_counts("jml_rw", "jml_rt", "jml_dasawisma"),
+            *buku3_rekap_block(),
         ),
-        ket("KETERANGAN"),
-    ),
-    signature_left=(MENGETAHUI, "Ketua Kelompok PKK RT"),
-    signature_right=(YANG_MEMBUAT, "Ketua Kelompok Dasa Wisma"),
-    personal_data=True,
-))
-_add(Layout(
-    lampiran="4.18b", buku=BULANAN, tier=RT, row_level=D,
-    title=(BUKU3_TITLE, "DALAM KELOMPOK PKK RT"),
-    meta_levels=(RT, DSN, DS, KEC, KAB),
-    columns=(no(), name("NAMA KELOMPOK DASA WISMA"), *buku3_rekap_block()),
-    signature_left=(MENGETAHUI, "Ketua Kelompok PKK RW"),
-    signature_right=(YANG_MEMBUAT, "Ketua Kelompok PKK RT"),
-))
-_add(Layout(
-    lampiran="4.18c", buku=BULANAN, tier=RW, row_level=RT,
-    title=(BUKU3_TITLE, "DALAM KELOMPOK PKK RW"),
-    meta_levels=(RW, DSN, DS, KEC, KAB),
-    columns=(no(), name("NOMOR RT"), *buku3_counts("jml_dasawisma"), *buku3_rekap_block()),
-    signature_left=(MENGETAHUI, "Ketua Kelompok PKK Dusun/Lingkungan"),
-    signature_right=(YANG_MEMBUAT, "Ketua Kelompok PKK RW"),
-))
-_add(Layout(
-    lampiran="4.18d", buku=BULANAN, tier=DSN, row_level=RW,
-    title=(BUKU3_TITLE, "DALAM KELOMPOK PKK DUSUN/LINGKUNGAN"),
-    meta_levels=(DSN, DS, KEC, KAB),
-    columns=(no(), name("NOMOR RW"), *buku3_counts("jml_rt", "jml_dasawisma"), *buku3_rekap_block()),
-    signature_left=(MENGETAHUI, "Ketua TP PKK Desa/Kelurahan"),
-    signature_right=(YANG_MEMBUAT, "Ketua Kelompok PKK Dusun/Lingkungan"),
-))
-_add(Layout(
-    lampiran="4.19a", buku=BULANAN, tier=DS, row_level=DSN,
-    title=(BUKU3_TITLE, "PADA TINGKAT TP PKK DESA/KELURAHAN"),
-    meta_levels=(DS, KEC, KAB),
-    columns=(
-        no(), name("NAMA DUSUN/LINGKUNGAN"), *buku3_counts("jml_rw", "jml_rt", "jml_dasawisma"),
-        *buku3_rekap_block(),
-    ),
-    signature_left=(MENGETAHUI, "Ketua TP PKK Desa/Kelurahan"),
-    signature_right=(YANG_MEMBUAT, "Sekretaris TP PKK Desa/Kelurahan"),
-    name_label_without_dusun="NOMOR RW",
-))
-_add(Layout(
-    lampiran="4.19b", buku=BULANAN, tier=KEC, row_level=DS,
-    title=(BUKU3_TITLE, "PADA TINGKAT TP PKK KECAMATAN"),
-    meta_levels=(KEC, KAB, PROV),
-    columns=(
-        no(), name("NAMA DESA/KELURAHAN"), *buku3_counts("jml_dusun", "jml_rw", "jml_rt", "jml_dasawisma"),
-        *buku3_rekap_block(),
-    ),
-    signature_left=(MENGETAHUI, "Ketua TP PKK Kecamatan"),
-    signature_right=(YANG_MEMBUAT, "Sekretaris TP PKK Kecamatan"),
-))
-_add(Layout(
-    lampiran="4.19c", buku=BULANAN, tier=KAB, row_level=KEC,
-    title=(BUKU3_TITLE, "PADA TINGKAT TP PKK KABUPATEN/KOTA"),
-    meta_levels=(KAB, PROV),
-    columns=(
-        no(), name("NAMA KECAMATAN"),
-        *buku3_counts("jml_desa", "jml_dusun", "jml_rw", "jml_rt", "jml_dasawisma"),
-        *buku3_rekap_block(),
-    ),
-    signature_left=(MENGETAHUI, "Ketua TP PKK Kabupaten/Kota"),
-    signature_right=(YANG_MEMBUAT, "Sekretaris TP PKK Kabupaten/Kota"),
-))
+        signature_left=(MENGETAHUI, "Ketua TP PKK Desa/Kelurahan"),
+        signature_right=(YANG_MEMBUAT, "Sekretaris TP PKK Desa/Kelurahan"),
+        name_label_without_dusun="NOMOR RW",
+    )
+)
+_add(
+    Layout(
+        lampiran="4.19b",
+        buku=BULANAN,
+        tier=KEC,
+        row_level=DS,
+        title=(BUKU3_TITLE, "PADA TINGKAT TP PKK KECAMATAN"),
+        meta_levels=(KEC, KAB, PROV),
+        columns=(
+            no(),
+            name("NAMA DESA/KELURAHAN"),
+            *buku3_counts("jml_dusun", "jml_rw", "jml_rt", "jml_dasawisma"),
+            *buku3_rekap_block(),
+        ),
+        signature_left=(MENGETAHUI, "Ketua TP PKK Kecamatan"),
+        signature_right=(YANG_MEMBUAT, "Sekretaris TP PKK Kecamatan"),
+    )
+)
+_add(
+    Layout(
+        lampiran="4.19c",
+        buku=BULANAN,
+        tier=KAB,
+        row_level=KEC,
+        title=(BUKU3_TITLE, "PADA TINGKAT TP PKK KABUPATEN/KOTA"),
+        meta_levels=(KAB, PROV),
+        columns=(
+            no(),
+            name("NAMA KECAMATAN"),
+            *buku3_counts("jml_desa", "jml_dusun", "jml_rw", "jml_rt", "jml_dasawisma"),
+            *buku3_rekap_block(),
+        ),
+        signature_left=(MENGETAHUI, "Ketua TP PKK Kabupaten/Kota"),
+        signature_right=(YANG_MEMBUAT, "Sekretaris TP PKK Kabupaten/Kota"),
+    )
+)
 
 BY_TIER: dict[tuple[str, str], Layout] = {(lay.buku, lay.tier): lay for lay in LAYOUTS.values()}
 

@@ -32,7 +32,9 @@ from .periods import (
 
 # Who submits for a unit of each reporting tier, who verifies first (optional) and who accepts or returns.
 SUBMITTER: dict[str, str] = {
-    Level.DASAWISMA: Role.KADER, Level.DESA: Role.TP_PKK_DESA, Level.KECAMATAN: Role.PEMBINA_KECAMATAN
+    Level.DASAWISMA: Role.KADER,
+    Level.DESA: Role.TP_PKK_DESA,
+    Level.KECAMATAN: Role.PEMBINA_KECAMATAN,
 }
 VERIFIERS: dict[str, tuple[str, ...]] = {Level.DASAWISMA: (Role.KETUA_KELOMPOK,)}
 REVIEWERS: dict[str, tuple[str, ...]] = {

@@ -342,7 +342,8 @@ def export_job_download(request: HttpRequest, job_id: int) -> FileResponse:
     if job.status != ExportJob.Status.SELESAI or not job.file or export_job_is_expired(job):
         raise Http404
     log_job_download(job=job, user=request.user)
-    response = FileResponse(job.file.open("rb"), as_attachment=True, filename=str(job.file.name).rsplit("/", 1)[-1],
-                            content_type=XLSX_MIME)
+    response = FileResponse(
+        job.file.open("rb"), as_attachment=True, filename=str(job.file.name).rsplit("/", 1)[-1], content_type=XLSX_MIME
+    )
     response["Cache-Control"] = "no-store"
     return response

@@ -101,7 +101,8 @@ class InboxFilterForm(forms.Form):
         self.units = {u.pk: u for u in wilayah_units}
         label = "Semua kecamatan" if all(u.level == Level.KECAMATAN for u in wilayah_units) else "Semua desa"
         self.fields["wilayah"].choices = [  # type: ignore[attr-defined]  # a ChoiceField
-            ("", label), *[(str(u.pk), u.label) for u in wilayah_units]
+            ("", label),
+            *[(str(u.pk), u.label) for u in wilayah_units],
         ]
 
     def clean(self):

@@ -1,6 +1,6 @@
 """Kunci serentak: an admin kabupaten locks one period for every desa of a kecamatan or of the kabupaten.
 
-    /laporan/kunci-serentak/<unit_id>/   GET: pick the period, see what would happen; POST: lock
+/laporan/kunci-serentak/<unit_id>/   GET: pick the period, see what would happen; POST: lock
 """
 
 from __future__ import annotations
@@ -24,10 +24,15 @@ from .models import JenisLaporan
 
 
 class KunciSerentakForm(forms.Form):
-    jenis = forms.ChoiceField(label="Laporan", choices=JenisLaporan.choices, initial=JenisLaporan.BUKU_III,
-                              widget=forms.Select(attrs={"class": "form-select"}))
-    bulan = forms.CharField(label="Bulan (Buku III)", required=False, max_length=7,
-                            widget=forms.DateInput(attrs={"type": "month"}))
+    jenis = forms.ChoiceField(
+        label="Laporan",
+        choices=JenisLaporan.choices,
+        initial=JenisLaporan.BUKU_III,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    bulan = forms.CharField(
+        label="Bulan (Buku III)", required=False, max_length=7, widget=forms.DateInput(attrs={"type": "month"})
+    )
     tahun = forms.IntegerField(label="Tahun (Buku II)", required=False, min_value=2000, max_value=2999)
     lewati = forms.BooleanField(label="Lewati desa yang belum siap (kunci yang siap saja)", required=False)
 
@@ -76,8 +81,9 @@ def kunci_serentak(request: HttpRequest, unit_id: int) -> HttpResponse:
         d = form.cleaned_data
         if request.method == "POST":
             try:
-                done = periode_lock_serentak(unit=unit, jenis=d["jenis"], periode=d["periode"], actor=request.user,
-                                             lewati_tertahan=d["lewati"])
+                done = periode_lock_serentak(
+                    unit=unit, jenis=d["jenis"], periode=d["periode"], actor=request.user, lewati_tertahan=d["lewati"]
+                )
             except ValidationError as exc:
                 for message in exc.messages:
                     form.add_error(None, message)
@@ -88,13 +94,22 @@ def kunci_serentak(request: HttpRequest, unit_id: int) -> HttpResponse:
                 if done.tertahan:
                     text += f", {len(done.tertahan)} dilewati karena belum siap"
                 messages.success(request, text + ".")
-                return redirect(f"{request.path}?jenis={d['jenis']}&bulan={d.get('bulan') or ''}"
-                                f"&tahun={d.get('tahun') or ''}")
+                return redirect(
+                    f"{request.path}?jenis={d['jenis']}&bulan={d.get('bulan') or ''}&tahun={d.get('tahun') or ''}"
+                )
         plan = rencana_serentak(unit=unit, jenis=d["jenis"], periode=d["periode"])
         plan.ended = cycle.periode_ended(d["jenis"], d["periode"], today)
     kecamatan = []
     if unit.level == Level.KABUPATEN:
         kecamatan = list(Unit.objects.filter(parent=unit, level=Level.KECAMATAN, is_active=True).order_by("name"))
-    return render(request, "reporting/kunci_serentak.html",
-                  {"unit": unit, "form": form, "plan": plan, "kecamatan": kecamatan,
-                   "parent": unit.parent if unit.level == Level.KECAMATAN else None})
+    return render(
+        request,
+        "reporting/kunci_serentak.html",
+        {
+            "unit": unit,
+            "form": form,
+            "plan": plan,
+            "kecamatan": kecamatan,
+            "parent": unit.parent if unit.level == Level.KECAMATAN else None,
+        },
+    )

@@ -39,41 +39,131 @@ def build_units(spec, parent: Unit | None = None, out: dict | None = None) -> di
 
 
 TREE = [
-    ("prov", Level.PROVINSI, "Jawa Tengah", "33", [
-        ("kab", Level.KABUPATEN, "Kabupaten Purworejo", "33.06", [
-            ("bener", Level.KECAMATAN, "Bener", "33.06.16", [
-                ("kaliboto", Level.DESA, "Kaliboto", "33.06.16.2006", [
-                    ("krajan", Level.DUSUN, "Krajan", None, [
-                        ("rw1", Level.RW, "01", None, [
-                            ("rt1", Level.RT, "01", None, [
-                                ("mawar", Level.DASAWISMA, "Mawar", None, []),
-                                ("melati", Level.DASAWISMA, "Melati", None, []),
-                            ]),
-                            ("rt2", Level.RT, "02", None, [
-                                ("anggrek", Level.DASAWISMA, "Anggrek", None, []),
-                            ]),
-                        ]),
-                    ]),
-                ]),
-                ("kedungpucang", Level.DESA, "Kedungpucang", "33.06.16.2004", [
-                    ("kp_rw1", Level.RW, "01", None, [
-                        ("kp_rt1", Level.RT, "01", None, [
-                            ("kenanga", Level.DASAWISMA, "Kenanga", None, []),
-                        ]),
-                    ]),
-                ]),
-            ]),
-            ("grabag", Level.KECAMATAN, "Grabag", "33.06.01", [
-                ("harjobinangun", Level.DESA, "Harjobinangun", "33.06.01.2001", [
-                    ("hb_rw1", Level.RW, "01", None, [
-                        ("hb_rt1", Level.RT, "01", None, [
-                            ("dahlia", Level.DASAWISMA, "Dahlia", None, []),
-                        ]),
-                    ]),
-                ]),
-            ]),
-        ]),
-    ]),
+    (
+        "prov",
+        Level.PROVINSI,
+        "Jawa Tengah",
+        "33",
+        [
+            (
+                "kab",
+                Level.KABUPATEN,
+                "Kabupaten Purworejo",
+                "33.06",
+                [
+                    (
+                        "bener",
+                        Level.KECAMATAN,
+                        "Bener",
+                        "33.06.16",
+                        [
+                            (
+                                "kaliboto",
+                                Level.DESA,
+                                "Kaliboto",
+                                "33.06.16.2006",
+                                [
+                                    (
+                                        "krajan",
+                                        Level.DUSUN,
+                                        "Krajan",
+                                        None,
+                                        [
+                                            (
+                                                "rw1",
+                                                Level.RW,
+                                                "01",
+                                                None,
+                                                [
+                                                    (
+                                                        "rt1",
+                                                        Level.RT,
+                                                        "01",
+                                                        None,
+                                                        [
+                                                            ("mawar", Level.DASAWISMA, "Mawar", None, []),
+                                                            ("melati", Level.DASAWISMA, "Melati", None, []),
+                                                        ],
+                                                    ),
+                                                    (
+                                                        "rt2",
+                                                        Level.RT,
+                                                        "02",
+                                                        None,
+                                                        [
+                                                            ("anggrek", Level.DASAWISMA, "Anggrek", None, []),
+                                                        ],
+                                                    ),
+                                                ],
+                                            ),
+                                        ],
+                                    ),
+                                ],
+                            ),
+                            (
+                                "kedungpucang",
+                                Level.DESA,
+                                "Kedungpucang",
+                                "33.06.16.2004",
+                                [
+                                    (
+                                        "kp_rw1",
+                                        Level.RW,
+                                        "01",
+                                        None,
+                                        [
+                                            (
+                                                "kp_rt1",
+                                                Level.RT,
+                                                "01",
+                                                None,
+                                                [
+                                                    ("kenanga", Level.DASAWISMA, "Kenanga", None, []),
+                                                ],
+                                            ),
+                                        ],
+                                    ),
+                                ],
+                            ),
+                        ],
+                    ),
+                    (
+                        "grabag",
+                        Level.KECAMATAN,
+                        "Grabag",
+                        "33.06.01",
+                        [
+                            (
+                                "harjobinangun",
+                                Level.DESA,
+                                "Harjobinangun",
+                                "33.06.01.2001",
+                                [
+                                    (
+                                        "hb_rw1",
+                                        Level.RW,
+                                        "01",
+                                        None,
+                                        [
+                                            (
+                                                "hb_rt1",
+                                                Level.RT,
+                                                "01",
+                                                None,
+                                                [
+                                                    ("dahlia", Level.DASAWISMA, "Dahlia", None, []),
+                                                ],
+                                            ),
+                                        ],
+                                    ),
+                                ],
+                            ),
+                        ],
+                    ),
+                ],
+            ),
+        ],
+    ),
 ]
 
 # persona -> (role, unit key)

@@ -157,7 +157,11 @@ def test_deploy_check_passes_with_production_values(tmp_path):
     }
     proc = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "no issues" in proc.stdout
@@ -201,10 +205,21 @@ def test_log_lines_carry_time_level_and_logger(capsys):
 def test_benchmark_command_is_development_only(tmp_path, debug, present):
     """``manage.py bench`` (it drops and creates databases) exists with DEBUG on, not in production; the image
     leaves ``bench/`` out."""
-    env = {"PATH": "/usr/bin:/bin", "DEBUG": debug, "SECRET_KEY": "uji-" + "x7Qp9" * 12,
-           "ALLOWED_HOSTS": "sipkk.example.org", "DATABASE_URL": f"sqlite:///{tmp_path / 'x.sqlite3'}"}
-    proc = subprocess.run([sys.executable, "manage.py", "help", "--commands"], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=120)
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "DEBUG": debug,
+        "SECRET_KEY": "uji-" + "x7Qp9" * 12,
+        "ALLOWED_HOSTS": "sipkk.example.org",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'x.sqlite3'}",
+    }
+    proc = subprocess.run(
+        [sys.executable, "manage.py", "help", "--commands"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert proc.returncode == 0, proc.stderr
     assert ("bench" in proc.stdout.split()) is present
     assert "bench/" in (ROOT / ".dockerignore").read_text().split()

@@ -32,11 +32,25 @@ from tests.binaan.factories import binaan_objects
 # --------------------------------------------------------------------------------------------------
 # The walk
 
-OBJECT_KWARGS = ("unit_id", "rumah_tangga_id", "keluarga_id", "warga_id", "kehamilan_id", "laporan_id", "job_id",
-                 "user_id", "kegiatan_id", "foto_id",
-                 # desa binaan (tests/binaan/factories.py: Kaliboto, pembina Bener)
-                 "penetapan_id", "binaan_id", "kunjungan_id", "kunjungan_foto_id", "tindak_lanjut_id",
-                 "workbook_job_id")
+OBJECT_KWARGS = (
+    "unit_id",
+    "rumah_tangga_id",
+    "keluarga_id",
+    "warga_id",
+    "kehamilan_id",
+    "laporan_id",
+    "job_id",
+    "user_id",
+    "kegiatan_id",
+    "foto_id",
+    # desa binaan (tests/binaan/factories.py: Kaliboto, pembina Bener)
+    "penetapan_id",
+    "binaan_id",
+    "kunjungan_id",
+    "kunjungan_foto_id",
+    "tindak_lanjut_id",
+    "workbook_job_id",
+)
 PLAIN_KWARGS = ("tahun", "bulan", "lampiran")
 # Views any visitor may open (login_not_required). A new public view must be reviewed and added here.
 PUBLIC = {"login", "healthz"}
@@ -120,38 +134,83 @@ def mawar(tree, settings, tmp_path):
     unit = tree.mawar
     rumah_tangga = RumahTangga.objects.create(dasawisma=unit, kode="RT-MAWAR-1", alamat="Jl. Mawar 1")
     keluarga = Keluarga.objects.create(rumah_tangga=rumah_tangga, no_kk="3306101203040001")
-    common = {"dasawisma": unit, "rumah_tangga": rumah_tangga, "keluarga": keluarga, "no_kk": keluarga.no_kk,
-              "status_perkawinan": "kawin", "agama": "islam", "pendidikan": "sma"}
-    suami = Warga.objects.create(no_registrasi="3306162006202500001", nama="Budi Santoso", jenis_kelamin="L",
-                                 tanggal_lahir=dt.date(1990, 4, 12), status_dalam_keluarga="kepala_keluarga",
-                                 **common)
-    ibu = Warga.objects.create(no_registrasi="3306162006202500002", nama="Siti Aminah", jenis_kelamin="P",
-                               nik="3306105208950002", tanggal_lahir=dt.date(1995, 8, 12),
-                               status_dalam_keluarga="istri", **common)
+    common = {
+        "dasawisma": unit,
+        "rumah_tangga": rumah_tangga,
+        "keluarga": keluarga,
+        "no_kk": keluarga.no_kk,
+        "status_perkawinan": "kawin",
+        "agama": "islam",
+        "pendidikan": "sma",
+    }
+    suami = Warga.objects.create(
+        no_registrasi="3306162006202500001",
+        nama="Budi Santoso",
+        jenis_kelamin="L",
+        tanggal_lahir=dt.date(1990, 4, 12),
+        status_dalam_keluarga="kepala_keluarga",
+        **common,
+    )
+    ibu = Warga.objects.create(
+        no_registrasi="3306162006202500002",
+        nama="Siti Aminah",
+        jenis_kelamin="P",
+        nik="3306105208950002",
+        tanggal_lahir=dt.date(1995, 8, 12),
+        status_dalam_keluarga="istri",
+        **common,
+    )
     rumah_tangga.kepala = suami
     rumah_tangga.save(update_fields=["kepala"])
     kehamilan = Kehamilan.objects.create(warga=ibu, dasawisma=unit, tanggal_mulai=dt.date(2025, 1, 10))
-    laporan = Laporan.objects.create(unit=unit, jenis=JenisLaporan.BUKU_III, periode=dt.date(2025, 3, 1),
-                                     submitted_at=timezone.now(), submitted_by=tree.kader)
-    job = ExportJob.objects.create(requester=tree.kader, unit=unit, kind="rekap_subtree",
-                                   params={"lampiran": "4.16a", "tahun": TAHUN}, status=ExportJob.Status.SELESAI,
-                                   progress=1, total=1, finished_at=timezone.now(),
-                                   expires_at=timezone.now() + dt.timedelta(hours=1))
+    laporan = Laporan.objects.create(
+        unit=unit,
+        jenis=JenisLaporan.BUKU_III,
+        periode=dt.date(2025, 3, 1),
+        submitted_at=timezone.now(),
+        submitted_by=tree.kader,
+    )
+    job = ExportJob.objects.create(
+        requester=tree.kader,
+        unit=unit,
+        kind="rekap_subtree",
+        params={"lampiran": "4.16a", "tahun": TAHUN},
+        status=ExportJob.Status.SELESAI,
+        progress=1,
+        total=1,
+        finished_at=timezone.now(),
+        expires_at=timezone.now() + dt.timedelta(hours=1),
+    )
     job.file.save("uji-mawar.xlsx", ContentFile(b"PK\x03\x04 not really a workbook"), save=True)
     # A kegiatan of Desa Kaliboto (Mawar's desa) with a photo: outside every outsider's scope too.
     from kegiatan.models import Kegiatan, KegiatanFoto
 
-    kegiatan = Kegiatan.objects.create(unit=tree.kaliboto, tanggal=dt.date(2025, 3, 4), tempat="Balai Desa",
-                                       pokja="IV", program_pokok=7, judul="Posyandu", uraian="Penimbangan",
-                                       jumlah_peserta=30, nama="desa", jabatan="TP PKK Desa Kaliboto")
+    kegiatan = Kegiatan.objects.create(
+        unit=tree.kaliboto,
+        tanggal=dt.date(2025, 3, 4),
+        tempat="Balai Desa",
+        pokja="IV",
+        program_pokok=7,
+        judul="Posyandu",
+        uraian="Penimbangan",
+        jumlah_peserta=30,
+        nama="desa",
+        jabatan="TP PKK Desa Kaliboto",
+    )
     foto = KegiatanFoto(kegiatan=kegiatan)
     foto.file.save("uji.jpg", ContentFile(b"\xff\xd8\xff not really a photo"), save=True)
     # A finished workbook export of Mawar, started by its kader (only the requester may see it).
     from dasawisma.models import WorkbookJob
 
-    workbook_job = WorkbookJob.objects.create(requester=tree.kader, unit=unit, kind="ekspor", status="selesai",
-                                              result={"ok": True, "rows": 3}, finished_at=timezone.now(),
-                                              expires_at=timezone.now() + dt.timedelta(hours=1))
+    workbook_job = WorkbookJob.objects.create(
+        requester=tree.kader,
+        unit=unit,
+        kind="ekspor",
+        status="selesai",
+        result={"ok": True, "rows": 3},
+        finished_at=timezone.now(),
+        expires_at=timezone.now() + dt.timedelta(hours=1),
+    )
     workbook_job.file.save("uji-mawar.xlsx", ContentFile(b"PK\x03\x04 not really a workbook"), save=True)
     return {
         # unit_id: Mawar and every ancestor up to its desa, all outside the outsiders' scope.

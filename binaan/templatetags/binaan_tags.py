@@ -23,8 +23,9 @@ def binaan_card(context, unit):
     out = {"show": False, "tahun": tahun}
     if user is None or unit is None:
         return out
-    qs = DesaBinaan.objects.filter(penetapan__tahun=tahun, is_active=True).select_related("desa", "pembina",
-                                                                                          "penetapan")
+    qs = DesaBinaan.objects.filter(penetapan__tahun=tahun, is_active=True).select_related(
+        "desa", "pembina", "penetapan"
+    )
     if unit.level == Level.KECAMATAN and can(user, unit, Role.PEMBINA_KECAMATAN):
         qs = qs.filter(pembina=unit)
     elif unit.level == Level.KABUPATEN and can(user, unit, Role.ADMIN_KABUPATEN):

@@ -94,7 +94,8 @@ def workbook_export(
         kepala[rt.pk] = rt.kepala_id
         place = places[rt.dasawisma_id]
         sumber = [s for s in c.SUMBER_AIR if getattr(rt, f"sumber_air_{s}")]
-        _add(ws_rt,
+        _add(
+            ws_rt,
             [
                 *place,
                 kode,
@@ -111,7 +112,7 @@ def workbook_export(
                 c.yes_no_out(rt.pemanfaatan_pekarangan),
                 c.yes_no_out(rt.industri_rumah_tangga),
                 c.yes_no_out(rt.kesehatan_lingkungan),
-            ]
+            ],
         )
         result.rumah_tangga += 1
     used.clear()
@@ -119,7 +120,8 @@ def workbook_export(
     ws_w.append(_header(ws_w, c.EXPORT_KEYS[c.SHEET_WARGA]))
     people = Warga.objects.filter(**in_unit).order_by("dasawisma__path", "rumah_tangga_id", "pk")
     for w in people.iterator(chunk_size=CHUNK):
-        _add(ws_w,
+        _add(
+            ws_w,
             [
                 warga_kode[w.pk],
                 rt_kode.get(w.rumah_tangga_id, ""),
@@ -151,14 +153,15 @@ def workbook_export(
                 date(ws_w, w.tanggal_pindah),
                 w.jenis_kb,
                 warga_kode.get(w.ibu_id, "") if w.ibu_id else "",
-            ]
+            ],
         )
         result.warga += 1
 
     ws_k.append(_header(ws_k, c.EXPORT_KEYS[c.SHEET_KEHAMILAN]))
     pregnancies = Kehamilan.objects.filter(**in_unit).order_by("dasawisma__path", "warga_id", "tanggal_mulai", "pk")
     for k in pregnancies.iterator(chunk_size=CHUNK):
-        _add(ws_k,
+        _add(
+            ws_k,
             [
                 warga_kode.get(k.warga_id, ""),
                 date(ws_k, k.tanggal_mulai),
@@ -166,7 +169,7 @@ def workbook_export(
                 c.yes_no_out(k.kek),
                 date(ws_k, k.tanggal_selesai),
                 k.hasil,
-            ]
+            ],
         )
         result.kehamilan += 1
 
@@ -186,8 +189,17 @@ def workbook_export(
 
 # Column widths (Excel characters) of the keys whose content is wider than the key itself.
 WIDTHS = {
-    "kode_desa": 15, "alamat": 30, "nama": 28, "no_kk": 19, "nik": 19, "tempat_lahir": 16, "pekerjaan": 18,
-    "sebab_meninggal": 26, "sumber_air": 18, "dasawisma": 16, "dusun": 14,
+    "kode_desa": 15,
+    "alamat": 30,
+    "nama": 28,
+    "no_kk": 19,
+    "nik": 19,
+    "tempat_lahir": 16,
+    "pekerjaan": 18,
+    "sebab_meninggal": 26,
+    "sumber_air": 18,
+    "dasawisma": 16,
+    "dusun": 14,
 }
 DATE_KEYS = ("tanggal_lahir", "tanggal_meninggal", "tanggal_pindah", "tanggal_mulai", "hpl", "tanggal_selesai")
 

@@ -350,8 +350,11 @@ def bound_waits() -> None:
         cursor.execute(
             "SELECT set_config('lock_timeout', %s, true), set_config('statement_timeout', %s, true),"
             " set_config('work_mem', %s, true)",
-            [f"{int(settings.PKK_ROLLUP_LOCK_TIMEOUT_MS)}ms", f"{int(settings.PKK_ROLLUP_STATEMENT_TIMEOUT_MS)}ms",
-             WORK_MEM],
+            [
+                f"{int(settings.PKK_ROLLUP_LOCK_TIMEOUT_MS)}ms",
+                f"{int(settings.PKK_ROLLUP_STATEMENT_TIMEOUT_MS)}ms",
+                WORK_MEM,
+            ],
         )
 
 

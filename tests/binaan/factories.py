@@ -37,8 +37,9 @@ def full_data(tanggal: dt.date, *, status: str = "proses", tim=(), tindak_lanjut
 
 
 def penetapan(tree, *, tahun: int, actor=None, nomor="400/12/2025"):
-    return services.penetapan_create(kabupaten=tree.kab, tahun=tahun, nomor_sk=nomor,
-                                     tanggal_sk=dt.date(tahun, 1, 15), actor=actor or tree.admin)
+    return services.penetapan_create(
+        kabupaten=tree.kab, tahun=tahun, nomor_sk=nomor, tanggal_sk=dt.date(tahun, 1, 15), actor=actor or tree.admin
+    )
 
 
 def binaan_objects(tree, *, tahun: int = 2025) -> dict:
@@ -48,15 +49,30 @@ def binaan_objects(tree, *, tahun: int = 2025) -> dict:
     k = services.kunjungan_create(desa_binaan=db, tanggal=dt.date(tahun, 3, 10), actor=tree.pembina)
     services.kunjungan_foto_add(kunjungan=k, content=ContentFile(jpeg_bytes()), name="foto.jpg", actor=tree.pembina)
     services.kunjungan_save(
-        kunjungan=k, actor=tree.pembina, selesai=True, today=dt.date(tahun, 3, 10),
-        data=full_data(dt.date(tahun, 3, 10), tim=[tree.pembina], tindak_lanjut=[
-            TindakLanjutBaru(apa="Lengkapi buku notulen", siapa="Sekretaris TP PKK", batas_waktu=dt.date(tahun, 4, 10)),
-        ]),
+        kunjungan=k,
+        actor=tree.pembina,
+        selesai=True,
+        today=dt.date(tahun, 3, 10),
+        data=full_data(
+            dt.date(tahun, 3, 10),
+            tim=[tree.pembina],
+            tindak_lanjut=[
+                TindakLanjutBaru(
+                    apa="Lengkapi buku notulen", siapa="Sekretaris TP PKK", batas_waktu=dt.date(tahun, 4, 10)
+                ),
+            ],
+        ),
     )
     tl = TindakLanjut.objects.get(kunjungan=k)
-    services.tindak_lanjut_jawab(tindak_lanjut=tl, catatan="Sudah dilengkapi", tanggal=dt.date(tahun, 4, 1),
-                                 foto=ContentFile(jpeg_bytes()), foto_name="jawaban.jpg", actor=tree.desa,
-                                 today=dt.date(tahun, 4, 1))
+    services.tindak_lanjut_jawab(
+        tindak_lanjut=tl,
+        catatan="Sudah dilengkapi",
+        tanggal=dt.date(tahun, 4, 1),
+        foto=ContentFile(jpeg_bytes()),
+        foto_name="jawaban.jpg",
+        actor=tree.desa,
+        today=dt.date(tahun, 4, 1),
+    )
     tl.refresh_from_db()
     return {
         "penetapan_id": [p],

@@ -21,13 +21,26 @@ def test_seed_demo_binaan_is_idempotent_and_shows_every_kind_of_follow_up(tree, 
     out = StringIO()
     call_command("seed_demo_binaan", "--today", TODAY.isoformat(), stdout=out)
     assert "Kaliboto dan Kedungpucang" in out.getvalue()
-    counts = (Penetapan.objects.count(), DesaBinaan.objects.count(), Kunjungan.objects.count(),
-              KunjunganFoto.objects.count(), TindakLanjut.objects.count())
+    counts = (
+        Penetapan.objects.count(),
+        DesaBinaan.objects.count(),
+        Kunjungan.objects.count(),
+        KunjunganFoto.objects.count(),
+        TindakLanjut.objects.count(),
+    )
     call_command("seed_demo_binaan", "--today", TODAY.isoformat(), stdout=out)
     assert "sudah ada" in out.getvalue()
-    assert counts == (1, 2, 3, 4, 6) == (Penetapan.objects.count(), DesaBinaan.objects.count(),
-                                         Kunjungan.objects.count(), KunjunganFoto.objects.count(),
-                                         TindakLanjut.objects.count())
+    assert (
+        counts
+        == (1, 2, 3, 4, 6)
+        == (
+            Penetapan.objects.count(),
+            DesaBinaan.objects.count(),
+            Kunjungan.objects.count(),
+            KunjunganFoto.objects.count(),
+            TindakLanjut.objects.count(),
+        )
+    )
     p = Penetapan.objects.get()
     assert p.tahun == 2026 and p.scan_sk.name and p.tanggal_sk == dt.date(2026, 1, 6)
     kal = DesaBinaan.objects.get(desa=tree.kaliboto)
@@ -47,8 +60,12 @@ def test_seed_demo_binaan_is_idempotent_and_shows_every_kind_of_follow_up(tree, 
     page = as_user(tree.pembina).get(reverse("binaan:detail", kwargs={"binaan_id": kal.pk})).content.decode()
     assert "Buat buku inventaris TP PKK desa" in page and "melewati batas" in page
     # open follow-ups first, then answered ones waiting for the pembina, then done ones
-    assert (page.index("Buat buku inventaris") < page.index("Sosialisasi PAAREDI") < page.index("Rekap buku kegiatan")
-            < page.index("Tanam sayur di pekarangan"))
+    assert (
+        page.index("Buat buku inventaris")
+        < page.index("Sosialisasi PAAREDI")
+        < page.index("Rekap buku kegiatan")
+        < page.index("Tanam sayur di pekarangan")
+    )
 
 
 def test_seed_demo_binaan_refuses_without_debug(tree, settings):

@@ -18,10 +18,15 @@ pytestmark = pytest.mark.django_db
 
 def test_admin_creates_a_decree_adds_desa_and_every_change_is_recorded(tree, as_user):
     c = as_user(tree.admin)
-    resp = c.post(reverse("binaan:penetapan_baru"), {
-        "tahun": 2026, "nomor_sk": "400/77/2026", "tanggal_sk": "2026-01-20",
-        "scan_sk": SimpleUploadedFile("sk.pdf", PDF, content_type="application/pdf"),
-    })
+    resp = c.post(
+        reverse("binaan:penetapan_baru"),
+        {
+            "tahun": 2026,
+            "nomor_sk": "400/77/2026",
+            "tanggal_sk": "2026-01-20",
+            "scan_sk": SimpleUploadedFile("sk.pdf", PDF, content_type="application/pdf"),
+        },
+    )
     p = Penetapan.objects.get(tahun=2026)
     assert resp.status_code == 302 and resp["Location"] == reverse("binaan:penetapan", kwargs={"penetapan_id": p.pk})
     assert p.scan_sk.name.endswith(".pdf") and p.kabupaten == tree.kab
@@ -29,17 +34,22 @@ def test_admin_creates_a_decree_adds_desa_and_every_change_is_recorded(tree, as_
     assert resp.status_code == 302
     db = DesaBinaan.objects.get(penetapan=p, desa=tree.kaliboto)
     assert db.pembina == tree.bener  # default: its own kecamatan
-    c.post(reverse("binaan:desa_tambah", kwargs={"penetapan_id": p.pk}),
-           {"desa": tree.kedungpucang.pk, "pembina": tree.grabag.pk})
+    c.post(
+        reverse("binaan:desa_tambah", kwargs={"penetapan_id": p.pk}),
+        {"desa": tree.kedungpucang.pk, "pembina": tree.grabag.pk},
+    )
     assert DesaBinaan.objects.get(desa=tree.kedungpucang).pembina == tree.grabag
     c.post(reverse("binaan:binaan_pembina", kwargs={"binaan_id": db.pk}), {"pembina": tree.grabag.pk})
     c.post(reverse("binaan:binaan_hapus", kwargs={"binaan_id": db.pk}))
     db.refresh_from_db()
     assert db.pembina == tree.grabag and not db.is_active
-    c.post(reverse("binaan:penetapan_ubah", kwargs={"penetapan_id": p.pk}),
-           {"nomor_sk": "400/78/2026", "tanggal_sk": "2026-01-21"})
-    log = list(PenetapanRiwayat.objects.filter(penetapan=p).order_by("pk")
-               .values_list("username", "aksi", "keterangan"))
+    c.post(
+        reverse("binaan:penetapan_ubah", kwargs={"penetapan_id": p.pk}),
+        {"nomor_sk": "400/78/2026", "tanggal_sk": "2026-01-21"},
+    )
+    log = list(
+        PenetapanRiwayat.objects.filter(penetapan=p).order_by("pk").values_list("username", "aksi", "keterangan")
+    )
     assert [a for _, a, _ in log] == ["buat", "tambah", "tambah", "pembina", "hapus", "ubah"]
     assert all(u == "admin" for u, _, _ in log)
     assert log[3][2] == "Pembina Desa Kaliboto: Kecamatan Bener → Kecamatan Grabag"
@@ -63,10 +73,15 @@ def test_a_desa_outside_the_kabupaten_or_twice_is_refused(tree):
 
 def test_decree_scan_must_be_a_pdf_with_the_message_shown(tree, as_user):
     c = as_user(tree.admin)
-    resp = c.post(reverse("binaan:penetapan_baru"), {
-        "tahun": 2026, "nomor_sk": "1", "tanggal_sk": "2026-01-20",
-        "scan_sk": SimpleUploadedFile("sk.pdf", b"MZ not a pdf", content_type="application/pdf"),
-    })
+    resp = c.post(
+        reverse("binaan:penetapan_baru"),
+        {
+            "tahun": 2026,
+            "nomor_sk": "1",
+            "tanggal_sk": "2026-01-20",
+            "scan_sk": SimpleUploadedFile("sk.pdf", b"MZ not a pdf", content_type="application/pdf"),
+        },
+    )
     assert resp.status_code == 200
     assert "Scan SK: berkas „sk.pdf“ bukan PDF (namanya berakhiran .pdf" in resp.content.decode()
     assert not Penetapan.objects.exists()
@@ -78,8 +93,10 @@ def test_designation_pages_are_for_the_admin_only(tree, as_user):
         c = as_user(getattr(tree, persona))
         assert c.get(reverse("binaan:penetapan_baru")).status_code == 403
         assert c.get(reverse("binaan:penetapan_ubah", kwargs={"penetapan_id": p.pk})).status_code == 403
-        assert c.post(reverse("binaan:desa_tambah", kwargs={"penetapan_id": p.pk}),
-                      {"desa": tree.kaliboto.pk}).status_code == 403
+        assert (
+            c.post(reverse("binaan:desa_tambah", kwargs={"penetapan_id": p.pk}), {"desa": tree.kaliboto.pk}).status_code
+            == 403
+        )
     assert not DesaBinaan.objects.exists()
     # A pembina not named for any desa of this decree does not see it at all.
     assert as_user(tree.pembina).get(reverse("binaan:penetapan", kwargs={"penetapan_id": p.pk})).status_code == 404
@@ -91,24 +108,35 @@ def test_an_admin_of_another_kabupaten_gets_404(tree, as_user):
     from pkk.services import unit_create
     from tests.builders import make_user
 
-    other = unit_create(level=Level.KABUPATEN, name="Kabupaten Magelang", parent=tree.prov, code="33.08",
-                        kind="kabupaten")
+    other = unit_create(
+        level=Level.KABUPATEN, name="Kabupaten Magelang", parent=tree.prov, code="33.08", kind="kabupaten"
+    )
     outsider = make_user("admin.magelang", Role.ADMIN_KABUPATEN, other)
     p = penetapan(tree, tahun=2026)
     db = services.desa_binaan_add(penetapan=p, desa=tree.kaliboto, actor=tree.admin)
     c = as_user(outsider)
-    for name, kw in (("binaan:penetapan", {"penetapan_id": p.pk}), ("binaan:penetapan_ubah", {"penetapan_id": p.pk}),
-                     ("binaan:penetapan_sk", {"penetapan_id": p.pk}), ("binaan:detail", {"binaan_id": db.pk})):
+    for name, kw in (
+        ("binaan:penetapan", {"penetapan_id": p.pk}),
+        ("binaan:penetapan_ubah", {"penetapan_id": p.pk}),
+        ("binaan:penetapan_sk", {"penetapan_id": p.pk}),
+        ("binaan:detail", {"binaan_id": db.pk}),
+    ):
         assert c.get(reverse(name, kwargs=kw)).status_code == 404, name
-    for name, kw in (("binaan:desa_tambah", {"penetapan_id": p.pk}), ("binaan:binaan_hapus", {"binaan_id": db.pk}),
-                     ("binaan:binaan_pembina", {"binaan_id": db.pk})):
-        assert c.post(reverse(name, kwargs=kw), {"desa": tree.kedungpucang.pk,
-                                                 "pembina": tree.grabag.pk}).status_code == 404, name
+    for name, kw in (
+        ("binaan:desa_tambah", {"penetapan_id": p.pk}),
+        ("binaan:binaan_hapus", {"binaan_id": db.pk}),
+        ("binaan:binaan_pembina", {"binaan_id": db.pk}),
+    ):
+        assert (
+            c.post(reverse(name, kwargs=kw), {"desa": tree.kedungpucang.pk, "pembina": tree.grabag.pk}).status_code
+            == 404
+        ), name
     db.refresh_from_db()
     assert db.is_active and db.pembina == tree.bener
     # Its own decree cannot take a desa of Purworejo (changed id in a form field).
-    own = services.penetapan_create(kabupaten=other, tahun=2026, nomor_sk="9", tanggal_sk=dt.date(2026, 1, 2),
-                                    actor=outsider)
+    own = services.penetapan_create(
+        kabupaten=other, tahun=2026, nomor_sk="9", tanggal_sk=dt.date(2026, 1, 2), actor=outsider
+    )
     c.post(reverse("binaan:desa_tambah", kwargs={"penetapan_id": own.pk}), {"desa": tree.kedungpucang.pk})
     assert not DesaBinaan.objects.filter(penetapan=own).exists()
 

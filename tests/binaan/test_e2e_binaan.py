@@ -77,10 +77,12 @@ def test_visit_follow_up_answer_confirm_and_status(e2e_tree, page, login, url, s
     assert "Foto tersimpan." in page.content()
     assert page.locator("img.binaan-foto").count() == 1
     page.locator("img.binaan-foto").scroll_into_view_if_needed()  # loading="lazy"
-    page.wait_for_function("() => { const i = document.querySelector('img.binaan-foto'); "
-                           "return i.complete && i.naturalWidth > 0; }")
-    size = page.evaluate("() => { const i = document.querySelector('img.binaan-foto'); "
-                         "return [i.naturalWidth, i.naturalHeight]; }")
+    page.wait_for_function(
+        "() => { const i = document.querySelector('img.binaan-foto'); return i.complete && i.naturalWidth > 0; }"
+    )
+    size = page.evaluate(
+        "() => { const i = document.querySelector('img.binaan-foto'); return [i.naturalWidth, i.naturalHeight]; }"
+    )
     assert size == [1600, 1200]
     # --- finish: every area and every buku wajib filled
     for area in FokusArea.values:

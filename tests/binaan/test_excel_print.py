@@ -11,18 +11,31 @@ from tests.reporting_show.paper import need_libreoffice, pdf_pages, pdf_text, to
 
 
 def _row(i: int) -> BinaanRow:
-    db = SimpleNamespace(pembina=SimpleNamespace(name=f"Kecamatan {i // 5:02d}"),
-                         desa=SimpleNamespace(label=f"Desa Contoh {i:02d}"))
+    db = SimpleNamespace(
+        pembina=SimpleNamespace(name=f"Kecamatan {i // 5:02d}"), desa=SimpleNamespace(label=f"Desa Contoh {i:02d}")
+    )
     m = Measures(dasawisma=10, dasawisma_berdata=9, b3_bulan=11, b3_wajib=110, b3_diajukan=88, b3_tepat=70)
-    return BinaanRow(db=db, measures=m, last_visit=dt.date(2026, 10, 1), visits=2, open=1, overdue=1,
-                     next_due=dt.date(2026, 11, 1), status=PERHATIAN,
-                     reasons=[Reason(PERHATIAN, "1 tindak lanjut melewati batas waktu")])
+    return BinaanRow(
+        db=db,
+        measures=m,
+        last_visit=dt.date(2026, 10, 1),
+        visits=2,
+        open=1,
+        overdue=1,
+        next_due=dt.date(2026, 11, 1),
+        status=PERHATIAN,
+        reasons=[Reason(PERHATIAN, "1 tindak lanjut melewati batas waktu")],
+    )
 
 
 def test_overview_prints_on_a4_landscape_with_repeated_header_and_page_numbers(tmp_path):
     need_libreoffice()
-    data = overview_xlsx(title="REKAP DESA BINAAN TAHUN 2026", subtitle="Kabupaten Purworejo",
-                         rows=[_row(i) for i in range(60)], dibuat=dt.datetime(2026, 12, 6, 9, 0))
+    data = overview_xlsx(
+        title="REKAP DESA BINAAN TAHUN 2026",
+        subtitle="Kabupaten Purworejo",
+        rows=[_row(i) for i in range(60)],
+        dibuat=dt.datetime(2026, 12, 6, 9, 0),
+    )
     xlsx = tmp_path / "ringkasan.xlsx"
     xlsx.write_bytes(data)
     pdf = to_pdf([xlsx], tmp_path)[xlsx]

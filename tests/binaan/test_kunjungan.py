@@ -51,8 +51,12 @@ def test_draft_then_finish_then_read_only(tree, db_kaliboto, as_user):
     k = _new_visit(c, db_kaliboto)
     url = reverse("binaan:kunjungan", kwargs={"kunjungan_id": k.pk})
     # A draft with half the areas and one follow-up; saved through draft.js (204 + location).
-    data = _post_data(k, status="", tl=[("Perbaiki papan data", "Ketua RW 01", "2026-12-20")],
-                      extra={"fokus_posyandu": "proses", "fokus_posyandu_catatan": "Meja 5 belum jalan"})
+    data = _post_data(
+        k,
+        status="",
+        tl=[("Perbaiki papan data", "Ketua RW 01", "2026-12-20")],
+        extra={"fokus_posyandu": "proses", "fokus_posyandu_catatan": "Meja 5 belum jalan"},
+    )
     resp = c.post(url, data, HTTP_X_DRAFT_SUBMIT="1")
     assert resp.status_code == 204 and resp["X-Draft-Location"] == url
     k.refresh_from_db()
@@ -73,8 +77,15 @@ def test_draft_then_finish_then_read_only(tree, db_kaliboto, as_user):
     k.refresh_from_db()
     assert k.is_draft
     # Complete, finish.
-    resp = c.post(url, _post_data(k, aksi="selesai", tl=[("Perbaiki papan data", "Ketua RW 01", "2026-12-20")],
-                                  extra={"tl0_id": tl.pk, "tim": [tree.pembina.pk]}))
+    resp = c.post(
+        url,
+        _post_data(
+            k,
+            aksi="selesai",
+            tl=[("Perbaiki papan data", "Ketua RW 01", "2026-12-20")],
+            extra={"tl0_id": tl.pk, "tim": [tree.pembina.pk]},
+        ),
+    )
     assert resp.status_code == 302
     k.refresh_from_db()
     assert not k.is_draft and k.finished_by == tree.pembina and list(k.tim.all()) == [tree.pembina]
@@ -99,8 +110,7 @@ def test_team_accounts_come_from_the_kecamatan_only(tree, db_kaliboto, as_user):
 def test_changed_follow_up_ids_in_form_fields_are_refused(tree, db_kaliboto, as_user):
     c = as_user(tree.pembina)
     k1 = _new_visit(c, db_kaliboto)
-    c.post(reverse("binaan:kunjungan", kwargs={"kunjungan_id": k1.pk}),
-           _post_data(k1, tl=[("A", "B", "2026-12-01")]))
+    c.post(reverse("binaan:kunjungan", kwargs={"kunjungan_id": k1.pk}), _post_data(k1, tl=[("A", "B", "2026-12-01")]))
     other_tl = TindakLanjut.objects.get(kunjungan=k1)
     k2 = _new_visit(c, db_kaliboto)
     url = reverse("binaan:kunjungan", kwargs={"kunjungan_id": k2.pk})
@@ -121,13 +131,20 @@ def test_outsider_pembina_and_desa_get_404_on_a_visit(tree, db_kaliboto, as_user
     url = reverse("binaan:kunjungan", kwargs={"kunjungan_id": k.pk})
     assert as_user(tree.pembina_grabag).get(url).status_code == 404
     assert as_user(tree.pembina_grabag).post(url, _post_data(k, status="belum")).status_code == 404
-    assert as_user(tree.pembina_grabag).post(
-        reverse("binaan:kunjungan_hapus", kwargs={"kunjungan_id": k.pk}), {"yakin": "1"}).status_code == 404
+    assert (
+        as_user(tree.pembina_grabag)
+        .post(reverse("binaan:kunjungan_hapus", kwargs={"kunjungan_id": k.pk}), {"yakin": "1"})
+        .status_code
+        == 404
+    )
     assert Kunjungan.objects.filter(pk=k.pk).exists()
     assert as_user(tree.kader).get(url).status_code == 403
-    assert as_user(tree.pembina_grabag).post(
-        reverse("binaan:kunjungan_baru", kwargs={"binaan_id": db_kaliboto.pk}), {"tanggal": "2026-11-01"}
-    ).status_code == 404
+    assert (
+        as_user(tree.pembina_grabag)
+        .post(reverse("binaan:kunjungan_baru", kwargs={"binaan_id": db_kaliboto.pk}), {"tanggal": "2026-11-01"})
+        .status_code
+        == 404
+    )
     # The admin reads the draft but cannot edit it.
     resp = as_user(tree.admin).post(url, _post_data(k, status="belum"))
     assert resp.status_code == 403
@@ -135,13 +152,16 @@ def test_outsider_pembina_and_desa_get_404_on_a_visit(tree, db_kaliboto, as_user
 
 
 def _upload(c, k, content: bytes, name="foto.jpg", ctype="image/jpeg"):
-    return c.post(reverse("binaan:foto_upload", kwargs={"kunjungan_id": k.pk}),
-                  {"foto": SimpleUploadedFile(name, content, content_type=ctype), "keterangan": "Posyandu"},
-                  follow=True)
+    return c.post(
+        reverse("binaan:foto_upload", kwargs={"kunjungan_id": k.pk}),
+        {"foto": SimpleUploadedFile(name, content, content_type=ctype), "keterangan": "Posyandu"},
+        follow=True,
+    )
 
 
-def test_photo_is_resized_served_in_scope_and_deleted_with_the_draft(tree, db_kaliboto, as_user, settings,
-                                                                     django_capture_on_commit_callbacks):
+def test_photo_is_resized_served_in_scope_and_deleted_with_the_draft(
+    tree, db_kaliboto, as_user, settings, django_capture_on_commit_callbacks
+):
     from PIL import Image
 
     c = as_user(tree.pembina)
@@ -171,14 +191,23 @@ def test_photo_is_resized_served_in_scope_and_deleted_with_the_draft(tree, db_ka
     assert not storage.exists(name), "deleting a draft visit deletes its photo files"
 
 
-@pytest.mark.parametrize("content,name,message", [
-    (b"x" * (10 * 1024 * 1024 + 1), "besar.jpg",
-     "Foto: berkas „besar.jpg“ terlalu besar (10,0 MB); paling besar 10 MB."),
-    (b"%PDF-1.4 a pdf renamed", "foto.jpg",
-     "Foto: berkas „foto.jpg“ bukan gambar (namanya berakhiran .jpg, tetapi isinya bukan gambar: berkas lain yang "
-     "diganti namanya?). Kirim foto JPEG, PNG atau WebP."),
-    (b"just some text", "catatan.txt", "Foto: berkas „catatan.txt“ bukan gambar"),
-])
+@pytest.mark.parametrize(
+    "content,name,message",
+    [
+        (
+            b"x" * (10 * 1024 * 1024 + 1),
+            "besar.jpg",
+            "Foto: berkas „besar.jpg“ terlalu besar (10,0 MB); paling besar 10 MB.",
+        ),
+        (
+            b"%PDF-1.4 a pdf renamed",
+            "foto.jpg",
+            "Foto: berkas „foto.jpg“ bukan gambar (namanya berakhiran .jpg, tetapi isinya bukan gambar: "
+            "berkas lain yang diganti namanya?). Kirim foto JPEG, PNG atau WebP.",
+        ),
+        (b"just some text", "catatan.txt", "Foto: berkas „catatan.txt“ bukan gambar"),
+    ],
+)
 def test_photo_refusals_show_a_message_naming_the_field(tree, db_kaliboto, as_user, content, name, message):
     c = as_user(tree.pembina)
     k = _new_visit(c, db_kaliboto)
@@ -209,13 +238,15 @@ def test_a_finished_visit_takes_no_photos_and_cannot_be_deleted(tree, db_kalibot
 
 def test_a_visit_lies_in_the_year_of_the_designation(tree, db_kaliboto, as_user):
     c = as_user(tree.pembina)
-    resp = c.post(reverse("binaan:kunjungan_baru", kwargs={"binaan_id": db_kaliboto.pk}), {"tanggal": "2025-12-31"},
-                  follow=True)
+    resp = c.post(
+        reverse("binaan:kunjungan_baru", kwargs={"binaan_id": db_kaliboto.pk}), {"tanggal": "2025-12-31"}, follow=True
+    )
     assert "Tanggal kunjungan harus di tahun 2026 (tahun penetapan desa binaan)." in resp.content.decode()
     assert not Kunjungan.objects.exists()
     k = _new_visit(c, db_kaliboto)
-    resp = c.post(reverse("binaan:kunjungan", kwargs={"kunjungan_id": k.pk}),
-                  {**_post_data(k), "tanggal": "2025-06-01"})
+    resp = c.post(
+        reverse("binaan:kunjungan", kwargs={"kunjungan_id": k.pk}), {**_post_data(k), "tanggal": "2025-06-01"}
+    )
     assert "Tanggal kunjungan harus di tahun 2026" in resp.content.decode()
     k.refresh_from_db()
     assert k.tanggal == dt.date(2026, 11, 20)

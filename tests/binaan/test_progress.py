@@ -31,8 +31,17 @@ TODAY = dt.date(2026, 4, 15)
 
 
 def facts(**kw) -> Facts:
-    base = {"today": TODAY, "sejak": dt.date(2026, 1, 15), "last_visit": dt.date(2026, 4, 1), "overdue": 0,
-            "lengkap_pct": 90.0, "tepat_pct": 90.0, "cakupan_pct": 100.0, "peringatan": 0, "belum": 0}
+    base = {
+        "today": TODAY,
+        "sejak": dt.date(2026, 1, 15),
+        "last_visit": dt.date(2026, 4, 1),
+        "overdue": 0,
+        "lengkap_pct": 90.0,
+        "tepat_pct": 90.0,
+        "cakupan_pct": 100.0,
+        "peringatan": 0,
+        "belum": 0,
+    }
     return Facts(**{**base, **kw})
 
 
@@ -40,12 +49,15 @@ def test_all_good_is_baik_without_reasons():
     assert status_of(facts(), T) == (BAIK, [])
 
 
-@pytest.mark.parametrize("last_visit,expected", [
-    (TODAY - dt.timedelta(days=60), BAIK),  # exactly the limit: fine
-    (TODAY - dt.timedelta(days=61), PERHATIAN),
-    (TODAY - dt.timedelta(days=120), PERHATIAN),
-    (TODAY - dt.timedelta(days=121), TERTINGGAL),
-])
+@pytest.mark.parametrize(
+    "last_visit,expected",
+    [
+        (TODAY - dt.timedelta(days=60), BAIK),  # exactly the limit: fine
+        (TODAY - dt.timedelta(days=61), PERHATIAN),
+        (TODAY - dt.timedelta(days=120), PERHATIAN),
+        (TODAY - dt.timedelta(days=121), TERTINGGAL),
+    ],
+)
 def test_days_without_visit(last_visit, expected):
     status, reasons = status_of(facts(last_visit=last_visit), T)
     assert status == expected
@@ -70,9 +82,16 @@ def test_overdue_follow_ups(overdue, expected):
         assert reasons[0].text == f"{overdue} tindak lanjut melewati batas waktu"
 
 
-@pytest.mark.parametrize("pct,expected", [
-    (80.0, BAIK), (79.9, PERHATIAN), (50.0, PERHATIAN), (49.9, TERTINGGAL), (None, BAIK),
-])
+@pytest.mark.parametrize(
+    "pct,expected",
+    [
+        (80.0, BAIK),
+        (79.9, PERHATIAN),
+        (50.0, PERHATIAN),
+        (49.9, TERTINGGAL),
+        (None, BAIK),
+    ],
+)
 def test_completeness(pct, expected):
     status, reasons = status_of(facts(lengkap_pct=pct), T)
     assert status == expected
@@ -118,8 +137,9 @@ def test_months_ended():
 def _laporan(unit, jenis, periode, *, status="diajukan", terlambat=False):
     from reporting.models import Laporan
 
-    return Laporan.objects.create(unit=unit, jenis=jenis, periode=periode, status=status,
-                                  submitted_at=timezone.now(), terlambat=terlambat)
+    return Laporan.objects.create(
+        unit=unit, jenis=jenis, periode=periode, status=status, submitted_at=timezone.now(), terlambat=terlambat
+    )
 
 
 @pytest.fixture
@@ -184,13 +204,29 @@ def test_status_row_of_the_hand_built_desa(hand_built):
     ]
     # A visit on 1 April with one follow-up due 10 April (overdue on the 15th) and one due in May.
     k = services.kunjungan_create(desa_binaan=db, tanggal=dt.date(2026, 4, 1), actor=tree.pembina)
-    services.kunjungan_save(kunjungan=k, actor=tree.pembina, selesai=True, today=TODAY, data=full_data(
-        dt.date(2026, 4, 1), status="belum", tindak_lanjut=[
-            TindakLanjutBaru(apa="A", siapa="X", batas_waktu=dt.date(2026, 4, 10)),
-            TindakLanjutBaru(apa="B", siapa="Y", batas_waktu=dt.date(2026, 5, 10))]))
+    services.kunjungan_save(
+        kunjungan=k,
+        actor=tree.pembina,
+        selesai=True,
+        today=TODAY,
+        data=full_data(
+            dt.date(2026, 4, 1),
+            status="belum",
+            tindak_lanjut=[
+                TindakLanjutBaru(apa="A", siapa="X", batas_waktu=dt.date(2026, 4, 10)),
+                TindakLanjutBaru(apa="B", siapa="Y", batas_waktu=dt.date(2026, 5, 10)),
+            ],
+        ),
+    )
     [row] = rows_for([db], today=TODAY, thresholds=T)
     assert (row.last_visit, row.visits, row.open, row.overdue, row.next_due, row.belum) == (
-        dt.date(2026, 4, 1), 1, 2, 1, dt.date(2026, 4, 10), 15)
+        dt.date(2026, 4, 1),
+        1,
+        2,
+        1,
+        dt.date(2026, 4, 10),
+        15,
+    )
     texts = [r.text for r in row.reasons]
     assert "1 tindak lanjut melewati batas waktu" in texts
     assert "15 bidang fokus masih 'belum' pada kunjungan terakhir (lebih dari 5)" in texts
@@ -206,8 +242,13 @@ def test_a_past_year_is_judged_on_31_december(tree):
     p = penetapan(tree, tahun=2025)
     db = services.desa_binaan_add(penetapan=p, desa=tree.kaliboto, actor=tree.admin)
     k = services.kunjungan_create(desa_binaan=db, tanggal=dt.date(2025, 12, 1), actor=tree.pembina)
-    services.kunjungan_save(kunjungan=k, actor=tree.pembina, selesai=True, today=dt.date(2025, 12, 1),
-                            data=full_data(dt.date(2025, 12, 1), status="baik"))
+    services.kunjungan_save(
+        kunjungan=k,
+        actor=tree.pembina,
+        selesai=True,
+        today=dt.date(2025, 12, 1),
+        data=full_data(dt.date(2025, 12, 1), status="baik"),
+    )
     [row] = rows_for([db], today=dt.date(2026, 11, 1), thresholds=T)
     assert not any("kunjungan selama" in r.text for r in row.reasons)  # 30 days before 31 December
     assert row.measures.b3_bulan == 12
@@ -235,8 +276,9 @@ def test_kecamatan_overview_shows_only_its_desa_binaan(tree, two_binaan, as_user
     page = as_user(tree.admin).get(reverse("binaan:ringkasan", kwargs={"tahun": year})).content.decode()
     assert f'id="baris-{kal.pk}"' in page and f'id="baris-{hb.pk}"' in page and "<svg" in page
     for persona in ("desa", "kader", "ketua_rt"):
-        assert as_user(getattr(tree, persona)).get(reverse("binaan:ringkasan", kwargs={"tahun": year})
-                                                   ).status_code == 403
+        assert (
+            as_user(getattr(tree, persona)).get(reverse("binaan:ringkasan", kwargs={"tahun": year})).status_code == 403
+        )
 
 
 @pytest.mark.django_db

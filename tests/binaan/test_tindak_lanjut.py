@@ -22,11 +22,19 @@ def setup(tree):
     p = penetapan(tree, tahun=2026)
     db = services.desa_binaan_add(penetapan=p, desa=tree.kaliboto, actor=tree.admin)
     k = services.kunjungan_create(desa_binaan=db, tanggal=dt.date(2026, 9, 1), actor=tree.pembina)
-    services.kunjungan_save(kunjungan=k, actor=tree.pembina, selesai=True, today=dt.date(2026, 9, 1), data=full_data(
-        dt.date(2026, 9, 1), tindak_lanjut=[
-            TindakLanjutBaru(apa="Bentuk kelompok BKB", siapa="Pokja I", batas_waktu=dt.date(2026, 10, 1)),
-            TindakLanjutBaru(apa="Tanam sayur di pekarangan", siapa="Pokja III", batas_waktu=dt.date(2026, 12, 31)),
-        ]))
+    services.kunjungan_save(
+        kunjungan=k,
+        actor=tree.pembina,
+        selesai=True,
+        today=dt.date(2026, 9, 1),
+        data=full_data(
+            dt.date(2026, 9, 1),
+            tindak_lanjut=[
+                TindakLanjutBaru(apa="Bentuk kelompok BKB", siapa="Pokja I", batas_waktu=dt.date(2026, 10, 1)),
+                TindakLanjutBaru(apa="Tanam sayur di pekarangan", siapa="Pokja III", batas_waktu=dt.date(2026, 12, 31)),
+            ],
+        ),
+    )
     a, b = TindakLanjut.objects.filter(kunjungan=k).order_by("batas_waktu")
     return db, k, a, b
 
@@ -46,8 +54,14 @@ def test_desa_answers_with_a_photo_and_the_pembina_confirms(tree, setup, as_user
     desa = as_user(tree.desa)
     url = reverse("binaan:tl_jawab", kwargs={"tindak_lanjut_id": a.pk})
     assert desa.get(url).status_code == 200
-    resp = desa.post(url, {"tanggal": "2026-09-20", "catatan": "Kelompok BKB Melati dibentuk, 12 anggota",
-                           "foto": SimpleUploadedFile("bkb.png", jpeg_bytes(fmt="PNG"), content_type="image/png")})
+    resp = desa.post(
+        url,
+        {
+            "tanggal": "2026-09-20",
+            "catatan": "Kelompok BKB Melati dibentuk, 12 anggota",
+            "foto": SimpleUploadedFile("bkb.png", jpeg_bytes(fmt="PNG"), content_type="image/png"),
+        },
+    )
     assert resp.status_code == 302
     a.refresh_from_db()
     assert a.status == "dijawab" and a.jawaban_oleh == tree.desa and a.jawaban_tanggal == dt.date(2026, 9, 20)
@@ -74,8 +88,14 @@ def test_answer_needs_a_note_and_refuses_a_bad_photo(tree, setup, as_user):
     url = reverse("binaan:tl_jawab", kwargs={"tindak_lanjut_id": a.pk})
     resp = as_user(tree.desa).post(url, {"tanggal": "2026-09-20", "catatan": ""})
     assert "Tuliskan apa yang sudah dilaksanakan." in resp.content.decode()
-    resp = as_user(tree.desa).post(url, {"tanggal": "2026-09-20", "catatan": "x", "foto": SimpleUploadedFile(
-        "bukti.jpg", b"not an image at all", content_type="image/jpeg")})
+    resp = as_user(tree.desa).post(
+        url,
+        {
+            "tanggal": "2026-09-20",
+            "catatan": "x",
+            "foto": SimpleUploadedFile("bukti.jpg", b"not an image at all", content_type="image/jpeg"),
+        },
+    )
     assert "Foto bukti: berkas „bukti.jpg“ bukan gambar" in resp.content.decode()
     a.refresh_from_db()
     assert a.status == "terbuka"
@@ -101,13 +121,20 @@ def test_who_may_answer_confirm_and_reopen(tree, setup, as_user):
 def test_the_desa_does_not_see_follow_ups_of_a_draft_visit(tree, setup, as_user):
     db, _k, _a, _b = setup
     k2 = services.kunjungan_create(desa_binaan=db, tanggal=dt.date(2026, 11, 1), actor=tree.pembina)
-    services.kunjungan_save(kunjungan=k2, actor=tree.pembina, data=full_data(dt.date(2026, 11, 1), tindak_lanjut=[
-        TindakLanjutBaru(apa="Rahasia draf", siapa="X", batas_waktu=dt.date(2026, 11, 30))]))
+    services.kunjungan_save(
+        kunjungan=k2,
+        actor=tree.pembina,
+        data=full_data(
+            dt.date(2026, 11, 1),
+            tindak_lanjut=[TindakLanjutBaru(apa="Rahasia draf", siapa="X", batas_waktu=dt.date(2026, 11, 30))],
+        ),
+    )
     draft_tl = TindakLanjut.objects.get(kunjungan=k2)
     page = as_user(tree.desa).get(reverse("binaan:detail", kwargs={"binaan_id": db.pk})).content.decode()
     assert "Rahasia draf" not in page and "Bentuk kelompok BKB" in page
-    assert as_user(tree.desa).get(reverse("binaan:tl_jawab", kwargs={"tindak_lanjut_id": draft_tl.pk})
-                                  ).status_code == 404
+    assert (
+        as_user(tree.desa).get(reverse("binaan:tl_jawab", kwargs={"tindak_lanjut_id": draft_tl.pk})).status_code == 404
+    )
 
 
 def test_a_later_visit_marks_an_earlier_follow_up_done_when_it_is_finished(tree, setup, as_user):
@@ -123,8 +150,10 @@ def test_a_later_visit_marks_an_earlier_follow_up_done_when_it_is_finished(tree,
     c.post(url, _post_data(k2, extra={f"selesai_{a.pk}": "on", f"selesai_{a.pk}_catatan": "Sudah berjalan"}))
     a.refresh_from_db()
     assert a.status == "terbuka" and a.selesai_di_kunjungan_id == k2.pk  # held on the draft
-    c.post(url, _post_data(k2, aksi="selesai", extra={f"selesai_{a.pk}": "on",
-                                                      f"selesai_{a.pk}_catatan": "Sudah berjalan"}))
+    c.post(
+        url,
+        _post_data(k2, aksi="selesai", extra={f"selesai_{a.pk}": "on", f"selesai_{a.pk}_catatan": "Sudah berjalan"}),
+    )
     a.refresh_from_db()
     b.refresh_from_db()
     assert (a.status, a.selesai_tanggal, a.selesai_catatan) == ("selesai", dt.date(2026, 11, 15), "Sudah berjalan")

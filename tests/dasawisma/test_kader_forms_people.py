@@ -46,26 +46,35 @@ def test_too_old_in_the_form_names_the_field(household, tree, client):
 ])  # fmt: skip
 def test_nik_warning_shows_a_date(entered, nik_date, shown):
     (warning,) = nik_warnings(nik_for(nik_date, "L"), entered, "L")
-    assert warning == (f"NIK menunjukkan tanggal lahir {shown}, berbeda dengan tanggal lahir yang diisi "
-                       f"({entered:%d-%m-%Y}).")
+    assert warning == (
+        f"NIK menunjukkan tanggal lahir {shown}, berbeda dengan tanggal lahir yang diisi ({entered:%d-%m-%Y})."
+    )
 
 
 def test_baby_form_takes_agama_from_mother_and_skips_pendidikan(household, tree, client):
     siti = household["siti"]
     Warga.objects.filter(pk=siti.pk).update(agama="katolik")
-    k = services.kehamilan_create(warga=siti, data={"tanggal_mulai": TODAY - dt.timedelta(days=280)},
-                                  actor=tree.kader)
+    k = services.kehamilan_create(warga=siti, data={"tanggal_mulai": TODAY - dt.timedelta(days=280)}, actor=tree.kader)
     client.force_login(tree.kader)
-    r = client.post(reverse("dasawisma:kehamilan_selesai", kwargs={"kehamilan_id": k.pk}),
-                    {"tanggal_selesai": TODAY.isoformat(), "hasil": "lahir_hidup", "version": k.version})
+    r = client.post(
+        reverse("dasawisma:kehamilan_selesai", kwargs={"kehamilan_id": k.pk}),
+        {"tanggal_selesai": TODAY.isoformat(), "hasil": "lahir_hidup", "version": k.version},
+    )
     baby_url = r["Location"]
     html = client.get(baby_url).content.decode()
-    agama = re.search(r'<input[^>]*name="agama"[^>]*value="katolik"[^>]*checked|<option value="katolik" selected',
-                      html)
+    agama = re.search(r'<input[^>]*name="agama"[^>]*value="katolik"[^>]*checked|<option value="katolik" selected', html)
     assert agama, "the mother's agama is preselected"
     assert re.search(r'<input type="hidden" name="pendidikan"', html), "pendidikan is not asked under five"
-    post = warga_post(keluarga=household["keluarga"].pk, born=TODAY, nama="Bayi Siti", agama="katolik",
-                      status_perkawinan="belum_kawin", status_dalam_keluarga="anak", ibu=siti.pk, nik="")
+    post = warga_post(
+        keluarga=household["keluarga"].pk,
+        born=TODAY,
+        nama="Bayi Siti",
+        agama="katolik",
+        status_perkawinan="belum_kawin",
+        status_dalam_keluarga="anak",
+        ibu=siti.pk,
+        nik="",
+    )
     post["pendidikan"] = ""
     r = client.post(baby_url, post)
     assert r.status_code == 302, r.content.decode()[:2000]
@@ -100,8 +109,9 @@ def test_pindah_asks_where_to(household, tree, client):
     client.force_login(tree.kader)
     url = reverse("dasawisma:warga_pindah", kwargs={"warga_id": ani.pk})
     assert 'name="pindah_ke"' in client.get(url).content.decode()
-    r = client.post(url, {"tanggal_pindah": TODAY.isoformat(), "pindah_ke": "  Kota   Semarang ",
-                          "version": ani.version})
+    r = client.post(
+        url, {"tanggal_pindah": TODAY.isoformat(), "pindah_ke": "  Kota   Semarang ", "version": ani.version}
+    )
     assert r.status_code == 302
     ani.refresh_from_db()
     assert ani.tanggal_pindah == TODAY and ani.pindah_ke == "Kota Semarang"

@@ -411,7 +411,9 @@ def test_buku1(household, tree, client):
     rt = household["rt"]
     siti = household["siti"]
     services.warga_update(
-        warga=siti, data={"kegiatan_koperasi": True, "kegiatan_perencanaan_sehat": True}, version=siti.version,
+        warga=siti,
+        data={"kegiatan_koperasi": True, "kegiatan_perencanaan_sehat": True},
+        version=siti.version,
         actor=tree.kader,
     )
     client.force_login(tree.kader)

@@ -16,8 +16,12 @@ TAHUN = 2025
 
 @pytest.fixture
 def data(tree):
-    demo.generate(desa_units=[tree.kaliboto, tree.kedungpucang, tree.harjobinangun], households_per_desa=40,
-                  seed=5, today=dt.date(TAHUN, 12, 31))
+    demo.generate(
+        desa_units=[tree.kaliboto, tree.kedungpucang, tree.harjobinangun],
+        households_per_desa=40,
+        seed=5,
+        today=dt.date(TAHUN, 12, 31),
+    )
     rollup.rebuild(None, tahun=TAHUN)
     return tree
 
@@ -62,8 +66,13 @@ def test_floors_write_and_compare_the_same_rows_as_the_rebuild(data):
     assert floors.repeat(TAHUN)["differing"] == 0
     assert _rows(RekapTahunan, "tahun") == stored_t  # rolled back: nothing left behind
     # an edit: a warga of one dasawisma starts nursing; the floor's delta update = a rebuild's result
-    w = Warga.objects.filter(jenis_kelamin="P", menyusui=False, tanggal_meninggal=None, tanggal_pindah=None,
-                             tanggal_lahir__lte=dt.date(1990, 1, 1)).first()
+    w = Warga.objects.filter(
+        jenis_kelamin="P",
+        menyusui=False,
+        tanggal_meninggal=None,
+        tanggal_pindah=None,
+        tanggal_lahir__lte=dt.date(1990, 1, 1),
+    ).first()
     Warga.objects.filter(pk=w.pk).update(menyusui=True, tanggal_lahir=dt.date(TAHUN, 3, 5))
     dw = Unit.objects.get(pk=w.dasawisma_id)
     months = [dt.date(TAHUN, m, 1) for m in range(1, 13)]

@@ -108,8 +108,13 @@ def test_counts_structure_and_accounts():
     assert reg[:4] == "3306" and len(reg) >= 19
     # accounts
     for username in (
-        "admin.purworejo", "pembina.bener", "desa.kaliboto", "kader.kaliboto", "kader.kedungpucang",
-        "pembina.grabag", "desa.kedungpucang",
+        "admin.purworejo",
+        "pembina.bener",
+        "desa.kaliboto",
+        "kader.kaliboto",
+        "kader.kedungpucang",
+        "pembina.grabag",
+        "desa.kedungpucang",
     ):
         assert username in out
         assert get_user_model().objects.get(username=username).check_password("pkk-demo-2026")
@@ -165,13 +170,16 @@ def test_generate_next_to_existing_data(tree):
 @pytest.mark.django_db
 def test_generate_trusting_foreign_keys_writes_consistent_rows(tree):
     """The benchmark's fast path (COPY, FK triggers off on PostgreSQL) still writes rows that join."""
-    res = demo.generate(desa_units=[tree.kaliboto], households_per_desa=25, seed=9, today=TODAY,
-                        trust_foreign_keys=True)
+    res = demo.generate(
+        desa_units=[tree.kaliboto], households_per_desa=25, seed=9, today=TODAY, trust_foreign_keys=True
+    )
     assert res.counts["rumahtangga"] == 25
     assert Warga.objects.filter(rumah_tangga__dasawisma=models_F("dasawisma")).count() == Warga.objects.count() > 0
     assert Kehamilan.objects.exclude(warga__jenis_kelamin="P").count() == 0
-    assert all(rt.kepala is not None and rt.kepala.rumah_tangga_id == rt.pk
-               for rt in RumahTangga.objects.select_related("kepala"))
+    assert all(
+        rt.kepala is not None and rt.kepala.rumah_tangga_id == rt.pk
+        for rt in RumahTangga.objects.select_related("kepala")
+    )
     dw_ids = set(Unit.objects.filter(level=Level.DASAWISMA).values_list("pk", flat=True))
     assert set(Warga.objects.values_list("dasawisma_id", flat=True)) <= dw_ids
 

@@ -33,8 +33,9 @@ def choose(page, name: str, value: str) -> None:
     page.locator(f"input[name={name}][value={value}]").check()
 
 
-def fill_warga(page, *, nama, jk, lahir, kawin, status, agama="islam", pendidikan="sma", nik=None, no_kk=None,
-               kepala=False):
+def fill_warga(
+    page, *, nama, jk, lahir, kawin, status, agama="islam", pendidikan="sma", nik=None, no_kk=None, kepala=False
+):
     if no_kk:
         page.fill("#id_no_kk_baru", no_kk)
     elif page.locator("#id_keluarga").count() and not page.locator("#id_keluarga").input_value():
@@ -86,12 +87,34 @@ def test_kader_records_household_pregnancy_and_birth(page, login, url, e2e_tree)
 
     rt_id = start_household(page, login)
     shot(page, "rumah-tangga-baru-tersimpan")
-    add_warga(page, nama="Budi Santoso", jk="L", lahir=dt.date(1990, 4, 12), kawin="kawin",
-              status="kepala_keluarga", no_kk=KK, kepala=True)
-    add_warga(page, nama="Siti Aminah", jk="P", lahir=dt.date(1995, 8, 12), kawin="kawin", status="istri",
-              nik="3306105208950002")
-    add_warga(page, nama="Dimas Saputra", jk="L", lahir=dt.date(2019, 2, 3), kawin="belum_kawin", status="anak",
-              pendidikan="tidak_sekolah")
+    add_warga(
+        page,
+        nama="Budi Santoso",
+        jk="L",
+        lahir=dt.date(1990, 4, 12),
+        kawin="kawin",
+        status="kepala_keluarga",
+        no_kk=KK,
+        kepala=True,
+    )
+    add_warga(
+        page,
+        nama="Siti Aminah",
+        jk="P",
+        lahir=dt.date(1995, 8, 12),
+        kawin="kawin",
+        status="istri",
+        nik="3306105208950002",
+    )
+    add_warga(
+        page,
+        nama="Dimas Saputra",
+        jk="L",
+        lahir=dt.date(2019, 2, 3),
+        kawin="belum_kawin",
+        status="anak",
+        pendidikan="tidak_sekolah",
+    )
     rt = RumahTangga.objects.get(pk=rt_id)
     assert rt.warga.count() == 3
     assert rt.kepala.nama == "Budi Santoso"
@@ -153,12 +176,22 @@ def test_fifteen_digit_nik_is_refused_in_indonesian(page, login, e2e_tree):
     start_household(page, login)
     page.locator("#btn-tambah-warga").click()
     page.wait_for_load_state()
-    fill_warga(page, nama="Rina Wulandari", jk="P", lahir=dt.date(1992, 5, 9), kawin="kawin",
-               status="kepala_keluarga", nik="330610490592000", no_kk=KK, kepala=True)
+    fill_warga(
+        page,
+        nama="Rina Wulandari",
+        jk="P",
+        lahir=dt.date(1992, 5, 9),
+        kawin="kawin",
+        status="kepala_keluarga",
+        nik="330610490592000",
+        no_kk=KK,
+        kepala=True,
+    )
     save(page)
     assert "/warga/baru/" in page.url, "a 15-digit NIK must not be saved"
-    error = page.locator("#id_nik").locator("xpath=ancestor::*[contains(@class,'mb-3') or "
-                                            "contains(@class,'form-group') or contains(@class,'field')][1]")
+    error = page.locator("#id_nik").locator(
+        "xpath=ancestor::*[contains(@class,'mb-3') or contains(@class,'form-group') or contains(@class,'field')][1]"
+    )
     text = error.inner_text() if error.count() else _errors(page)
     assert "NIK" in text and "16 angka" in text, f"no Indonesian NIK error next to the field: {text!r}"
     nik = page.locator("#id_nik")
@@ -200,8 +233,16 @@ def test_submit_that_fails_for_the_network_keeps_the_input_for_a_retry(page, log
     start_household(page, login)
     page.locator("#btn-tambah-warga").click()
     page.wait_for_load_state()
-    fill_warga(page, nama="Wahyu Nugroho", jk="L", lahir=dt.date(1988, 1, 30), kawin="kawin",
-               status="kepala_keluarga", no_kk=KK, kepala=True)
+    fill_warga(
+        page,
+        nama="Wahyu Nugroho",
+        jk="L",
+        lahir=dt.date(1988, 1, 30),
+        kawin="kawin",
+        status="kepala_keluarga",
+        no_kk=KK,
+        kepala=True,
+    )
 
     def drop_posts(route):
         if route.request.method == "POST":

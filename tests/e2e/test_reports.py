@@ -15,15 +15,35 @@ def _household(tree):
     from dasawisma.models import Kehamilan, Keluarga, RumahTangga, Warga
     from reporting import rollup
 
-    rt = RumahTangga.objects.create(dasawisma=tree.mawar, kode="E2E-1", alamat="Jl. Mawar 7", sumber_air_sumur=True,
-                                    tempat_sampah=True)
+    rt = RumahTangga.objects.create(
+        dasawisma=tree.mawar, kode="E2E-1", alamat="Jl. Mawar 7", sumber_air_sumur=True, tempat_sampah=True
+    )
     kk = Keluarga.objects.create(rumah_tangga=rt, no_kk="3306101203040001")
-    common = {"dasawisma": tree.mawar, "rumah_tangga": rt, "keluarga": kk, "no_kk": kk.no_kk,
-              "status_perkawinan": "kawin", "agama": "islam", "pendidikan": "sma"}
-    budi = Warga.objects.create(no_registrasi="3306102001202500901", nama="Budi Santoso", jenis_kelamin="L",
-                                tanggal_lahir=dt.date(1990, 4, 12), status_dalam_keluarga="kepala_keluarga", **common)
-    siti = Warga.objects.create(no_registrasi="3306102001202500902", nama="Siti Aminah", jenis_kelamin="P",
-                                tanggal_lahir=dt.date(1995, 8, 12), status_dalam_keluarga="istri", **common)
+    common = {
+        "dasawisma": tree.mawar,
+        "rumah_tangga": rt,
+        "keluarga": kk,
+        "no_kk": kk.no_kk,
+        "status_perkawinan": "kawin",
+        "agama": "islam",
+        "pendidikan": "sma",
+    }
+    budi = Warga.objects.create(
+        no_registrasi="3306102001202500901",
+        nama="Budi Santoso",
+        jenis_kelamin="L",
+        tanggal_lahir=dt.date(1990, 4, 12),
+        status_dalam_keluarga="kepala_keluarga",
+        **common,
+    )
+    siti = Warga.objects.create(
+        no_registrasi="3306102001202500902",
+        nama="Siti Aminah",
+        jenis_kelamin="P",
+        tanggal_lahir=dt.date(1995, 8, 12),
+        status_dalam_keluarga="istri",
+        **common,
+    )
     rt.kepala = budi
     rt.save(update_fields=["kepala"])
     Kehamilan.objects.create(warga=siti, dasawisma=tree.mawar, tanggal_mulai=dt.date.today() - dt.timedelta(days=60))
@@ -122,9 +142,16 @@ def test_export_job_page_polls_progress_until_the_file_is_ready(page, login, url
 
     from reporting.models import ExportJob
 
-    job = ExportJob.objects.create(requester=e2e_tree.desa, unit=e2e_tree.kaliboto, kind="rekap_subtree",
-                                   params={"buku": "tahunan", "tahun": TAHUN, "sampai": "desa"},
-                                   status=ExportJob.Status.PROSES, progress=3, total=8, started_at=timezone.now())
+    job = ExportJob.objects.create(
+        requester=e2e_tree.desa,
+        unit=e2e_tree.kaliboto,
+        kind="rekap_subtree",
+        params={"buku": "tahunan", "tahun": TAHUN, "sampai": "desa"},
+        status=ExportJob.Status.PROSES,
+        progress=3,
+        total=8,
+        started_at=timezone.now(),
+    )
     login("desa")
     page.goto(url(f"/laporan/ekspor/{job.pk}/"))
     bar = page.get_by_role("progressbar")

@@ -287,8 +287,15 @@ def test_a_failed_save_leaves_no_stored_photo(tree, settings, monkeypatch):
 
     monkeypatch.setattr(KegiatanFoto, "save", flaky_save)
     photos = [prepare_photo(jpeg_upload("a.jpg")), prepare_photo(jpeg_upload("b.jpg"))]
-    data = {"tanggal": dt.date(2025, 3, 4), "tempat": "Balai", "pokja": "IV", "program_pokok": 7, "judul": "X",
-            "uraian": "Y", "jumlah_peserta": 1}
+    data = {
+        "tanggal": dt.date(2025, 3, 4),
+        "tempat": "Balai",
+        "pokja": "IV",
+        "program_pokok": 7,
+        "judul": "X",
+        "uraian": "Y",
+        "jumlah_peserta": 1,
+    }
     with pytest.raises(RuntimeError):
         services.kegiatan_create(unit=tree.kaliboto, data=data, photos=photos, actor=tree.desa)
     assert not Kegiatan.objects.exists() and not KegiatanFoto.objects.exists()

@@ -12,8 +12,13 @@ GOOD_PASSWORD = "Kembang-Sepatu-77"
 
 
 def new_account(**kw):
-    data = {"username": "kader.baru", "name": "Siti Aminah", "password1": GOOD_PASSWORD, "password2": GOOD_PASSWORD,
-            "role": "kader"}
+    data = {
+        "username": "kader.baru",
+        "name": "Siti Aminah",
+        "password1": GOOD_PASSWORD,
+        "password2": GOOD_PASSWORD,
+        "role": "kader",
+    }
     data.update(kw)
     return data
 
@@ -26,7 +31,15 @@ def test_account_scope(tree):
     assert usernames(tree.desa) == {"desa", "ketua_rt", "kader", "kader_melati"}
     assert usernames(tree.desa_kp) == {"desa_kp", "kader_kp"}
     assert usernames(tree.admin) == {
-        "admin", "pembina", "pembina_grabag", "desa", "desa_kp", "ketua_rt", "kader", "kader_melati", "kader_kp",
+        "admin",
+        "pembina",
+        "pembina_grabag",
+        "desa",
+        "desa_kp",
+        "ketua_rt",
+        "kader",
+        "kader_melati",
+        "kader_kp",
         "kader_grabag",
     }
     assert usernames(tree.kader) == set() and usernames(tree.pembina) == set()
@@ -73,8 +86,9 @@ def test_form_errors_are_indonesian(tree, login):
 
 def test_admin_creates_pembina_within_kabupaten(tree, login):
     c = login("admin")
-    r = c.post(reverse("akun:baru"), new_account(username="pembina.grabag2", role="pembina_kecamatan",
-                                                 unit=tree.grabag.pk))
+    r = c.post(
+        reverse("akun:baru"), new_account(username="pembina.grabag2", role="pembina_kecamatan", unit=tree.grabag.pk)
+    )
     assert r.status_code == 302
     assert User.objects.get(username="pembina.grabag2").role_assignments.get().unit == tree.grabag
     r = c.post(reverse("akun:baru"), new_account(username="x", role="pembina_kecamatan", unit=tree.kaliboto.pk))
@@ -136,8 +150,16 @@ def test_list_and_create_refused_to_non_managers(tree, login):
         assert c.get(reverse("akun:baru")).status_code == 403
 
 
-@pytest.mark.parametrize("name,kwargs", [("list", {}), ("baru", {}), ("detail", {"user_id": 1}),
-                                         ("nonaktifkan", {"user_id": 1}), ("aktifkan", {"user_id": 1})])
+@pytest.mark.parametrize(
+    "name,kwargs",
+    [
+        ("list", {}),
+        ("baru", {}),
+        ("detail", {"user_id": 1}),
+        ("nonaktifkan", {"user_id": 1}),
+        ("aktifkan", {"user_id": 1}),
+    ],
+)
 def test_anonymous_redirected_to_login(tree, client, name, kwargs):
     r = client.get(reverse(f"akun:{name}", kwargs=kwargs))
     assert r.status_code == 302 and reverse("login") in r["Location"]

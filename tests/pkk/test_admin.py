@@ -19,8 +19,9 @@ def test_admin_registers_unit_assignment_and_log(tree, superuser_client):
     assert c.get(reverse("admin:pkk_unit_changelist"), {"q": "Kaliboto"}).status_code == 200
     assert c.get(reverse("admin:pkk_unit_change", args=[tree.mawar.pk])).status_code == 200
     assert c.get(reverse("admin:pkk_roleassignment_changelist")).status_code == 200
-    log = PersonalDataExportLog.objects.create(user=tree.admin, username="admin", unit=tree.kab, what="warga",
-                                               row_count=3)
+    log = PersonalDataExportLog.objects.create(
+        user=tree.admin, username="admin", unit=tree.kab, what="warga", row_count=3
+    )
     assert c.get(reverse("admin:pkk_personaldataexportlog_changelist")).status_code == 200
     r = c.get(reverse("admin:pkk_personaldataexportlog_change", args=[log.pk]))
     assert r.status_code == 200 and 'name="_save"' not in r.content.decode()  # read-only

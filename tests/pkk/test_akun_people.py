@@ -48,8 +48,10 @@ def test_desa_resets_kader_password_shown_once_and_forced_change(tree, login):
         assert r.status_code == 302 and r["Location"] == reverse("password_change"), url
     page = kader.get(reverse("password_change"))
     assert page.status_code == 200 and 'id="wajib-ganti"' in page.content.decode()
-    r = kader.post(reverse("password_change"), {"old_password": password, "new_password1": "kebun-mawar-2026",
-                                                "new_password2": "kebun-mawar-2026"})
+    r = kader.post(
+        reverse("password_change"),
+        {"old_password": password, "new_password1": "kebun-mawar-2026", "new_password2": "kebun-mawar-2026"},
+    )
     assert r.status_code == 302
     assert kader.get(reverse("dasawisma:kader_home")).status_code == 302  # to its dasawisma now
     assert kader.get(reverse("dasawisma:kader_home"), follow=True).status_code == 200

@@ -66,7 +66,11 @@ def test_rerun_updates_names_without_duplicates(tmp_path):
 def test_root_loads_kabupaten_its_ancestors_and_subtree(tmp_path):
     run(write(tmp_path, GOOD), root="33.06")
     assert set(Unit.objects.values_list("code", flat=True)) == {
-        "33", "33.06", "33.06.10", "33.06.10.2001", "33.06.10.1001"
+        "33",
+        "33.06",
+        "33.06.10",
+        "33.06.10.2001",
+        "33.06.10.1001",
     }
     # then the rest of the file joins the same tree
     run(write(tmp_path, GOOD))

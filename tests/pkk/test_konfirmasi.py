@@ -45,8 +45,11 @@ def test_nonaktifkan_account_asks(tree, login):
 
 
 def test_kunci_periode_asks(tree, login):
-    html = login("desa").get(reverse("reporting:kunci", kwargs={"unit_id": tree.kaliboto.pk}),
-                             {"tahun": dt.date.today().year - 1}).content.decode()
+    html = (
+        login("desa")
+        .get(reverse("reporting:kunci", kwargs={"unit_id": tree.kaliboto.pk}), {"tahun": dt.date.today().year - 1})
+        .content.decode()
+    )
     _asks(_form_for(html, reverse("reporting:kunci_tutup", kwargs={"unit_id": tree.kaliboto.pk})))
 
 
@@ -55,8 +58,13 @@ def test_kembalikan_laporan_asks(tree, login):
 
     from reporting.models import JenisLaporan, Laporan
 
-    laporan = Laporan.objects.create(unit=tree.mawar, jenis=JenisLaporan.BUKU_III,
-                                     periode=dt.date(2025, 3, 1), submitted_at=timezone.now(), submitted_by=tree.kader)
+    laporan = Laporan.objects.create(
+        unit=tree.mawar,
+        jenis=JenisLaporan.BUKU_III,
+        periode=dt.date(2025, 3, 1),
+        submitted_at=timezone.now(),
+        submitted_by=tree.kader,
+    )
     html = login("desa").get(reverse("reporting:laporan_detail", kwargs={"laporan_id": laporan.pk})).content.decode()
     _asks(_form_for(html, reverse("reporting:laporan_kembalikan", kwargs={"laporan_id": laporan.pk})))
 

@@ -16,8 +16,9 @@ URL = "/akun/log-ekspor/"
 
 
 def _log(user, unit, what, rows, channel="web", at=None):
-    log = PersonalDataExportLog.objects.create(user=user, username=user.username, unit=unit, what=what,
-                                              row_count=rows, channel=channel)
+    log = PersonalDataExportLog.objects.create(
+        user=user, username=user.username, unit=unit, what=what, row_count=rows, channel=channel
+    )
     if at is not None:
         PersonalDataExportLog.objects.filter(pk=log.pk).update(at=at)
     return log
@@ -28,8 +29,14 @@ def logs(tree):
     tz = timezone.get_current_timezone()
     _log(tree.kader, tree.mawar, "workbook dasawisma", 12, at=dt.datetime(2025, 3, 2, 9, 0, tzinfo=tz))
     _log(tree.desa, tree.kaliboto, "Lampiran 4.17a 2025", 40, at=dt.datetime(2025, 3, 20, 9, 0, tzinfo=tz))
-    _log(tree.pembina, tree.bener, "Ekspor #7 sampai dasawisma 2025", 300, channel="job",
-         at=dt.datetime(2025, 4, 1, 9, 0, tzinfo=tz))
+    _log(
+        tree.pembina,
+        tree.bener,
+        "Ekspor #7 sampai dasawisma 2025",
+        300,
+        channel="job",
+        at=dt.datetime(2025, 4, 1, 9, 0, tzinfo=tz),
+    )
     other_kab = unit_create(level=Level.KABUPATEN, name="Kabupaten Magelang", parent=tree.prov, code="33.08")
     admin_mgl = tree.nobody
     RoleAssignment.objects.create(user=admin_mgl, role=Role.ADMIN_KABUPATEN, unit=other_kab)

@@ -32,32 +32,42 @@ def test_each_units_admin_records_its_office_holders(tree, persona, key):
     response = client.post(url(unit), {"ketua": "  Hj.  Siti   Aminah ", "sekretaris": "Dewi Lestari, S.Pd."})
     assert response.status_code == 302
     saved = PengurusTpPkk.objects.get(unit=unit)
-    assert (saved.ketua, saved.sekretaris, saved.updated_by) == ("Hj. Siti Aminah", "Dewi Lestari, S.Pd.",
-                                                                 getattr(tree, persona))
+    assert (saved.ketua, saved.sekretaris, saved.updated_by) == (
+        "Hj. Siti Aminah",
+        "Dewi Lestari, S.Pd.",
+        getattr(tree, persona),
+    )
     assert 'value="Hj. Siti Aminah"' in client.get(url(unit)).content.decode()
 
 
 def test_names_go_under_the_signature_lines_of_the_sheet(tree):
     login(tree.desa).post(url(tree.kaliboto), {"ketua": "Hj. Siti Aminah", "sekretaris": "Dewi Lestari"})
     response = login(tree.desa).get(
-        reverse("reporting:rekap_tahunan_xlsx", kwargs={"unit_id": tree.kaliboto.pk, "tahun": 2025}))
+        reverse("reporting:rekap_tahunan_xlsx", kwargs={"unit_id": tree.kaliboto.pk, "tahun": 2025})
+    )
     ws = load_workbook(io.BytesIO(response.content)).active
     texts = {c.value for row in ws.iter_rows() for c in row}
     assert {"Ketua TP PKK Desa Kaliboto", "Sekretaris TP PKK Desa Kaliboto", "Hj. Siti Aminah", "Dewi Lestari"} <= texts
-    page = login(tree.desa).get(reverse("reporting:rekap_tahunan", kwargs={"unit_id": tree.kaliboto.pk,
-                                                                          "tahun": 2025})).content.decode()
+    page = (
+        login(tree.desa)
+        .get(reverse("reporting:rekap_tahunan", kwargs={"unit_id": tree.kaliboto.pk, "tahun": 2025}))
+        .content.decode()
+    )
     assert "Hj. Siti Aminah" in page and url(tree.kaliboto) in page
 
 
-@pytest.mark.parametrize("persona,key,status", [
-    ("desa_kp", "kaliboto", 404),  # another desa's admin: outside scope
-    ("pembina_grabag", "bener", 404),  # another kecamatan's pembina
-    ("desa", "kab", 404),  # above one's scope
-    ("pembina", "kaliboto", 403),  # in scope, but a desa's names are the desa's to record
-    ("admin", "bener", 403),
-    ("kader", "mawar", 403),  # wrong role
-    ("desa", "rw1", 403),  # no TP PKK office holders below a desa
-])
+@pytest.mark.parametrize(
+    "persona,key,status",
+    [
+        ("desa_kp", "kaliboto", 404),  # another desa's admin: outside scope
+        ("pembina_grabag", "bener", 404),  # another kecamatan's pembina
+        ("desa", "kab", 404),  # above one's scope
+        ("pembina", "kaliboto", 403),  # in scope, but a desa's names are the desa's to record
+        ("admin", "bener", 403),
+        ("kader", "mawar", 403),  # wrong role
+        ("desa", "rw1", 403),  # no TP PKK office holders below a desa
+    ],
+)
 def test_others_may_not(tree, persona, key, status):
     client = login(getattr(tree, persona))
     unit = getattr(tree, key)

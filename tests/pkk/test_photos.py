@@ -279,8 +279,13 @@ def test_serve_a_missing_file_is_404():
 def _settings_in_subprocess(**env) -> subprocess.CompletedProcess:
     code = "import pkk.settings as s; print(s.PKK_STORAGE_BACKEND, getattr(s, 'AWS_STORAGE_BUCKET_NAME', '-'))"
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("PKK_", "AWS_"))}
-    return subprocess.run([sys.executable, "-c", code], env={**clean, **env}, capture_output=True, text=True,
-                          cwd=Path(__file__).resolve().parents[2])
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).resolve().parents[2],
+    )
 
 
 def test_settings_choose_the_storage_from_the_environment():

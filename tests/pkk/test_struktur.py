@@ -24,8 +24,10 @@ def test_struktur_page_lists_tree_in_one_query(tree, login, django_assert_max_nu
         r = c.get(url("struktur", tree.kaliboto))
     html = r.content.decode()
     assert r.status_code == 200
-    order = [html.index(s) for s in ("Dusun Krajan", "RW 01", "RT 01", "Dasawisma Mawar", "Dasawisma Melati", "RT 02",
-                                     "Dasawisma Anggrek")]
+    order = [
+        html.index(s)
+        for s in ("Dusun Krajan", "RW 01", "RT 01", "Dasawisma Mawar", "Dasawisma Melati", "RT 02", "Dasawisma Anggrek")
+    ]
     assert order == sorted(order)
     assert "Kenanga" not in html and "Tambahan 9" in html
 
@@ -159,9 +161,7 @@ def test_admin_kabupaten_may_manage_structure(tree, login):
 
 def test_fill_missing_paths_after_bulk_create(tree):
     rt3 = Unit.objects.create(level=Level.RT, name="03", parent=tree.rw1)  # path not set yet
-    kids = Unit.objects.bulk_create(
-        [Unit(level=Level.DASAWISMA, name=f"Bulk {i}", parent=rt3) for i in range(3)]
-    )
+    kids = Unit.objects.bulk_create([Unit(level=Level.DASAWISMA, name=f"Bulk {i}", parent=rt3) for i in range(3)])
     from pkk.services import fill_missing_paths
 
     assert fill_missing_paths() == 4
@@ -177,5 +177,6 @@ def test_fill_missing_paths_after_bulk_create(tree):
 def test_changes_by_a_person_are_audited(tree, login, caplog):
     with caplog.at_level("INFO", logger="pkk.audit"):
         login("desa").post(url("unit_ubah_nama", tree.melati), {"name": "Melati Putih"})
-    assert any("unit_rename by=desa" in r.getMessage() and f"unit={tree.melati.pk}" in r.getMessage()
-               for r in caplog.records)
+    assert any(
+        "unit_rename by=desa" in r.getMessage() and f"unit={tree.melati.pk}" in r.getMessage() for r in caplog.records
+    )

@@ -76,8 +76,7 @@ def test_demo_generator_names_satisfy_the_rules(settings):
     from django.core.management import call_command
 
     settings.DEBUG = True  # seed_demo is a DEBUG tool
-    call_command("seed_demo", households=150, seed=11, today=dt.date(2026, 11, 24), no_rebuild=True,
-                 stdout=StringIO())
+    call_command("seed_demo", households=150, seed=11, today=dt.date(2026, 11, 24), no_rebuild=True, stdout=StringIO())
     numbered = list(Unit.objects.filter(level__in=[Level.RW, Level.RT]).values_list("name", flat=True))
     assert numbered and all(unit_number(Level.RT, n) == n for n in numbered)
 
@@ -88,10 +87,20 @@ def test_demo_generator_names_satisfy_the_rules(settings):
 def _household(tree):
     rt = RumahTangga.objects.create(dasawisma=tree.mawar, kode="RT-1")
     kk = Keluarga.objects.create(rumah_tangga=rt, no_kk="3306101203040001")
-    ibu = Warga.objects.create(dasawisma=tree.mawar, rumah_tangga=rt, keluarga=kk, no_kk=kk.no_kk,
-                               no_registrasi="1", nama="Siti", jenis_kelamin="P", tanggal_lahir=dt.date(1990, 1, 2),
-                               status_perkawinan="kawin", status_dalam_keluarga="istri", agama="islam",
-                               pendidikan="sma")
+    ibu = Warga.objects.create(
+        dasawisma=tree.mawar,
+        rumah_tangga=rt,
+        keluarga=kk,
+        no_kk=kk.no_kk,
+        no_registrasi="1",
+        nama="Siti",
+        jenis_kelamin="P",
+        tanggal_lahir=dt.date(1990, 1, 2),
+        status_perkawinan="kawin",
+        status_dalam_keluarga="istri",
+        agama="islam",
+        pendidikan="sma",
+    )
     Kehamilan.objects.create(warga=ibu, dasawisma=tree.mawar, tanggal_mulai=dt.date(2025, 2, 1))
     return rt
 
@@ -107,8 +116,9 @@ def test_rumah_tangga_moves_with_its_people_history_and_both_refreshes(tree):
         tree.anggrek.pk
     }
     r = Riwayat.objects.get(model="rumah_tangga", object_id=rt.pk)
-    assert r.changes["dasawisma"][0].startswith("Dasawisma Mawar (RT 01") and "Anggrek (RT 02" in r.changes[
-        "dasawisma"][1]
+    assert (
+        r.changes["dasawisma"][0].startswith("Dasawisma Mawar (RT 01") and "Anggrek (RT 02" in r.changes["dasawisma"][1]
+    )
     assert r.actor == tree.desa
     # Both places are refreshed from the household's first fact on (the mother's birth), through the outbox.
     assert set(DasawismaChange.objects.values_list("dasawisma_id", "since")) == {

@@ -108,7 +108,7 @@ def test_a_month_alone_does_not_analyze_the_annual_table(units):
     with CaptureQueriesContext(connection) as ctx:
         refresh_planner_stats({RekapTahunan._meta.db_table: 0, RekapBulanan._meta.db_table: 5000})
     assert RekapTahunan._meta.db_table not in " ".join(q["sql"] for q in ctx.captured_queries)
-    assert any(f"ANALYZE \"{RekapBulanan._meta.db_table}\"" in q["sql"] for q in ctx.captured_queries)
+    assert any(f'ANALYZE "{RekapBulanan._meta.db_table}"' in q["sql"] for q in ctx.captured_queries)
 
 
 @pytest.mark.django_db(transaction=True)

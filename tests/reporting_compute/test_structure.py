@@ -39,7 +39,6 @@ def test_moving_an_rt_moves_its_numbers_between_rws(tree, django_capture_on_comm
     assert (total(rw2), total(tree.krajan), total(tree.kab)) == (0, 0, 0)
 
 
-
 def test_a_unit_made_in_the_structure_pages_is_counted_above(tree, django_capture_on_commit_callbacks):
     rollup.rebuild(tahun=TAHUN)
     assert RekapTahunan.objects.get(unit=tree.kaliboto, tahun=TAHUN).jml_dasawisma == 3

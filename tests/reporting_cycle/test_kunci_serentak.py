@@ -24,13 +24,16 @@ def client_as(tree):
         return c
 
     return make
+
+
 MARET = dt.date(2025, 3, 1)
 TODAY = dt.date(2025, 6, 10)
 
 
 def _waiting(tree, dasawisma):
-    return Laporan.objects.create(unit=dasawisma, jenis=JenisLaporan.BUKU_III, periode=MARET,
-                                  submitted_at=timezone.now(), submitted_by=tree.kader)
+    return Laporan.objects.create(
+        unit=dasawisma, jenis=JenisLaporan.BUKU_III, periode=MARET, submitted_at=timezone.now(), submitted_by=tree.kader
+    )
 
 
 def test_kabupaten_lock_locks_every_desa_in_one_go_and_records_it(tree):
@@ -52,17 +55,18 @@ def test_a_desa_not_ready_stops_everything_naming_it(tree):
     msg = exc.value.messages[0]
     assert "Desa Kedungpucang (1 laporan menunggu verifikasi)" in msg and "Tidak ada yang dikunci" in msg
     assert not KunciPeriode.objects.exists() and not KunciRiwayat.objects.exists()  # all or nothing
-    plan = periode_lock_serentak(unit=tree.bener, jenis="buku3", periode=MARET, actor=tree.admin,
-                                 lewati_tertahan=True, today=TODAY)
+    plan = periode_lock_serentak(
+        unit=tree.bener, jenis="buku3", periode=MARET, actor=tree.admin, lewati_tertahan=True, today=TODAY
+    )
     assert [d.pk for d in plan.siap] == [tree.kaliboto.pk] and [d.pk for d, _ in plan.tertahan] == [
-        tree.kedungpucang.pk]
+        tree.kedungpucang.pk
+    ]
     assert set(KunciPeriode.objects.values_list("unit_id", flat=True)) == {tree.kaliboto.pk}  # Bener only
 
 
 def test_refusals(tree):
     with pytest.raises(ValidationError):  # not ended yet
-        periode_lock_serentak(unit=tree.kab, jenis="buku3", periode=dt.date(2025, 6, 1), actor=tree.admin,
-                              today=TODAY)
+        periode_lock_serentak(unit=tree.kab, jenis="buku3", periode=dt.date(2025, 6, 1), actor=tree.admin, today=TODAY)
     with pytest.raises(ValidationError):  # a desa is not a bulk unit
         periode_lock_serentak(unit=tree.kaliboto, jenis="buku3", periode=MARET, actor=tree.admin, today=TODAY)
     with pytest.raises(PermissionDenied):  # pembina does not lock

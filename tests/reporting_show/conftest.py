@@ -33,8 +33,10 @@ def seed_rekap(*, tahun: int = TAHUN, bulan: dt.date = BULAN, skip: tuple[Unit, 
     for u in units:
         if u.parent_id:
             children.setdefault(u.parent_id, []).append(u.pk)
-    for model, names, period in ((RekapTahunan, TAHUNAN_NAMES, {"tahun": tahun}),
-                                 (RekapBulanan, BULANAN_NAMES, {"bulan": bulan})):
+    for model, names, period in (
+        (RekapTahunan, TAHUNAN_NAMES, {"tahun": tahun}),
+        (RekapBulanan, BULANAN_NAMES, {"bulan": bulan}),
+    ):
         values: dict[int, dict[str, int]] = {}
         for u in units:
             if u.level == Level.DASAWISMA:

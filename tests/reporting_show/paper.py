@@ -23,9 +23,20 @@ EMPTY_BULAN = dt.date(2024, 3, 1)  # before any pregnancy, birth or death of the
 
 # Which unit of the test tree each lampiran is drawn for.
 UNIT_OF = {
-    "4.16a": "mawar", "4.16b": "rt1", "4.16c": "rw1", "4.16d": "krajan", "4.17a": "kaliboto", "4.17b": "bener",
-    "4.17c": "kab", "4.18a": "mawar", "4.18b": "rt1", "4.18c": "rw1", "4.18d": "krajan", "4.19a": "kaliboto",
-    "4.19b": "bener", "4.19c": "kab",
+    "4.16a": "mawar",
+    "4.16b": "rt1",
+    "4.16c": "rw1",
+    "4.16d": "krajan",
+    "4.17a": "kaliboto",
+    "4.17b": "bener",
+    "4.17c": "kab",
+    "4.18a": "mawar",
+    "4.18b": "rt1",
+    "4.18c": "rw1",
+    "4.18d": "krajan",
+    "4.19a": "kaliboto",
+    "4.19b": "bener",
+    "4.19c": "kab",
 }
 
 
@@ -39,9 +50,21 @@ _seq = iter(range(1, 100_000))
 
 def _warga(rt, kel, nama, jk, lahir, status, kawin="kawin", **kw):
     return Warga.objects.create(
-        dasawisma=rt.dasawisma, rumah_tangga=rt, keluarga=kel, no_kk=kel.no_kk, no_registrasi=f"PPR{next(_seq)}",
-        nama=nama, jenis_kelamin=jk, tanggal_lahir=lahir, status_perkawinan=kawin, status_dalam_keluarga=status,
-        agama="islam", pendidikan="sma", tempat_lahir="Purworejo", pekerjaan="Petani", **kw,
+        dasawisma=rt.dasawisma,
+        rumah_tangga=rt,
+        keluarga=kel,
+        no_kk=kel.no_kk,
+        no_registrasi=f"PPR{next(_seq)}",
+        nama=nama,
+        jenis_kelamin=jk,
+        tanggal_lahir=lahir,
+        status_perkawinan=kawin,
+        status_dalam_keluarga=status,
+        agama="islam",
+        pendidikan="sma",
+        tempat_lahir="Purworejo",
+        pekerjaan="Petani",
+        **kw,
     )
 
 
@@ -50,16 +73,30 @@ def households(tree):
     mawar = tree.mawar
     a = RumahTangga.objects.create(dasawisma=mawar, kode="P01", spal=True, sumber_air_sumur=True, tempat_sampah=True)
     ka = Keluarga.objects.create(rumah_tangga=a, no_kk="3306010101019001")
-    kepala = _warga(a, ka, "Muhammad Bambang Setyo Wibowo Kusumaningrat", "L", dt.date(1980, 1, 2),
-                    "kepala_keluarga")
+    kepala = _warga(a, ka, "Muhammad Bambang Setyo Wibowo Kusumaningrat", "L", dt.date(1980, 1, 2), "kepala_keluarga")
     ibu = _warga(a, ka, "Sri Rahayu Ningsih Puspitasari", "P", dt.date(1990, 5, 1), "istri", menyusui=True)
-    Kehamilan.objects.create(warga=ibu, dasawisma=mawar, tanggal_mulai=dt.date(2024, 6, 20),
-                             tanggal_selesai=dt.date(2025, 3, 5), hasil="lahir_hidup")
-    _warga(a, ka, "Rina Ayu Lestari", "P", dt.date(2025, 3, 5), "anak", kawin="belum_kawin", akta_kelahiran=True,
-           ibu=ibu)
-    _warga(a, ka, "Bagus Pratama", "L", dt.date(2025, 1, 10), "anak", kawin="belum_kawin", ibu=ibu,
-           tanggal_meninggal=dt.date(2025, 3, 20),
-           sebab_meninggal="Infeksi saluran pernapasan akut disertai diare berat dan dehidrasi")
+    Kehamilan.objects.create(
+        warga=ibu,
+        dasawisma=mawar,
+        tanggal_mulai=dt.date(2024, 6, 20),
+        tanggal_selesai=dt.date(2025, 3, 5),
+        hasil="lahir_hidup",
+    )
+    _warga(
+        a, ka, "Rina Ayu Lestari", "P", dt.date(2025, 3, 5), "anak", kawin="belum_kawin", akta_kelahiran=True, ibu=ibu
+    )
+    _warga(
+        a,
+        ka,
+        "Bagus Pratama",
+        "L",
+        dt.date(2025, 1, 10),
+        "anak",
+        kawin="belum_kawin",
+        ibu=ibu,
+        tanggal_meninggal=dt.date(2025, 3, 20),
+        sebab_meninggal="Infeksi saluran pernapasan akut disertai diare berat dan dehidrasi",
+    )
     a.kepala = kepala
     a.save()
     b = RumahTangga.objects.create(dasawisma=mawar, kode="P02", sumber_air_pdam=True)
@@ -116,9 +153,20 @@ def to_pdf(files: list[Path], outdir: Path) -> dict[Path, Path]:
     """Convert spreadsheets to PDF with a private LibreOffice profile (parallel runs never share one)."""
     profile = outdir / "lo-profile"
     subprocess.run(
-        [SOFFICE, f"-env:UserInstallation=file://{profile}", "--headless", "--norestore", "--convert-to", "pdf",
-         "--outdir", str(outdir), *map(str, files)],
-        check=True, capture_output=True, timeout=300,
+        [
+            SOFFICE,
+            f"-env:UserInstallation=file://{profile}",
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(outdir),
+            *map(str, files),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
     )
     out = {f: outdir / (f.stem + ".pdf") for f in files}
     missing = [str(p) for p in out.values() if not p.exists()]
@@ -127,8 +175,7 @@ def to_pdf(files: list[Path], outdir: Path) -> dict[Path, Path]:
 
 
 def pdf_text(pdf: Path) -> str:
-    return subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True,
-                          text=True).stdout
+    return subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True, text=True).stdout
 
 
 def pdf_pages(pdf: Path) -> tuple[int, float, float]:
@@ -143,11 +190,9 @@ def pdf_words(pdf: Path) -> list[tuple[str, float, float]]:
     """Every word with its box height and width (points), from ``pdftotext -bbox``."""
     import re
 
-    html = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], check=True, capture_output=True,
-                          text=True).stdout
+    html = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], check=True, capture_output=True, text=True).stdout
     out = []
-    for m in re.finditer(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>',
-                         html):
+    for m in re.finditer(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>', html):
         x0, y0, x1, y1, word = float(m[1]), float(m[2]), float(m[3]), float(m[4]), m[5]
         out.append((word, y1 - y0, x1 - x0))
     return out

@@ -23,9 +23,19 @@ _seq = iter(range(1, 10_000))
 
 def warga(rt, kel, nama, jk, lahir, status, kawin="kawin", **kw):
     return Warga.objects.create(
-        dasawisma=rt.dasawisma, rumah_tangga=rt, keluarga=kel, no_kk=kel.no_kk, no_registrasi=f"REG{next(_seq)}",
-        nama=nama, jenis_kelamin=jk, tanggal_lahir=lahir, status_perkawinan=kawin, status_dalam_keluarga=status,
-        agama="islam", pendidikan="sma", **kw,
+        dasawisma=rt.dasawisma,
+        rumah_tangga=rt,
+        keluarga=kel,
+        no_kk=kel.no_kk,
+        no_registrasi=f"REG{next(_seq)}",
+        nama=nama,
+        jenis_kelamin=jk,
+        tanggal_lahir=lahir,
+        status_perkawinan=kawin,
+        status_dalam_keluarga=status,
+        agama="islam",
+        pendidikan="sma",
+        **kw,
     )
 
 
@@ -36,8 +46,13 @@ def households(tree):
     ka = Keluarga.objects.create(rumah_tangga=a, no_kk="3306010101010001")
     budi = warga(a, ka, "Budi Santoso", "L", dt.date(1980, 1, 2), "kepala_keluarga")
     siti = warga(a, ka, "Siti Aminah", "P", dt.date(1990, 5, 1), "istri")
-    Kehamilan.objects.create(warga=siti, dasawisma=mawar, tanggal_mulai=dt.date(2024, 6, 20),
-                             tanggal_selesai=dt.date(2025, 3, 5), hasil="lahir_hidup")
+    Kehamilan.objects.create(
+        warga=siti,
+        dasawisma=mawar,
+        tanggal_mulai=dt.date(2024, 6, 20),
+        tanggal_selesai=dt.date(2025, 3, 5),
+        hasil="lahir_hidup",
+    )
     warga(a, ka, "Rina", "P", dt.date(2025, 3, 5), "anak", kawin="belum_kawin", akta_kelahiran=True, ibu=siti)
     a.kepala = budi
     a.save()
@@ -107,8 +122,9 @@ def test_4_18a_lists_the_months_mothers_births_and_deaths(households, tmp_path):
     assert labels[4] == "NAMA BAYI"
 
     out = tmp_path / "4-18a.xlsx"
-    call_command("export_rekap", "--lampiran", "4.18a", "--unit", f"id:{tree.mawar.pk}", "--bulan", "2025-03",
-                 "--out", str(out))
+    call_command(
+        "export_rekap", "--lampiran", "4.18a", "--unit", f"id:{tree.mawar.pk}", "--bulan", "2025-03", "--out", str(out)
+    )
     ws = load_workbook(out).active
     r = next(r for r in range(1, ws.max_row) if ws.cell(r, 2).value == "Siti Aminah")
     assert [ws.cell(r, c).value for c in (5, 6, 7, 9, 10)] == ["Rina", None, 1, 1, None]

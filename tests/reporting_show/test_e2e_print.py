@@ -24,8 +24,7 @@ def printed(page, path):
     page.pdf(path=str(path), prefer_css_page_size=True, print_background=True)
     if not PDFTOTEXT:
         pytest.skip("poppler-utils (pdftotext) is needed to read the printed PDF")
-    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True,
-                          check=True).stdout
+    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
     info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
     size = re.search(r"Page size:\s+([\d.]+) x ([\d.]+)", info)
     return text, (float(size[1]), float(size[2])), int(re.search(r"Pages:\s+(\d+)", info)[1])

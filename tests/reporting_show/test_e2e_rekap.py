@@ -30,8 +30,9 @@ def test_report_page_at_phone_width(page, login, url, rekap_tree):
     table.wait_for()
     assert page.locator(".table-responsive table.table-rekap").count() == 1
     assert_fits_phone(page, "rekap 4.17c")
-    box = page.evaluate("() => { const b = document.querySelector('.table-responsive');"
-                        " return [b.scrollWidth, b.clientWidth]; }")
+    box = page.evaluate(
+        "() => { const b = document.querySelector('.table-responsive'); return [b.scrollWidth, b.clientWidth]; }"
+    )
     assert box[0] > box[1], "the wide table scrolls inside .table-responsive"
     shot(page, "rekap-4.17c")
     page.locator("table.table-rekap tbody tr").first.click()

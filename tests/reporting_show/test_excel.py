@@ -20,10 +20,19 @@ from .conftest import BULAN, TAHUN, angka, login, parse_table
 pytestmark = pytest.mark.django_db
 
 CASES = [
-    ("kab", "4.17c", TAHUN), ("bener", "4.17b", TAHUN), ("kaliboto", "4.17a", TAHUN), ("kedungpucang", "4.17a", TAHUN),
-    ("krajan", "4.16d", TAHUN), ("rw1", "4.16c", TAHUN), ("rt1", "4.16b", TAHUN),
-    ("kab", "4.19c", BULAN), ("bener", "4.19b", BULAN), ("kaliboto", "4.19a", BULAN),
-    ("krajan", "4.18d", BULAN), ("rw1", "4.18c", BULAN), ("rt1", "4.18b", BULAN),
+    ("kab", "4.17c", TAHUN),
+    ("bener", "4.17b", TAHUN),
+    ("kaliboto", "4.17a", TAHUN),
+    ("kedungpucang", "4.17a", TAHUN),
+    ("krajan", "4.16d", TAHUN),
+    ("rw1", "4.16c", TAHUN),
+    ("rt1", "4.16b", TAHUN),
+    ("kab", "4.19c", BULAN),
+    ("bener", "4.19b", BULAN),
+    ("kaliboto", "4.19a", BULAN),
+    ("krajan", "4.18d", BULAN),
+    ("rw1", "4.18c", BULAN),
+    ("rt1", "4.18b", BULAN),
 ]
 
 
@@ -44,8 +53,11 @@ def page_and_xlsx(client, unit, periode):
 
 def sheet_parts(ws, width):
     """Find the column-number row, then read data rows down to the JUMLAH row."""
-    numbers_row = next(r for r in range(1, ws.max_row + 1)
-                       if [ws.cell(r, c).value for c in range(1, width + 1)] == list(range(1, width + 1)))
+    numbers_row = next(
+        r
+        for r in range(1, ws.max_row + 1)
+        if [ws.cell(r, c).value for c in range(1, width + 1)] == list(range(1, width + 1))
+    )
     rows, r = [], numbers_row + 1
     while ws.cell(r, 2).value != "JUMLAH":
         rows.append([ws.cell(r, c).value for c in range(1, width + 1)])
@@ -134,7 +146,8 @@ def test_long_titles_get_tall_rows(seeded):
 
 def test_print_settings(seeded):
     response = login(seeded.admin).get(
-        reverse("reporting:rekap_tahunan_xlsx", kwargs={"unit_id": seeded.kab.pk, "tahun": TAHUN}))
+        reverse("reporting:rekap_tahunan_xlsx", kwargs={"unit_id": seeded.kab.pk, "tahun": TAHUN})
+    )
     ws = load_workbook(io.BytesIO(response.content)).active
     assert ws.page_setup.orientation == "landscape"
     assert ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0
@@ -146,7 +159,8 @@ def test_print_settings(seeded):
 
 def test_sheet_title_and_filename(seeded):
     response = login(seeded.admin).get(
-        reverse("reporting:rekap_bulanan_xlsx", kwargs={"unit_id": seeded.bener.pk, "bulan": "2025-03"}))
+        reverse("reporting:rekap_bulanan_xlsx", kwargs={"unit_id": seeded.bener.pk, "bulan": "2025-03"})
+    )
     assert 'filename="lampiran-4.19b-bener-2025-03.xlsx"' in response["Content-Disposition"]
     wb = load_workbook(io.BytesIO(response.content))
     assert wb.sheetnames == ["4.19b Kecamatan Bener"]
@@ -156,7 +170,8 @@ def test_command_writes_the_same_file_as_the_page(seeded, tmp_path):
     out = tmp_path / "rekap.xlsx"
     call_command("export_rekap", "--lampiran", "4.17c", "--unit", "33.06", "--tahun", "2025", "--out", str(out))
     page = login(seeded.admin).get(
-        reverse("reporting:rekap_tahunan_xlsx", kwargs={"unit_id": seeded.kab.pk, "tahun": TAHUN}))
+        reverse("reporting:rekap_tahunan_xlsx", kwargs={"unit_id": seeded.kab.pk, "tahun": TAHUN})
+    )
     a = load_workbook(out).active
     b = load_workbook(io.BytesIO(page.content)).active
     assert a.title == b.title
@@ -165,21 +180,25 @@ def test_command_writes_the_same_file_as_the_page(seeded, tmp_path):
     assert a.print_title_rows == b.print_title_rows
 
     out2 = tmp_path / "bulan.xlsx"
-    call_command("export_rekap", "--lampiran", "4.18b", "--unit", f"id:{seeded.rt1.pk}", "--bulan", "2025-03",
-                 "--out", str(out2))
+    call_command(
+        "export_rekap", "--lampiran", "4.18b", "--unit", f"id:{seeded.rt1.pk}", "--bulan", "2025-03", "--out", str(out2)
+    )
     ws = load_workbook(out2).active
     assert ws.title.startswith("4.18b")
     assert not PersonalDataExportLog.objects.exists()  # rekap sheets hold no names
 
 
-@pytest.mark.parametrize("args,message", [
-    (["--lampiran", "4.17c", "--unit", "33.06.16", "--tahun", "2025"], "tingkat"),
-    (["--lampiran", "4.19c", "--unit", "33.06", "--tahun", "2025"], "--bulan"),
-    (["--lampiran", "4.17c", "--unit", "33.06", "--bulan", "2025-03"], "--tahun"),
-    (["--lampiran", "4.99z", "--unit", "33.06", "--tahun", "2025"], "tidak dikenal"),
-    (["--lampiran", "4.17c", "--unit", "99.99", "--tahun", "2025"], "tidak ditemukan"),
-    (["--lampiran", "4.19c", "--unit", "33.06", "--bulan", "2025/03"], "YYYY-MM"),
-])
+@pytest.mark.parametrize(
+    "args,message",
+    [
+        (["--lampiran", "4.17c", "--unit", "33.06.16", "--tahun", "2025"], "tingkat"),
+        (["--lampiran", "4.19c", "--unit", "33.06", "--tahun", "2025"], "--bulan"),
+        (["--lampiran", "4.17c", "--unit", "33.06", "--bulan", "2025-03"], "--tahun"),
+        (["--lampiran", "4.99z", "--unit", "33.06", "--tahun", "2025"], "tidak dikenal"),
+        (["--lampiran", "4.17c", "--unit", "99.99", "--tahun", "2025"], "tidak ditemukan"),
+        (["--lampiran", "4.19c", "--unit", "33.06", "--bulan", "2025/03"], "YYYY-MM"),
+    ],
+)
 def test_command_refuses_bad_arguments(seeded, tmp_path, args, message):
     with pytest.raises(CommandError, match=message):
         call_command("export_rekap", *args, "--out", str(tmp_path / "x.xlsx"))
@@ -197,7 +216,8 @@ def test_signature_block_follows_the_tree(seeded):
 
 def test_sheet_and_file_names_say_which_unit(seeded):
     response = login(seeded.admin).get(
-        reverse("reporting:rekap_tahunan_xlsx", kwargs={"unit_id": seeded.rw1.pk, "tahun": TAHUN}))
+        reverse("reporting:rekap_tahunan_xlsx", kwargs={"unit_id": seeded.rw1.pk, "tahun": TAHUN})
+    )
     assert 'filename="lampiran-4.16c-kaliboto-rw01-2025.xlsx"' in response["Content-Disposition"]
     assert load_workbook(io.BytesIO(response.content)).sheetnames == ["4.16c Kaliboto RW 01"]
     rt = report_for_unit(LAYOUTS["4.18b"], seeded.rt1, BULAN)

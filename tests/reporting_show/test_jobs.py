@@ -51,9 +51,13 @@ def test_export_job_end_to_end(seeded, media, django_capture_on_commit_callbacks
     assert response.status_code == 200
     wb = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     assert wb.sheetnames == [  # the index, then tree order
-        "Daftar Isi", "4.17c Kabupaten Purworejo", "4.17b Kecamatan Bener", "4.17a Desa Kaliboto",
+        "Daftar Isi",
+        "4.17c Kabupaten Purworejo",
+        "4.17b Kecamatan Bener",
+        "4.17a Desa Kaliboto",
         "4.17a Desa Kedungpucang",
-        "4.17b Kecamatan Grabag", "4.17a Desa Harjobinangun",
+        "4.17b Kecamatan Grabag",
+        "4.17a Desa Harjobinangun",
     ]
     # Each sheet is the same as the single-sheet download of that unit.
     single = client.get(reverse("reporting:rekap_tahunan_xlsx", kwargs={"unit_id": seeded.bener.pk, "tahun": TAHUN}))
@@ -92,8 +96,12 @@ def test_progress_grows_sheet_by_sheet(seeded, media, monkeypatch):
 
 
 def test_monthly_job(seeded, media, django_capture_on_commit_callbacks):
-    job = start_job(login(seeded.desa), seeded.kaliboto, bulan="2025-03",
-                    django_capture_on_commit_callbacks=django_capture_on_commit_callbacks)
+    job = start_job(
+        login(seeded.desa),
+        seeded.kaliboto,
+        bulan="2025-03",
+        django_capture_on_commit_callbacks=django_capture_on_commit_callbacks,
+    )
     job.refresh_from_db()
     assert job.status == "selesai" and job.total == 1
     wb = load_workbook(job.file.path)
@@ -166,8 +174,10 @@ def test_polling_fragment_while_running(seeded, media):
 def test_download_scope(seeded, media):
     job = export_job_create(unit=seeded.bener, buku=TAHUNAN, periode=TAHUN, sampai="desa", actor=seeded.pembina)
     export_job_run(job_id=job.pk)
-    urls = [reverse("reporting:export_job", kwargs={"job_id": job.pk}),
-            reverse("reporting:export_job_download", kwargs={"job_id": job.pk})]
+    urls = [
+        reverse("reporting:export_job", kwargs={"job_id": job.pk}),
+        reverse("reporting:export_job_download", kwargs={"job_id": job.pk}),
+    ]
     same_scope = make_user("pembina_bener_2", Role.PEMBINA_KECAMATAN, seeded.bener)
     for user in (seeded.pembina, seeded.admin, same_scope):
         client = login(user)

@@ -10,8 +10,20 @@ from reporting.measures import BULANAN_NAMES, TAHUNAN_NAMES, UNIT_COUNT_NAMES
 
 # Number of printed columns of each official form (Rakernas X), KET included.
 WIDTHS = {
-    "4.16a": 29, "4.16b": 30, "4.16c": 32, "4.16d": 33, "4.17a": 33, "4.17b": 35, "4.17c": 36,
-    "4.18a": 17, "4.18b": 15, "4.18c": 16, "4.18d": 17, "4.19a": 18, "4.19b": 19, "4.19c": 20,
+    "4.16a": 29,
+    "4.16b": 30,
+    "4.16c": 32,
+    "4.16d": 33,
+    "4.17a": 33,
+    "4.17b": 35,
+    "4.17c": 36,
+    "4.18a": 17,
+    "4.18b": 15,
+    "4.18c": 16,
+    "4.18d": 17,
+    "4.19a": 18,
+    "4.19b": 19,
+    "4.19c": 20,
 }
 
 TIERS = {
@@ -90,10 +102,18 @@ def test_buku2_rw_tier_and_up(lampiran, first):
     # 3 BUTA split L/P, no BERKEBUTUHAN KHUSUS; KRITERIA RUMAH 4; SUMBER AIR 4 (DLL = lainnya); MCK apart.
     assert measures[first - 1 + 9] == ("tiga_buta_l",) and measures[first - 1 + 10] == ("tiga_buta_p",)
     assert ("berkebutuhan_khusus",) not in measures
-    assert measures[first - 1 + 11: first - 1 + 15] == [("rumah_sehat",), ("rumah_tidak_sehat",),
-                                                        ("tempat_sampah",), ("spal",)]
-    assert measures[first - 1 + 15: first - 1 + 19] == [("air_pdam",), ("air_sumur",), ("air_sungai",),
-                                                        ("air_lainnya",)]
+    assert measures[first - 1 + 11 : first - 1 + 15] == [
+        ("rumah_sehat",),
+        ("rumah_tidak_sehat",),
+        ("tempat_sampah",),
+        ("spal",),
+    ]
+    assert measures[first - 1 + 15 : first - 1 + 19] == [
+        ("air_pdam",),
+        ("air_sumur",),
+        ("air_sungai",),
+        ("air_lainnya",),
+    ]
     mck = leaves[first - 1 + 19]
     assert mck.label == "JUMLAH SARANA MCK" and mck.measures == ("mck_septic",)
     header = {c.col: c for c in LAYOUTS[lampiran].header_cells if c.row == 0}
@@ -107,7 +127,12 @@ def test_desa_sheet_keeps_three_buta_as_one_column():
     assert col("4.17a", 25).measures == ("air_lainnya",)
     assert col("4.17a", 33).label == "KETERANGAN"
     assert [col("4.17a", n).measures for n in (3, 4, 5, 6, 7)] == [
-        ("jml_rw",), ("jml_rt",), ("jml_dasawisma",), ("jml_krt",), ("jml_kk",)]
+        ("jml_rw",),
+        ("jml_rt",),
+        ("jml_dasawisma",),
+        ("jml_krt",),
+        ("jml_kk",),
+    ]
 
 
 def test_group_headers_of_the_rw_sheet():
@@ -128,13 +153,29 @@ def test_buku3_rekap_block():
     lay = LAYOUTS["4.19c"]
     assert [c.measures[0] for c in lay.leaves[2:7]] == ["jml_desa", "jml_dusun", "jml_rw", "jml_rt", "jml_dasawisma"]
     assert [c.measures for c in lay.leaves[7:19]] == [
-        ("ibu_hamil",), ("ibu_melahirkan",), ("ibu_nifas",), ("ibu_meninggal",),
-        ("bayi_lahir_l",), ("bayi_lahir_p",), ("akte_ada",), ("akte_tidak",),
-        ("bayi_meninggal_l",), ("bayi_meninggal_p",), ("balita_meninggal_l",), ("balita_meninggal_p",),
+        ("ibu_hamil",),
+        ("ibu_melahirkan",),
+        ("ibu_nifas",),
+        ("ibu_meninggal",),
+        ("bayi_lahir_l",),
+        ("bayi_lahir_p",),
+        ("akte_ada",),
+        ("akte_tidak",),
+        ("bayi_meninggal_l",),
+        ("bayi_meninggal_p",),
+        ("balita_meninggal_l",),
+        ("balita_meninggal_p",),
     ]
     top = {c.label: (c.col + 1, c.col + c.colspan) for c in lay.header_cells if c.row == 0}
-    assert top == {"NO": (1, 1), "NAMA KECAMATAN": (2, 2), "JUMLAH": (3, 7), "JUMLAH IBU": (8, 11),
-                   "JUMLAH BAYI": (12, 17), "JML BALITA MENINGGAL": (18, 19), "KETERANGAN": (20, 20)}
+    assert top == {
+        "NO": (1, 1),
+        "NAMA KECAMATAN": (2, 2),
+        "JUMLAH": (3, 7),
+        "JUMLAH IBU": (8, 11),
+        "JUMLAH BAYI": (12, 17),
+        "JML BALITA MENINGGAL": (18, 19),
+        "KETERANGAN": (20, 20),
+    }
     assert LAYOUTS["4.18b"].leaves[2].measures == ("ibu_hamil",)  # 4.18b has no count columns
 
 

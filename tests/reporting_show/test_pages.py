@@ -61,8 +61,13 @@ def test_every_lampiran_renders_for_its_tier(seeded, key, tahunan, bulanan):
         stored = {r.unit_id: r for r in model.objects.filter(unit__parent=unit, **period)}
         for child, row in zip(children, table.rows["tbody"], strict=True):
             for leaf, text in zip(layout.leaves, row, strict=True):
-                if leaf.kind == "num" and leaf.measures[0] not in ("jml_desa", "jml_dusun", "jml_rw", "jml_rt",
-                                                                   "jml_dasawisma"):
+                if leaf.kind == "num" and leaf.measures[0] not in (
+                    "jml_desa",
+                    "jml_dusun",
+                    "jml_rw",
+                    "jml_rt",
+                    "jml_dasawisma",
+                ):
                     assert angka(text) == sum(getattr(stored[child.pk], m) for m in leaf.measures)
 
 
@@ -88,10 +93,20 @@ def test_unit_counts_count_registered_units_below_each_row(seeded):
     rows = {row[1]: row for row in table.rows["tbody"]}
     bener = rows["Bener"]
     assert [bener[head.index(n)] for n in ("jml_desa", "jml_dusun", "jml_rw", "jml_rt", "jml_dasawisma")] == [
-        "2", "1", "2", "3", "4"]
+        "2",
+        "1",
+        "2",
+        "3",
+        "4",
+    ]
     grabag = rows["Grabag"]
     assert [grabag[head.index(n)] for n in ("jml_desa", "jml_dusun", "jml_rw", "jml_rt", "jml_dasawisma")] == [
-        "1", "0", "1", "1", "1"]
+        "1",
+        "0",
+        "1",
+        "1",
+        "1",
+    ]
 
 
 def test_every_registered_child_gets_a_row_even_without_a_stored_row(tree):
@@ -137,9 +152,15 @@ def test_breadcrumb_stops_at_the_users_own_top_unit(seeded):
     assert admin_crumbs[0] == seeded.kab
 
 
-@pytest.mark.parametrize("persona,key", [
-    ("admin", "kab"), ("pembina", "bener"), ("desa", "kaliboto"), ("ketua_rt", "rt1"),
-])
+@pytest.mark.parametrize(
+    "persona,key",
+    [
+        ("admin", "kab"),
+        ("pembina", "bener"),
+        ("desa", "kaliboto"),
+        ("ketua_rt", "rt1"),
+    ],
+)
 def test_each_user_lands_on_their_own_units_report(tree, persona, key):
     response = login(getattr(tree, persona)).get(reverse("reporting:laporan_home"))
     assert response.status_code == 302
@@ -181,9 +202,17 @@ def test_phone_markup(seeded):
 # ------------------------------------------------------------------------------------------------ scope
 
 OUTSIDERS = [
-    ("kader_kp", "mawar"), ("kader_kp", "kaliboto"), ("desa_kp", "rt1"), ("desa_kp", "kaliboto"),
-    ("pembina_grabag", "bener"), ("pembina_grabag", "kab"), ("kader", "melati"), ("kader", "rt1"),
-    ("ketua_rt", "rw1"), ("desa", "bener"), ("kader_grabag", "kaliboto"),
+    ("kader_kp", "mawar"),
+    ("kader_kp", "kaliboto"),
+    ("desa_kp", "rt1"),
+    ("desa_kp", "kaliboto"),
+    ("pembina_grabag", "bener"),
+    ("pembina_grabag", "kab"),
+    ("kader", "melati"),
+    ("kader", "rt1"),
+    ("ketua_rt", "rw1"),
+    ("desa", "bener"),
+    ("kader_grabag", "kaliboto"),
 ]
 
 
@@ -192,8 +221,10 @@ def test_outside_unit_is_404_for_pages_and_downloads(seeded, persona, key):
     client = login(getattr(seeded, persona))
     unit = getattr(seeded, key)
     for name, kwargs in (
-        ("rekap_tahunan", {"tahun": TAHUN}), ("rekap_bulanan", {"bulan": "2025-03"}),
-        ("rekap_tahunan_xlsx", {"tahun": TAHUN}), ("rekap_bulanan_xlsx", {"bulan": "2025-03"}),
+        ("rekap_tahunan", {"tahun": TAHUN}),
+        ("rekap_bulanan", {"bulan": "2025-03"}),
+        ("rekap_tahunan_xlsx", {"tahun": TAHUN}),
+        ("rekap_bulanan_xlsx", {"bulan": "2025-03"}),
         ("laporan_pilih", {}),
     ):
         assert client.get(reverse(f"reporting:{name}", kwargs={"unit_id": unit.pk, **kwargs})).status_code == 404

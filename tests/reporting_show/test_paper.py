@@ -68,8 +68,12 @@ def test_sheet_is_readable_when_printed(big, lampiran, tmp_path):
     width = layout.width
 
     # Every written cell names its font, and it is Arial.
-    fonts = {ws.cell(r, c).font.name for r in range(1, parts.last_row + 1) for c in range(1, width + 1)
-             if ws.cell(r, c).value is not None}
+    fonts = {
+        ws.cell(r, c).font.name
+        for r in range(1, parts.last_row + 1)
+        for c in range(1, width + 1)
+        if ws.cell(r, c).value is not None
+    }
     assert fonts == {"Arial"}
 
     # Header cells: wide enough for their longest word and tall enough for their wrapped lines.
@@ -104,8 +108,11 @@ def test_sheet_is_readable_when_printed(big, lampiran, tmp_path):
             assert text_width(shown, DATA_PT, bold=r == parts.jumlah_row) <= col_points(ws, get_column_letter(c))
             assert ws.cell(r, c).font.size == DATA_PT
     if lampiran in ("4.17c", "4.19c"):
-        jumlah = [ws.cell(parts.jumlah_row, c).value for c, leaf in enumerate(layout.leaves, start=1)
-                  if leaf.kind == "num" and not leaf.measures[0].startswith("jml_")]
+        jumlah = [
+            ws.cell(parts.jumlah_row, c).value
+            for c, leaf in enumerate(layout.leaves, start=1)
+            if leaf.kind == "num" and not leaf.measures[0].startswith("jml_")
+        ]
         assert jumlah and all(99_999 < v < 1_000_000 for v in jumlah)  # real kabupaten magnitudes
 
     # Print set-up: area, repeated header rows, landscape on the layout's paper, one page wide, figures >= 8 pt.
@@ -120,10 +127,12 @@ def test_sheet_is_readable_when_printed(big, lampiran, tmp_path):
     assert ws.oddFooter.center.text == "Halaman &P dari &N"
 
     # The signature block: place and Indonesian date, full titles.
-    texts = [ws.cell(r, c).value for r in range(parts.jumlah_row + 1, parts.last_row + 1)
-             for c in range(1, width + 1)]
-    assert re.fullmatch(r"(Purworejo|Bener|Kaliboto), \d{1,2} (Januari|Februari|Maret|April|Mei|Juni|Juli|Agustus|"
-                        r"September|Oktober|November|Desember) \d{4}", report.ttd.place_date)
+    texts = [ws.cell(r, c).value for r in range(parts.jumlah_row + 1, parts.last_row + 1) for c in range(1, width + 1)]
+    assert re.fullmatch(
+        r"(Purworejo|Bener|Kaliboto), \d{1,2} (Januari|Februari|Maret|April|Mei|Juni|Juli|Agustus|"
+        r"September|Oktober|November|Desember) \d{4}",
+        report.ttd.place_date,
+    )
     assert report.ttd.place_date in texts
     assert report.ttd.left.title in texts and report.ttd.right.title in texts
 
@@ -138,8 +147,12 @@ def test_kabupaten_signature_titles_and_names(big, tmp_path):
     assert report.ttd.place_date.startswith("Purworejo, ")
     texts = {ws.cell(r, c).value for r in range(parts.jumlah_row, parts.last_row + 1) for c in range(1, 40)}
     assert {"Hj. Fatimah Agus Bastian", "Sri Wahyuni, S.Pd."} <= texts
-    name_cell = next(ws.cell(r, c) for r in range(parts.jumlah_row, parts.last_row + 1) for c in range(1, 40)
-                     if ws.cell(r, c).value == "Hj. Fatimah Agus Bastian")
+    name_cell = next(
+        ws.cell(r, c)
+        for r in range(parts.jumlah_row, parts.last_row + 1)
+        for c in range(1, 40)
+        if ws.cell(r, c).value == "Hj. Fatimah Agus Bastian"
+    )
     assert name_cell.font.bold and name_cell.font.name == "Arial"
 
 
@@ -155,12 +168,18 @@ def test_4_18a_words_ticks_catatan_and_nihil(big, tmp_path):
     assert sebab.value.startswith("Infeksi saluran") and sebab.alignment.wrap_text
     lines = len(wrap(sebab.value, col_points(ws, "P"), DATA_PT))
     assert lines >= 2 and ws.row_dimensions[sri].height >= lines * line_height(DATA_PT)
-    catatan = [(ws.cell(r, 2).value, ws.cell(r, 3).value) for r in range(parts.jumlah_row + 1, parts.last_row + 1)
-               if str(ws.cell(r, 2).value or "")[:1].isdigit()]
+    catatan = [
+        (ws.cell(r, 2).value, ws.cell(r, 3).value)
+        for r in range(parts.jumlah_row + 1, parts.last_row + 1)
+        if str(ws.cell(r, 2).value or "")[:1].isdigit()
+    ]
     assert catatan == [
-        ("1. Jumlah ibu hamil", ": 1 orang"), ("2. Jumlah ibu melahirkan", ": 1 orang"),
-        ("3. Jumlah ibu nifas", ": 0 orang"), ("4. Jumlah ibu meninggal", ": 0 orang"),
-        ("5. Jumlah bayi lahir", ": 1 orang"), ("6. Jumlah bayi meninggal", ": 1 orang"),
+        ("1. Jumlah ibu hamil", ": 1 orang"),
+        ("2. Jumlah ibu melahirkan", ": 1 orang"),
+        ("3. Jumlah ibu nifas", ": 0 orang"),
+        ("4. Jumlah ibu meninggal", ": 0 orang"),
+        ("5. Jumlah bayi lahir", ": 1 orang"),
+        ("6. Jumlah bayi meninggal", ": 1 orang"),
         ("7. Jumlah balita meninggal", ": 0 orang"),
     ]
 
@@ -178,8 +197,9 @@ def test_signature_stays_with_the_end_of_a_long_table(big, tmp_path):
     for i in range(40):
         rt = RumahTangga.objects.create(dasawisma=big.mawar, kode=f"L{i:02d}")
         kel = Keluarga.objects.create(rumah_tangga=rt, no_kk=f"33060101011{i:05d}")
-        rt.kepala = _warga(rt, kel, f"Warga Panjang Namanya {i}", "L", __import__("datetime").date(1970, 1, 1),
-                           "kepala_keluarga")
+        rt.kepala = _warga(
+            rt, kel, f"Warga Panjang Namanya {i}", "L", __import__("datetime").date(1970, 1, 1), "kepala_keluarga"
+        )
         rt.save()
     from reporting.excel import keep_with_table_end, page_of_rows
 
@@ -187,8 +207,9 @@ def test_signature_stays_with_the_end_of_a_long_table(big, tmp_path):
     heights = {r: ws.row_dimensions[r].height for r in range(1, parts.last_row + 1)}
     repeat = sum(heights[r] for r in range(parts.header_first, parts.numbers_row + 1))
     breaks = tuple(b.id + 1 for b in ws.row_breaks.brk)
-    pages = page_of_rows(heights, repeat=repeat, last_row=parts.last_row, paper=parts.paper, scale=parts.scale,
-                         breaks=breaks)
+    pages = page_of_rows(
+        heights, repeat=repeat, last_row=parts.last_row, paper=parts.paper, scale=parts.scale, breaks=breaks
+    )
     assert pages[parts.last_row] == pages[parts.jumlah_row] > 1
     assert pages[parts.jumlah_row - 1] == pages[parts.jumlah_row]  # never a page of only JUMLAH and signatures
     assert keep_with_table_end  # the same rule the writer used
@@ -230,18 +251,21 @@ def test_report_page_prints_like_the_sheet(big):
 
     PengurusTpPkk.objects.create(unit=big.kab, ketua="Hj. Fatimah Agus Bastian")
     client = login(big.admin)
-    html = client.get(reverse("reporting:rekap_tahunan", kwargs={"unit_id": big.kab.pk, "tahun": TAHUN})
-                      ).content.decode()
+    html = client.get(
+        reverse("reporting:rekap_tahunan", kwargs={"unit_id": big.kab.pk, "tahun": TAHUN})
+    ).content.decode()
     assert 'data-paper="a3"' in html and "css/print.css" in html and "js/print.js" in html
-    assert "<button type=\"button\" class=\"btn btn-outline-secondary btn-sm\" data-print>Cetak</button>" in html
+    assert '<button type="button" class="btn btn-outline-secondary btn-sm" data-print>Cetak</button>' in html
     assert "onclick" not in html and "<style" not in html
     assert "Ketua TP PKK Kabupaten Purworejo" in html and "Hj. Fatimah Agus Bastian" in html
     assert "Sekretaris TP PKK Kabupaten Purworejo" in html and "Purworejo, " in html
-    html = client.get(reverse("reporting:rekap_bulanan", kwargs={"unit_id": big.mawar.pk, "bulan": "2025-03"})
-                      ).content.decode()
+    html = client.get(
+        reverse("reporting:rekap_bulanan", kwargs={"unit_id": big.mawar.pk, "bulan": "2025-03"})
+    ).content.decode()
     assert 'data-paper="f4"' in html and "CATATAN:" in html and "Jumlah bayi meninggal: 1 orang" in html
-    html = client.get(reverse("reporting:rekap_bulanan", kwargs={"unit_id": big.mawar.pk, "bulan": "2024-03"})
-                      ).content.decode()
+    html = client.get(
+        reverse("reporting:rekap_bulanan", kwargs={"unit_id": big.mawar.pk, "bulan": "2024-03"})
+    ).content.decode()
     assert 'class="nihil">NIHIL</td>' in html
 
 

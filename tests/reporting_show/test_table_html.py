@@ -81,8 +81,11 @@ def test_table_markup_is_what_the_template_loop_made(seeded):
 
 
 def test_upright_print_labels(seeded):
-    html = login(seeded.admin).get(
-        reverse("reporting:rekap_tahunan", kwargs={"unit_id": seeded.kab.pk, "tahun": TAHUN})).content.decode()
+    html = (
+        login(seeded.admin)
+        .get(reverse("reporting:rekap_tahunan", kwargs={"unit_id": seeded.kab.pk, "tahun": TAHUN}))
+        .content.decode()
+    )
     assert '<th scope="col" rowspan="2" class="v">PEMANFAATAN TANAH PEKARANGAN</th>' in html
     assert '<th scope="col" rowspan="2">PUS</th>' in html  # short labels lie flat
 
@@ -97,9 +100,11 @@ def test_empty_report_says_so(tree):
 
 def test_unit_names_are_escaped(seeded):
     Unit.objects.filter(pk=seeded.mawar.pk).update(name='Mawar <b>&"x"')
-    html = login(seeded.admin).get(
-        reverse("reporting:rekap_tahunan", kwargs={"unit_id": seeded.rt1.pk, "tahun": TAHUN})
-    ).content.decode()
+    html = (
+        login(seeded.admin)
+        .get(reverse("reporting:rekap_tahunan", kwargs={"unit_id": seeded.rt1.pk, "tahun": TAHUN}))
+        .content.decode()
+    )
     assert "Mawar &lt;b&gt;&amp;&quot;x&quot;" in html
     assert "<b>&" not in html
     names = [row[1] for row in parse_table(html).rows["tbody"]]
@@ -109,8 +114,11 @@ def test_unit_names_are_escaped(seeded):
 def test_header_follows_the_name_label_of_each_page(seeded):
     # 4.17a: the same layout has two name-column headers (dusun or RW); the cached header must not leak.
     client = login(seeded.admin)
-    for unit, label in ((seeded.kedungpucang, "NOMOR RW"), (seeded.kaliboto, "NAMA DUSUN/LINGKUNGAN"),
-                        (seeded.kedungpucang, "NOMOR RW")):
+    for unit, label in (
+        (seeded.kedungpucang, "NOMOR RW"),
+        (seeded.kaliboto, "NAMA DUSUN/LINGKUNGAN"),
+        (seeded.kedungpucang, "NOMOR RW"),
+    ):
         html = client.get(reverse("reporting:rekap_tahunan", kwargs={"unit_id": unit.pk, "tahun": TAHUN}))
         thead = parse_table(html.content.decode()).rows["thead"][0]
         assert label in thead
@@ -118,9 +126,11 @@ def test_header_follows_the_name_label_of_each_page(seeded):
 
 
 def test_row_links_point_to_each_childs_report(seeded):
-    html = login(seeded.admin).get(
-        reverse("reporting:rekap_bulanan", kwargs={"unit_id": seeded.kab.pk, "bulan": f"{BULAN:%Y-%m}"})
-    ).content.decode()
+    html = (
+        login(seeded.admin)
+        .get(reverse("reporting:rekap_bulanan", kwargs={"unit_id": seeded.kab.pk, "bulan": f"{BULAN:%Y-%m}"}))
+        .content.decode()
+    )
     links = parse_table(html).links
     children = Unit.objects.filter(parent=seeded.kab, is_active=True)
     assert links and set(links) == {

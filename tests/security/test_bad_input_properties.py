@@ -33,10 +33,34 @@ ENGLISH = ("This field is required", "Enter a valid", "Select a valid choice", "
            "Null characters are not allowed", "is not a valid", "Enter a whole number")  # fmt: skip
 
 BAD_TEXT = st.one_of(
-    st.sampled_from(["2025-02-30", "2025-13-01", "0000-00-00", "9999-99-99", "31-12-2025", "-1", "-999999",
-                     "99999999999999999999", "1e309", "NaN", "0x10", "３３０６", "٣٣٠٦", "", " ", "\u202e",
-                     "\x01\x02\x1b[0m", "\ufeff", "=1+1", "<script>alert(1)</script>", "null", "None", "a\x00b",
-                     "[]"]),  # fmt: skip
+    st.sampled_from(
+        [
+            "2025-02-30",
+            "2025-13-01",
+            "0000-00-00",
+            "9999-99-99",
+            "31-12-2025",
+            "-1",
+            "-999999",
+            "99999999999999999999",
+            "1e309",
+            "NaN",
+            "0x10",
+            "３３０６",
+            "٣٣٠٦",
+            "",
+            " ",
+            "\u202e",
+            "\x01\x02\x1b[0m",
+            "\ufeff",
+            "=1+1",
+            "<script>alert(1)</script>",
+            "null",
+            "None",
+            "a\x00b",
+            "[]",
+        ]
+    ),  # fmt: skip
     st.sampled_from(["a" * 10_000, ("Sri " * 2_500), "9" * 10_000]),  # 10,000 characters
     st.text(alphabet=st.characters(min_codepoint=1, max_codepoint=0x1F), min_size=1, max_size=20),
     st.integers(min_value=-(2**70), max_value=2**70).map(str),

@@ -32,6 +32,7 @@ def broker_down(monkeypatch):
     conf.task_publish_retry_policy = {"max_retries": 0}
     celery_app._pool = None  # forget any pool made for another broker
     celery_app.amqp._producer_pool = None
+
     # Belt and braces: in the full suite a connection kept from an earlier real-worker test could still
     # reach the live broker, so the publish itself fails as an unreachable broker makes it fail.
     def refused(*args, **kwargs):
@@ -127,8 +128,10 @@ def test_two_posts_with_one_token_at_once_create_one_record(tree):
     from django.test import Client
 
     if connection.vendor != "postgresql":
-        pytest.skip("concurrent writers need PostgreSQL: the in-memory SQLite test database answers "
-                    "'table is locked' at once instead of waiting")
+        pytest.skip(
+            "concurrent writers need PostgreSQL: the in-memory SQLite test database answers "
+            "'table is locked' at once instead of waiting"
+        )
 
     url = reverse("dasawisma:rumah_tangga_create", kwargs={"unit_id": tree.mawar.pk})
     token = "b" * 32

@@ -305,7 +305,6 @@ def test_row_numbers_count_empty_rows(tree, book):
     assert where(result) == {(W, 4, "agama")}
 
 
-
 @pytest.mark.django_db(transaction=True)
 def test_big_import_refreshes_planner_statistics(monkeypatch, tmp_path):
     """After a big import the tables are ANALYZEd after commit (PostgreSQL), so the roll-up's plans see

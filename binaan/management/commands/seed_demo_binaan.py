@@ -58,11 +58,21 @@ def _user(username: str):
 
 def _data(tanggal, statuses: dict[str, str], *, tim, tim_lain, tindak_lanjut=(), tandai=None, catatan=""):
     return KunjunganData(
-        tanggal=tanggal, tim=tim, tim_lain=tim_lain, catatan=catatan,
+        tanggal=tanggal,
+        tim=tim,
+        tim_lain=tim_lain,
+        catatan=catatan,
         fokus={a: (statuses.get(a, "proses"), "") for a in FokusArea.values},
-        buku={b: (b != BukuWajib.INVENTARIS, b in (BukuWajib.ANGGOTA, BukuWajib.KEUANGAN, BukuWajib.KEGIATAN),
-                  "Belum ada buku inventaris" if b == BukuWajib.INVENTARIS else "") for b in BukuWajib.values},
-        tindak_lanjut=list(tindak_lanjut), tandai_selesai=tandai or {},
+        buku={
+            b: (
+                b != BukuWajib.INVENTARIS,
+                b in (BukuWajib.ANGGOTA, BukuWajib.KEUANGAN, BukuWajib.KEGIATAN),
+                "Belum ada buku inventaris" if b == BukuWajib.INVENTARIS else "",
+            )
+            for b in BukuWajib.values
+        },
+        tindak_lanjut=list(tindak_lanjut),
+        tandai_selesai=tandai or {},
     )
 
 
@@ -91,9 +101,14 @@ class Command(BaseCommand):
     def _seed(self, units: dict[str, Unit], today: dt.date) -> None:
         admin, pembina, desa = _user("admin.purworejo"), _user("pembina.bener"), _user("desa.kaliboto")
         tanggal_sk = min(dt.date(today.year, 1, 6), today)
-        p = services.penetapan_create(kabupaten=units[KABUPATEN], tahun=today.year,
-                                      nomor_sk=f"400.13/{today.year % 100:02d}/DB/{today.year}", tanggal_sk=tanggal_sk,
-                                      scan_sk=ContentFile(PDF, name="sk-desa-binaan.pdf"), actor=admin)
+        p = services.penetapan_create(
+            kabupaten=units[KABUPATEN],
+            tahun=today.year,
+            nomor_sk=f"400.13/{today.year % 100:02d}/DB/{today.year}",
+            tanggal_sk=tanggal_sk,
+            scan_sk=ContentFile(PDF, name="sk-desa-binaan.pdf"),
+            actor=admin,
+        )
         kal = services.desa_binaan_add(penetapan=p, desa=units[KALIBOTO], actor=admin)
         kp = services.desa_binaan_add(penetapan=p, desa=units[KEDUNGPUCANG], actor=admin)
 
@@ -105,50 +120,116 @@ class Command(BaseCommand):
         # Kaliboto, first visit (about 10 weeks ago): a mixed picture and three follow-ups.
         v1 = services.kunjungan_create(desa_binaan=kal, tanggal=day(70), actor=pembina)
         for label, color in (("Pertemuan TP PKK Desa Kaliboto", (60, 140, 90)), ("Posyandu Mawar", (40, 110, 170))):
-            services.kunjungan_foto_add(kunjungan=v1, content=demo_photo(label, color), name="foto.jpg",
-                                        keterangan=label, actor=pembina)
-        first = {FokusArea.ADMIN_DESA: "proses", FokusArea.POSYANDU: "baik", FokusArea.STUNTING: "belum",
-                 FokusArea.HATINYA: "belum", FokusArea.PAAREDI: "belum", FokusArea.UP2K: "proses"}
-        services.kunjungan_save(kunjungan=v1, actor=pembina, selesai=True, today=today, data=_data(
-            v1.tanggal, first, tim=tim, tim_lain="Ibu Sri Wahyuni (Pokja IV kecamatan)",
-            catatan="Administrasi cukup tertib; data stunting belum dipantau rutin.",
-            tindak_lanjut=[
-                TindakLanjutBaru(apa="Bentuk kelompok pemantauan balita stunting", siapa="Pokja IV desa",
-                                 batas_waktu=day(40)),
-                TindakLanjutBaru(apa="Buat buku inventaris TP PKK desa", siapa="Sekretaris TP PKK desa",
-                                 batas_waktu=day(10)),
-                TindakLanjutBaru(apa="Tanam sayur di pekarangan balai desa", siapa="Pokja III desa",
-                                 batas_waktu=day(45)),
-            ]))
+            services.kunjungan_foto_add(
+                kunjungan=v1, content=demo_photo(label, color), name="foto.jpg", keterangan=label, actor=pembina
+            )
+        first = {
+            FokusArea.ADMIN_DESA: "proses",
+            FokusArea.POSYANDU: "baik",
+            FokusArea.STUNTING: "belum",
+            FokusArea.HATINYA: "belum",
+            FokusArea.PAAREDI: "belum",
+            FokusArea.UP2K: "proses",
+        }
+        services.kunjungan_save(
+            kunjungan=v1,
+            actor=pembina,
+            selesai=True,
+            today=today,
+            data=_data(
+                v1.tanggal,
+                first,
+                tim=tim,
+                tim_lain="Ibu Sri Wahyuni (Pokja IV kecamatan)",
+                catatan="Administrasi cukup tertib; data stunting belum dipantau rutin.",
+                tindak_lanjut=[
+                    TindakLanjutBaru(
+                        apa="Bentuk kelompok pemantauan balita stunting", siapa="Pokja IV desa", batas_waktu=day(40)
+                    ),
+                    TindakLanjutBaru(
+                        apa="Buat buku inventaris TP PKK desa", siapa="Sekretaris TP PKK desa", batas_waktu=day(10)
+                    ),
+                    TindakLanjutBaru(
+                        apa="Tanam sayur di pekarangan balai desa", siapa="Pokja III desa", batas_waktu=day(45)
+                    ),
+                ],
+            ),
+        )
         stunting, inventaris, pekarangan = TindakLanjut.objects.filter(kunjungan=v1).order_by("pk")
         # The desa answered the garden follow-up with a photo; the pembina confirmed it.
-        services.tindak_lanjut_jawab(tindak_lanjut=pekarangan, catatan="Bibit cabai dan terong sudah ditanam.",
-                                     tanggal=day(50), foto=demo_photo("Pekarangan balai desa", (90, 150, 40)),
-                                     foto_name="jawaban.jpg", actor=desa, today=today)
+        services.tindak_lanjut_jawab(
+            tindak_lanjut=pekarangan,
+            catatan="Bibit cabai dan terong sudah ditanam.",
+            tanggal=day(50),
+            foto=demo_photo("Pekarangan balai desa", (90, 150, 40)),
+            foto_name="jawaban.jpg",
+            actor=desa,
+            today=today,
+        )
         services.tindak_lanjut_konfirmasi(tindak_lanjut=pekarangan, actor=pembina, today=day(48))
         # Second visit (about 3 weeks ago): better; it marks the stunting follow-up done; new follow-ups.
         v2 = services.kunjungan_create(desa_binaan=kal, tanggal=day(21), actor=pembina)
-        services.kunjungan_foto_add(kunjungan=v2, content=demo_photo("Kunjungan kedua Kaliboto", (150, 90, 60)),
-                                    name="foto.jpg", keterangan="Rapat evaluasi", actor=pembina)
+        services.kunjungan_foto_add(
+            kunjungan=v2,
+            content=demo_photo("Kunjungan kedua Kaliboto", (150, 90, 60)),
+            name="foto.jpg",
+            keterangan="Rapat evaluasi",
+            actor=pembina,
+        )
         second = {**first, FokusArea.STUNTING: "proses", FokusArea.HATINYA: "baik", FokusArea.ADMIN_DESA: "baik"}
-        services.kunjungan_save(kunjungan=v2, actor=pembina, selesai=True, today=today, data=_data(
-            v2.tanggal, second, tim=tim, tim_lain="Ibu Sri Wahyuni (Pokja IV kecamatan)",
-            tindak_lanjut=[
-                TindakLanjutBaru(apa="Sosialisasi PAAREDI untuk orang tua", siapa="Pokja I desa",
-                                 batas_waktu=today + dt.timedelta(days=21)),
-                TindakLanjutBaru(apa="Rekap buku kegiatan triwulan", siapa="Sekretaris TP PKK desa",
-                                 batas_waktu=today + dt.timedelta(days=40)),
-            ],
-            tandai={stunting.pk: "Kelompok pemantauan terbentuk, 8 kader."}))
+        services.kunjungan_save(
+            kunjungan=v2,
+            actor=pembina,
+            selesai=True,
+            today=today,
+            data=_data(
+                v2.tanggal,
+                second,
+                tim=tim,
+                tim_lain="Ibu Sri Wahyuni (Pokja IV kecamatan)",
+                tindak_lanjut=[
+                    TindakLanjutBaru(
+                        apa="Sosialisasi PAAREDI untuk orang tua",
+                        siapa="Pokja I desa",
+                        batas_waktu=today + dt.timedelta(days=21),
+                    ),
+                    TindakLanjutBaru(
+                        apa="Rekap buku kegiatan triwulan",
+                        siapa="Sekretaris TP PKK desa",
+                        batas_waktu=today + dt.timedelta(days=40),
+                    ),
+                ],
+                tandai={stunting.pk: "Kelompok pemantauan terbentuk, 8 kader."},
+            ),
+        )
         rekap = TindakLanjut.objects.get(kunjungan=v2, apa__startswith="Rekap")
-        services.tindak_lanjut_jawab(tindak_lanjut=rekap, catatan="Rekap triwulan sudah disusun.",
-                                     tanggal=day(3), actor=desa, today=today)
+        services.tindak_lanjut_jawab(
+            tindak_lanjut=rekap, catatan="Rekap triwulan sudah disusun.", tanggal=day(3), actor=desa, today=today
+        )
         assert inventaris.status == TindakLanjut.Status.TERBUKA  # stays open and overdue: "perlu perhatian"
         # Kedungpucang: one finished visit with one open follow-up.
         v3 = services.kunjungan_create(desa_binaan=kp, tanggal=day(35), actor=pembina)
-        services.kunjungan_foto_add(kunjungan=v3, content=demo_photo("Posyandu Kenanga", (120, 60, 140)),
-                                    name="foto.jpg", keterangan="Posyandu Kenanga", actor=pembina)
-        services.kunjungan_save(kunjungan=v3, actor=pembina, selesai=True, today=today, data=_data(
-            v3.tanggal, {FokusArea.POSYANDU_LANSIA: "belum"}, tim=tim, tim_lain="Ibu Endang (Pokja IV kecamatan)",
-            tindak_lanjut=[TindakLanjutBaru(apa="Aktifkan posyandu lansia", siapa="Pokja IV desa",
-                                            batas_waktu=today + dt.timedelta(days=14))]))
+        services.kunjungan_foto_add(
+            kunjungan=v3,
+            content=demo_photo("Posyandu Kenanga", (120, 60, 140)),
+            name="foto.jpg",
+            keterangan="Posyandu Kenanga",
+            actor=pembina,
+        )
+        services.kunjungan_save(
+            kunjungan=v3,
+            actor=pembina,
+            selesai=True,
+            today=today,
+            data=_data(
+                v3.tanggal,
+                {FokusArea.POSYANDU_LANSIA: "belum"},
+                tim=tim,
+                tim_lain="Ibu Endang (Pokja IV kecamatan)",
+                tindak_lanjut=[
+                    TindakLanjutBaru(
+                        apa="Aktifkan posyandu lansia", siapa="Pokja IV desa", batas_waktu=today + dt.timedelta(days=14)
+                    )
+                ],
+            ),
+        )

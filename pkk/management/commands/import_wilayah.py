@@ -12,7 +12,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "path", nargs="?", default=None,
+            "path",
+            nargs="?",
+            default=None,
             help="Berkas CSV code,name,level (boleh .xz/.gz); tanpa ini: seluruh Indonesia dari fixtures/wilayah",
         )
         parser.add_argument("--root", help="Kode wilayah (mis. 33.06): wilayah ini, induknya dan semua di bawahnya")
