@@ -140,7 +140,8 @@ def measure(db: Path, writer: str) -> dict:
         sheets = 0
         for layout, unit in sheets_of(data):
             report = data.report(layout, unit)
-            write_sheet(wb.create_sheet(title=sheet_title(report, used)), report)
+            title = sheet_title(layout.lampiran, report.unit_path_label, used)
+            write_sheet(wb.create_sheet(title=title), report)
             sheets += 1
         buf = io.BytesIO()
         wb.save(buf)
@@ -161,6 +162,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--measure", choices=["memory", "streamed"], help=argparse.SUPPRESS)
     parser.add_argument("--setup", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--db", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--out",
+        default=str(BASE / "bench" / "results" / "export-memory.json"),
+        help="where the JSON of the run goes (BENCHMARKS.md is written from it); '' for none",
+    )
     opts = parser.parse_args(argv)
     if opts.setup:
         print(json.dumps(setup(Path(opts.db), opts.dasawisma[0], opts.households)))
@@ -169,6 +175,7 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(measure(Path(opts.db), opts.measure)))
         return 0
     results = []
+    loadavg_at_start = [round(x, 2) for x in os.getloadavg()]
     for n in opts.dasawisma or [600]:
         db = Path(f"/tmp/bench-export-{n}-{opts.households}.sqlite3")
         cmd = [sys.executable, "-m", "bench.export_memory", "--db", str(db)]
@@ -186,6 +193,14 @@ def main(argv: list[str] | None = None) -> int:
     for r in results:
         print(f"| {r['dasawisma']} | {r['writer']} | {r['sheets']} | {r['seconds']} | {r['peak_mb']} | "
               f"{r['hwm_after_load_mb']} | {r['file_mb']} |")  # fmt: skip
+    if opts.out:
+        doc = {
+            "run_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+            "loadavg_at_start": loadavg_at_start,
+            "households_per_dasawisma": opts.households,
+            "results": results,
+        }
+        Path(opts.out).write_text(json.dumps(doc, indent=1) + "\n", encoding="utf-8")
     return 0
 
 

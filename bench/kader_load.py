@@ -133,7 +133,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--web-workers", type=int, default=3)
+    parser.add_argument(
+        "--out",
+        default=str(BASE / "bench" / "results" / "kader-load.json"),
+        help="where the JSON of the run goes (BENCHMARKS.md is written from it); '' for none",
+    )
     opts = parser.parse_args(argv)
+    loadavg_at_start = [round(x, 2) for x in os.getloadavg()]
     db_url, broker = os.environ.get("DATABASE_URL", ""), os.environ.get("CELERY_BROKER_URL", "")
     if not db_url.startswith("postgres") or not broker:
         print("needs DATABASE_URL (a scratch PostgreSQL database: it is recreated) and CELERY_BROKER_URL")
@@ -217,7 +223,11 @@ def main(argv: list[str] | None = None) -> int:
         "rows_differing_from_saves": lost, "outbox_left": outbox_left, "caught_up_s": round(caught_up_s, 1),
         "rekap_equals_clean_rebuild": equal,
     }  # fmt: skip
+    out["run_at"] = time.strftime("%Y-%m-%dT%H:%M:%S%z")
+    out["loadavg_at_start"] = loadavg_at_start
     print(json.dumps(out, indent=1))
+    if opts.out:
+        Path(opts.out).write_text(json.dumps(out, indent=1) + "\n", encoding="utf-8")
     return 0 if not lost and not out["errors"] and equal and not outbox_left else 1
 
 

@@ -283,6 +283,53 @@ def headline(r: dict) -> list[str]:
     return [*out, ""]
 
 
+def render_side_runs() -> list[str]:
+    """The two stand-alone scripts' runs, from their JSON (``bench/kader_load.py``, ``bench/export_memory.py``)."""
+    parts: list[str] = []
+    load_path = RESULTS_DIR / "kader-load.json"
+    if load_path.exists():
+        d = json.loads(load_path.read_text(encoding="utf-8"))
+        ok = not d["errors"] and not d["rows_differing_from_saves"] and not d["outbox_left"]
+        parts += [
+            f"## Load: {d['clients']} kader saving forms for {d['seconds']} s (run {d.get('run_at', '?')})",
+            "",
+            f"`python -m bench.kader_load`: gunicorn with {d['web_workers']} sync workers and one real Celery worker "
+            f"on loopback; load average at start {d.get('loadavg_at_start', '?')}.",
+            "",
+            "| requests | saves | saves/s | errors | rows differing from saves | outbox left | caught up after "
+            "| stored rekap = clean rebuild | GET p50 / p95 | POST p50 / p95 |",
+            "|---:|---:|---:|---:|---:|---:|---:|---|---|---|",
+            f"| {d['requests']:,} | {d['saves']:,} | {d['saves_per_s']} | {d['errors']} | "
+            f"{len(d['rows_differing_from_saves'])} | {d['outbox_left']} | {d['caught_up_s']} s | "
+            f"{'yes' if d['rekap_equals_clean_rebuild'] else '**no**'} | {d['get_p50_ms']} / {d['get_p95_ms']} ms | "
+            f"{d['post_p50_ms']} / {d['post_p95_ms']} ms |",
+            "",
+            f"Goal (issue 12): no error, no lost write, every refresh caught up: {'**met**' if ok else '**missed**'}. "
+            "Response times are queueing on 2 cores, not a goal.",
+            "",
+        ]
+    mem_path = RESULTS_DIR / "export-memory.json"
+    if mem_path.exists():
+        d = json.loads(mem_path.read_text(encoding="utf-8"))
+        parts += [
+            f"## Whole-subtree Excel export: peak memory (run {d.get('run_at', '?')})",
+            "",
+            "`python -m bench.export_memory`: the subtree job down to every dasawisma, in-memory writer (baseline) "
+            "against the streamed one, each in its own process (peak RSS = VmHWM); load average at start "
+            f"{d.get('loadavg_at_start', '?')}.",
+            "",
+            "| dasawisma | writer | sheets | seconds | peak RSS MB | file MB |",
+            "|---:|---|---:|---:|---:|---:|",
+        ]
+        parts += [
+            f"| {r['dasawisma']:,} | {r['writer']} | {r['sheets']:,} | {r['seconds']} | {r['peak_mb']} | "
+            f"{r['file_mb']} |"
+            for r in d["results"]
+        ]
+        parts.append("")
+    return parts
+
+
 def render() -> Path:
     runs = []
     for p in sorted(RESULTS_DIR.glob("bench-scale-*.json")):
@@ -322,6 +369,7 @@ def render() -> Path:
                 parts.append("")
     for r in runs:
         parts.append(render_run(r))
+    parts += render_side_runs()
     parts.append(METHOD)
     OUT.write_text("\n".join(parts).rstrip() + "\n", encoding="utf-8")
     return OUT
