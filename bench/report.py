@@ -315,19 +315,36 @@ def render_side_runs() -> list[str]:
             f"## Whole-subtree Excel export: peak memory (run {d.get('run_at', '?')})",
             "",
             "`python -m bench.export_memory`: the subtree job down to every dasawisma, in-memory writer (baseline) "
-            "against the streamed one, each in its own process (peak RSS = VmHWM); load average at start "
+            "against the streamed one, each in its own process (peak RSS = VmHWM; with DEBUG on Django keeps a "
+            "bounded log of up to 9,000 queries, production runs with it off); load average at start "
             f"{d.get('loadavg_at_start', '?')}.",
             "",
-            "| dasawisma | writer | sheets | seconds | peak RSS MB | file MB |",
-            "|---:|---|---:|---:|---:|---:|",
+            "| dasawisma | writer | sheets | DEBUG | seconds | peak RSS MB | file MB |",
+            "|---:|---|---:|---|---:|---:|---:|",
         ]
         parts += [
-            f"| {r['dasawisma']:,} | {r['writer']} | {r['sheets']:,} | {r['seconds']} | {r['peak_mb']} | "
+            f"| {r['dasawisma']:,} | {r['writer']} | {r['sheets']:,} | {'on' if r.get('debug', True) else 'off'} | "
+            f"{r['seconds']} | {r['peak_mb']} | "
             f"{r['file_mb']} |"
             for r in d["results"]
         ]
+        parts.append(
+            f"Goal (issue 12): the streamed job at Purworejo scale (15,428 dasawisma, about 20,000 sheets) "
+            f"peaks under 300 MB: {_export_goal(d['results'])}."
+        )
         parts.append("")
     return parts
+
+
+def _export_goal(results: list[dict]) -> str:
+    full = [r for r in results if r["writer"] == "streamed" and r["dasawisma"] >= 15000]
+    if not full:
+        return "not measured at that scale"
+    return "; ".join(
+        f"{'**met**' if r['peak_mb'] < 300 else '**missed**'} with DEBUG {'on' if r.get('debug', True) else 'off'} "
+        f"({r['peak_mb']} MB)"
+        for r in full
+    )
 
 
 def render() -> Path:
