@@ -328,6 +328,7 @@ def render_side_runs() -> list[str]:
             f"{r['file_mb']} |"
             for r in d["results"]
         ]
+        parts.append("")
         parts.append(
             f"Goal (issue 12): the streamed job at Purworejo scale (15,428 dasawisma, about 20,000 sheets) "
             f"peaks under 300 MB: {_export_goal(d['results'])}."
