@@ -477,6 +477,21 @@ def laporan_saya(user, today: dt.date | None = None) -> list[tuple[Unit, list[Du
     return jatuh_tempo(kader_dasawisma(user), today)
 
 
+def _month_index(day: dt.date) -> int:
+    return day.year * 12 + day.month
+
+
+def due_now(unit: Unit, today: dt.date | None = None) -> list[DueItem]:
+    """What one dasawisma has to submit now (its home page): items whose deadline falls in this month or
+    the next (last month's and this month's Buku III, last year's Buku II in January, this year's in
+    December), plus any overdue report that can still be submitted (never submitted, or returned)."""
+    today = today or timezone.localdate()
+    groups = jatuh_tempo([unit], today)
+    items = groups[0][1] if groups else []
+    now = _month_index(today)
+    return [item for item in items if now <= _month_index(item.batas) <= now + 1 or (item.lewat and item.can_submit)]
+
+
 # --------------------------------------------------------------------------- scoped reads
 
 
