@@ -1,4 +1,4 @@
-"""Forms of the desa binaan programme: they validate and normalise; services write."""
+"""Forms of the desa binaan programme: they validate and normalize; services write."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Forms of kegiatan: validate and normalise only (writes go through ``services``)."""
+"""Forms of kegiatan: validate and normalize only (writes go through ``services``)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Forms for the unit tree and accounts. They validate and normalise only; writes go through services."""
+"""Forms for the unit tree and accounts. They validate and normalize only; writes go through services."""
 
 from __future__ import annotations
 
@@ -154,7 +154,7 @@ class UnitRenameForm(forms.Form):
 
 
 def _clean_unit_name(form: forms.Form, *, level: str | None, parent: Unit, exclude_pk: int | None) -> None:
-    """RW/RT: a number, stored normalised ("01"); any level: no active sibling with the same name."""
+    """RW/RT: a number, stored normalized ("01"); any level: no active sibling with the same name."""
     from django.core.exceptions import ValidationError
 
     from .services import sibling_clash, unit_number

@@ -128,7 +128,7 @@ class Unit(TimeStamped):
         indexes = [models.Index(fields=["parent", "level", "name"]), models.Index(fields=["level", "name"])]
         constraints += [
             # Below a desa, active siblings of one level never share a name (RW/RT numbers are stored
-            # normalised, "01"): a partial unique index, on SQLite and PostgreSQL alike.
+            # normalized, "01"): a partial unique index, on SQLite and PostgreSQL alike.
             models.UniqueConstraint(
                 models.F("parent"),
                 models.F("level"),

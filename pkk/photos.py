@@ -1,4 +1,4 @@
-"""Uploaded photos and scans: checked, normalised, stored privately and served only through scoped views.
+"""Uploaded photos and scans: checked, normalized, stored privately and served only through scoped views.
 
 - Storage goes through Django's storage API: ``private_storage`` is local disk in
   ``PKK_PRIVATE_MEDIA_ROOT`` (outside every served URL) or, with ``PKK_STORAGE_BACKEND=s3``, a private
@@ -126,7 +126,7 @@ def delete_files_on_commit(files: Iterable) -> None:
 
 
 # --------------------------------------------------------------------------------------------------
-# Checks and normalisation
+# Checks and normalization
 
 
 def _mb(n_bytes: int) -> str:

@@ -59,7 +59,7 @@ def links_of(html: str) -> list[str]:
     return parser.links
 
 
-def normalise(href: str, base: str) -> str | None:
+def normalize(href: str, base: str) -> str | None:
     """A same-site path (with its query) worth following, else None."""
     parts = urlsplit(href)
     if parts.scheme or parts.netloc or href.startswith(("#", "mailto:", "tel:", "javascript:")):
@@ -210,7 +210,7 @@ def crawl(user) -> tuple[dict[str, int], list[str]]:
             continue
         seen[url] = resp.status_code
         if resp.status_code in (301, 302, 303, 307, 308):
-            target = normalise(resp["Location"], url)
+            target = normalize(resp["Location"], url)
             if resp["Location"].startswith("/masuk/"):
                 problems.append(f"{url} (from {came_from}): sent to the login page")
             elif target and target not in seen:
@@ -228,7 +228,7 @@ def crawl(user) -> tuple[dict[str, int], list[str]]:
         if any(marker in body for marker in DEBUG_MARKERS):
             problems.append(f"{url} (from {came_from}): a Django debug page")
         for href in links_of(body):
-            target = normalise(href, url)
+            target = normalize(href, url)
             if target and target not in seen:
                 queue.append((target, url))
     return seen, problems

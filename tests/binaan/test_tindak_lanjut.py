@@ -66,7 +66,7 @@ def test_desa_answers_with_a_photo_and_the_pembina_confirms(tree, setup, as_user
     a.refresh_from_db()
     assert a.status == "dijawab" and a.jawaban_oleh == tree.desa and a.jawaban_tanggal == dt.date(2026, 9, 20)
     foto_url = reverse("binaan:tl_foto", kwargs={"tindak_lanjut_id": a.pk})
-    assert as_user(tree.pembina).get(foto_url)["Content-Type"] == "image/jpeg"  # normalised to JPEG
+    assert as_user(tree.pembina).get(foto_url)["Content-Type"] == "image/jpeg"  # normalized to JPEG
     assert as_user(tree.pembina_grabag).get(foto_url).status_code == 404
     assert as_user(tree.desa_kp).get(foto_url).status_code == 404
     page = as_user(tree.pembina).get(reverse("binaan:detail", kwargs={"binaan_id": db.pk})).content.decode()

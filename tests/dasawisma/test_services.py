@@ -100,7 +100,7 @@ def test_nik_must_have_16_digits(household, tree):
     assert errors_of(e)["nik"] == ["NIK harus 16 angka (tertulis 15 karakter)."]
 
 
-def test_nik_spaces_and_dots_are_normalised(household, tree):
+def test_nik_spaces_and_dots_are_normalized(household, tree):
     nik = nik_for(dt.date(1990, 5, 17), "P")
     w = make_warga(household["rt"], tree.kader, nik=f"{nik[:4]} {nik[4:8]}.{nik[8:]}")
     assert w.nik == nik

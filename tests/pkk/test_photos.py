@@ -1,4 +1,4 @@
-"""pkk/photos.py: every refusal with the message the user sees, the normalised JPEG, private storage and
+"""pkk/photos.py: every refusal with the message the user sees, the normalized JPEG, private storage and
 serving."""
 
 from __future__ import annotations

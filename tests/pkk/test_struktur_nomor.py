@@ -1,4 +1,4 @@
-"""Issue 10, people's work: RW/RT numbers are numbers, stored normalised and unique within their parent (form,
+"""Issue 10, people's work: RW/RT numbers are numbers, stored normalized and unique within their parent (form,
 service and a partial unique index); a dasawisma and a rumah tangga move within their desa, with history."""
 
 import datetime as dt
@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.mark.parametrize("typed, stored", [("1", "01"), ("001", "01"), ("RT 7", "07"), ("rw.12", "12"), ("120", "120")])
-def test_numbers_are_normalised(typed, stored):
+def test_numbers_are_normalized(typed, stored):
     assert unit_number(Level.RT, typed) == stored
 
 

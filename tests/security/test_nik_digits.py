@@ -83,7 +83,7 @@ def test_form_no_kk_baru_in_arabic_indic_digits_is_refused(tree, client):
     assert not Keluarga.objects.exists() and not Warga.objects.exists()
 
 
-def test_keluarga_service_normalises_fullwidth_no_kk(tree):
+def test_keluarga_service_normalizes_fullwidth_no_kk(tree):
     rt = make_rt(tree.mawar, tree.kader)
     k = services.keluarga_create(rumah_tangga=rt, no_kk=FULLWIDTH, actor=tree.kader)
     assert k.no_kk == NIK

@@ -37,7 +37,7 @@ PDF = (
 
 
 def demo_photo(label: str, color: tuple[int, int, int]) -> ContentFile:
-    """A generated 'photo': a coloured gradient with a caption, normalised like an upload."""
+    """A generated 'photo': a coloured gradient with a caption, normalized like an upload."""
     from PIL import Image, ImageDraw
 
     img = Image.new("RGB", (1200, 900), color)
