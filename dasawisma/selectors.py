@@ -131,6 +131,21 @@ def warga_of_rumah_tangga(rumah_tangga: RumahTangga) -> QuerySet[Warga]:
     return Warga.objects.filter(rumah_tangga=rumah_tangga).select_related("keluarga").order_by("keluarga_id", "id")
 
 
+def kehamilan_of_rumah_tangga(rumah_tangga: RumahTangga) -> QuerySet[Kehamilan]:
+    """Every pregnancy of the household's women, newest first (the rumah tangga page)."""
+    return Kehamilan.objects.filter(warga__rumah_tangga=rumah_tangga).select_related("warga").order_by("-tanggal_mulai")
+
+
+def warga_of_dasawisma(dasawisma_id: int, pk: Any) -> Warga | None:
+    """The warga ``pk`` if it is one of this (already scope-checked) dasawisma, else None (also for a ``pk``
+    that is not a number: the prefill of a baby's form reads it from the query string)."""
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        pk = None
+    return Warga.objects.filter(pk=pk, dasawisma_id=dasawisma_id).first()  # pk None matches no row
+
+
 def riwayat_of(model: str, object_id: int) -> QuerySet[Riwayat]:
     return Riwayat.objects.filter(model=model, object_id=object_id).select_related("actor")
 

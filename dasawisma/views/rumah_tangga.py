@@ -15,7 +15,7 @@ from pkk.scope import can, scoped
 
 from .. import selectors, services
 from ..forms import LABELS, KeluargaForm, KepalaForm, RumahTanggaForm
-from ..models import Kehamilan, RumahTangga, mask_number
+from ..models import RumahTangga, mask_number
 from ..validators import age_on
 from .flow import READERS, WRITERS, form_flow, require_writer, version_of
 from .riwayat import riwayat_rows
@@ -65,9 +65,7 @@ def rumah_tangga_detail(request: HttpRequest, rumah_tangga_id: int) -> HttpRespo
     may_write = selectors.may_write(request.user, rt.dasawisma)
     today = timezone.localdate()
     warga = list(selectors.warga_of_rumah_tangga(rt))
-    kehamilan = list(
-        Kehamilan.objects.filter(warga__rumah_tangga=rt).select_related("warga").order_by("-tanggal_mulai")
-    )
+    kehamilan = list(selectors.kehamilan_of_rumah_tangga(rt))
     keluarga = list(rt.keluarga.order_by("id"))
     kepala_aktif = rt.kepala is not None and rt.kepala.tanggal_meninggal is None and rt.kepala.tanggal_pindah is None
     return render(

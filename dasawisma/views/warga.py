@@ -28,13 +28,6 @@ def _nik_warnings(request: HttpRequest, w: Warga) -> None:
         messages.warning(request, f"Peringatan: {warning}")
 
 
-def _int_or_none(value: Any) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
 def _warga_create_page(request: HttpRequest, rt: RumahTangga, keluarga_id: int | None = None) -> HttpResponse:
     require_writer(request, rt.dasawisma)
     back = reverse("dasawisma:rumah_tangga_detail", kwargs={"rumah_tangga_id": rt.pk})
@@ -51,9 +44,7 @@ def _warga_create_page(request: HttpRequest, rt: RumahTangga, keluarga_id: int |
             initial.setdefault("status_dalam_keluarga", "anak")
             initial.setdefault("status_perkawinan", "belum_kawin")
             # The baby takes the mother's agama (a writer may still change it).
-            ibu = Warga.objects.filter(  # type: ignore[misc]  # None matches no row
-                pk=_int_or_none(initial["ibu"]), dasawisma_id=rt.dasawisma_id
-            ).first()
+            ibu = selectors.warga_of_dasawisma(rt.dasawisma_id, initial["ibu"])
             if ibu is not None:
                 initial.setdefault("agama", ibu.agama)
 
