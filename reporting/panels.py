@@ -6,16 +6,21 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils import timezone
+
 from pkk.models import Role, Unit
 from pkk.scope import can
 
-from .selectors_cycle import due_now
+from .selectors_cycle import due_now, due_on_home
 
 
 def due_this_month(user, unit: Unit) -> tuple[str, dict[str, Any]]:
     """The dasawisma home's "Yang perlu diajukan": what ``unit`` has to submit now, with the same list and
     submit buttons (for its kader) as "Laporan saya"."""
+    today = timezone.localdate()
+    items, hidden = due_on_home(due_now(unit, today), today)
     return "reporting/cycle/_due_this_month.html", {
-        "items": due_now(unit),
+        "items": items,
+        "hidden": hidden,
         "can_submit": bool(user) and can(user, unit, Role.KADER),
     }

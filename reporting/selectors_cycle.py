@@ -500,6 +500,29 @@ def due_now(unit: Unit, today: dt.date | None = None) -> list[DueItem]:
     return [item for item in items if now <= _month_index(item.batas) <= now + 1 or (item.lewat and item.can_submit)]
 
 
+# Overdue reports shown on the dasawisma home page; the rest are counted and listed in "Laporan saya".
+HOME_OVERDUE_SHOWN = 3
+
+
+def due_on_home(items: list[DueItem], today: dt.date | None = None) -> tuple[list[DueItem], int]:
+    """``due_now`` items as the dasawisma home page shows them: every item whose deadline falls in this
+    month or the next, plus the ``HOME_OVERDUE_SHOWN`` newest overdue ones; and how many overdue items
+    are left out (a kader who missed two years sees 3 of 24 forms there, and all of them in "Laporan saya":
+    docs/performance.md, "The kader household list")."""
+    today = today or timezone.localdate()
+    now = _month_index(today)
+    shown, hidden, overdue = [], 0, 0
+    for item in items:
+        if now <= _month_index(item.batas) <= now + 1:
+            shown.append(item)
+        elif overdue < HOME_OVERDUE_SHOWN:
+            overdue += 1
+            shown.append(item)
+        else:
+            hidden += 1
+    return shown, hidden
+
+
 # --------------------------------------------------------------------------- scoped reads
 
 

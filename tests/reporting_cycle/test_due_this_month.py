@@ -15,7 +15,7 @@ from django.utils import timezone
 from pkk.models import Unit
 from reporting.models import AwalPelaporan, Laporan
 from reporting.periods import previous_month
-from reporting.selectors_cycle import due_now
+from reporting.selectors_cycle import due_now, due_on_home
 
 pytestmark = pytest.mark.django_db
 
@@ -113,3 +113,26 @@ def test_desa_sees_the_list_without_submit_buttons(tree):
     assert "Belum diajukan" in section
     assert not re.search(r"<form[^>]*laporan_ajukan|Ajukan</button>", section)
     assert reverse("reporting:laporan_saya") not in section
+
+
+def test_home_page_shows_the_three_newest_overdue_and_counts_the_rest(tree):
+    """Two years missed: the home page keeps the items due now, the 3 newest overdue ones and a count of
+    the rest; "Laporan saya" still lists every one of them."""
+    today = timezone.localdate()
+    AwalPelaporan.objects.create(kabupaten=tree.kab, mulai=dt.date(today.year - 1, 1, 1))
+    mawar = Unit.objects.get(pk=tree.mawar.pk)
+    items = due_now(mawar, today)
+    now = today.year * 12 + today.month
+    current = [i for i in items if now <= i.batas.year * 12 + i.batas.month <= now + 1]
+    overdue = [i for i in items if i not in current]
+    assert len(overdue) > 3
+    shown, hidden = due_on_home(items, today)
+    assert shown == [i for i in items if i in current or i in overdue[:3]]
+    assert hidden == len(overdue) - 3
+    c = client_for(tree.kader)
+    section = _section(c.get(reverse("dasawisma:dasawisma_home", kwargs={"unit_id": mawar.pk})).content.decode())
+    assert section.count("<li ") == len(shown)
+    assert f"Masih ada {hidden} laporan lain yang lewat batas dan belum diajukan: lihat di Laporan saya." in section
+    laporan_saya = c.get(reverse("reporting:laporan_saya")).content.decode()
+    for item in overdue:
+        assert f'value="{item.key}"' in laporan_saya
