@@ -3,9 +3,9 @@
 default, so the generator grows with the models.
 
 The column lists below name what the generator provides, in the order of its row tuples. ``WARGA_COLUMNS``
-overlaps ``dasawisma.services.WARGA_FIELDS`` (the form's fields); they are kept apart on purpose: this one is
-a tuple layout of the demo's rows (ids, timestamps and foreign keys included), that one the fields a form
-edits, and the product must not import the demo.
+overlaps ``dasawisma.services.warga.WARGA_FIELDS`` (the form's fields); they are kept apart on purpose:
+this one is a tuple layout of the demo's rows (ids, timestamps and foreign keys included), that one the
+fields a form edits, and the product must not import the demo.
 """
 
 from __future__ import annotations
