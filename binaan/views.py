@@ -222,7 +222,7 @@ def desa_tambah(request: HttpRequest, penetapan_id: int) -> HttpResponse:
     else:
         for field, errors in form.errors.items():
             label = form.fields[field].label if field in form.fields else ""
-            for e in errors:
+            for e in map(str, errors):
                 messages.error(request, f"{label}: {e}" if label else e)
     return redirect("binaan:penetapan", penetapan_id=p.pk)
 
@@ -248,7 +248,7 @@ def binaan_pembina(request: HttpRequest, binaan_id: int) -> HttpResponse:
         else:
             messages.success(request, f"Pembina {db.desa.label}: {db.pembina.label}.")
     else:
-        messages.error(request, "Kecamatan pembina: " + " ".join(form.errors.get("pembina", [])))
+        messages.error(request, "Kecamatan pembina: " + " ".join(map(str, form.errors.get("pembina", []))))
     return redirect("binaan:penetapan", penetapan_id=db.penetapan_id)
 
 
@@ -271,7 +271,11 @@ def detail(request: HttpRequest, binaan_id: int) -> HttpResponse:
     today = timezone.localdate()
     kunjungan = selectors.kunjungan_for_user(request.user).filter(desa_binaan=db).order_by("-tanggal", "-pk")
     # Open first (by due date), then answered and waiting, then done.
-    order = {TindakLanjut.Status.TERBUKA: 0, TindakLanjut.Status.DIJAWAB: 1, TindakLanjut.Status.SELESAI: 2}
+    order: dict[str, int] = {
+        TindakLanjut.Status.TERBUKA: 0,
+        TindakLanjut.Status.DIJAWAB: 1,
+        TindakLanjut.Status.SELESAI: 2,
+    }
     tindak_lanjut = sorted(
         selectors.tindak_lanjut_for_user(request.user).filter(desa_binaan=db).select_related("kunjungan"),
         key=lambda t: (order[t.status], t.batas_waktu, t.pk),
@@ -412,7 +416,7 @@ def foto_upload(request: HttpRequest, kunjungan_id: int) -> HttpResponse:
             n = len(form.cleaned_data["foto"])
             messages.success(request, "Foto tersimpan." if n == 1 else f"{n} foto tersimpan.")
     else:
-        for e in form.errors.get("foto", []) + form.errors.get("keterangan", []):
+        for e in map(str, [*form.errors.get("foto", []), *form.errors.get("keterangan", [])]):
             messages.error(request, e if e.startswith("Foto") else f"Foto: {e}")
     return redirect(reverse("binaan:kunjungan", kwargs={"kunjungan_id": k.pk}) + "#foto")
 
@@ -508,7 +512,7 @@ def tl_buka(request: HttpRequest, tindak_lanjut_id: int) -> HttpResponse:
         else:
             messages.success(request, f"Tindak lanjut \u201c{tl.apa}\u201d dibuka kembali.")
     else:
-        messages.error(request, "Alasan dibuka kembali: " + " ".join(form.errors.get("alasan", [])))
+        messages.error(request, "Alasan dibuka kembali: " + " ".join(map(str, form.errors.get("alasan", []))))
     return redirect("binaan:detail", binaan_id=tl.desa_binaan_id)
 
 
