@@ -23,7 +23,8 @@ from pkk.scope import can
 from pkk.tasks_bridge import publish_on_commit
 
 from . import rollup
-from .models import JenisLaporan, KunciPeriode, KunciRiwayat, Laporan, LaporanRiwayat, RekapTahunan
+from .books import BUKU_II, JenisLaporan
+from .models import KunciPeriode, KunciRiwayat, Laporan, LaporanRiwayat, RekapTahunan
 from .periods import deadline, normalize_periode, periode_ended, periode_label
 from .selectors_cycle import (
     LOCKER_ROLES,
@@ -77,9 +78,9 @@ def refresh_dasawisma(dasawisma_id: int, *, today: dt.date | None = None) -> dic
 
 def rebuild_unit_period(*, unit, jenis: str, periode: dt.date) -> dict[str, Any]:
     """Recompute one unit's subtree (and its ancestors) for one period: e.g. right after a period is
-    unlocked, so that edits made while it was locked reach the stored rows. ``jenis``: buku2 | buku3;
-    ``periode``: 1 January of the year (buku2) or the first of the month (buku3)."""
-    if jenis == "buku2":
+    unlocked, so that edits made while it was locked reach the stored rows. ``jenis``: BUKU_II | BUKU_III;
+    ``periode``: 1 January of the year (BUKU_II) or the first of the month (BUKU_III)."""
+    if jenis == BUKU_II:
         result = rollup.rebuild_periods(unit, [periode.year], [])
     else:
         result = rollup.rebuild_periods(unit, [], [periode.replace(day=1)])

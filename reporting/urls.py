@@ -1,19 +1,25 @@
 from django.urls import path
 
 from . import views, views_cycle, views_kunci_serentak
+from .books import BUKU_II, BUKU_III, SEGMENT
 
 app_name = "reporting"
+
+# The one place a URL segment ("tahunan", "bulanan": books.SEGMENT, user-visible) becomes the book identifier
+# the views receive as ``buku``.
+T, B = SEGMENT[BUKU_II], SEGMENT[BUKU_III]
+II, III = {"buku": BUKU_II}, {"buku": BUKU_III}
 
 urlpatterns: list = [
     # Rekap report pages (reporting/views.py, helper 'report').
     path("", views.laporan_home, name="laporan_home"),
     path("<int:unit_id>/pilih/", views.laporan_pilih, name="laporan_pilih"),
-    path("<int:unit_id>/tahunan/<int:tahun>/", views.rekap_tahunan, name="rekap_tahunan"),
-    path("<int:unit_id>/tahunan/<int:tahun>/xlsx/", views.rekap_tahunan_xlsx, name="rekap_tahunan_xlsx"),
-    path("<int:unit_id>/tahunan/<int:tahun>/ekspor/", views.rekap_tahunan_ekspor, name="rekap_tahunan_ekspor"),
-    path("<int:unit_id>/bulanan/<str:bulan>/", views.rekap_bulanan, name="rekap_bulanan"),
-    path("<int:unit_id>/bulanan/<str:bulan>/xlsx/", views.rekap_bulanan_xlsx, name="rekap_bulanan_xlsx"),
-    path("<int:unit_id>/bulanan/<str:bulan>/ekspor/", views.rekap_bulanan_ekspor, name="rekap_bulanan_ekspor"),
+    path(f"<int:unit_id>/{T}/<int:tahun>/", views.rekap, II, name="rekap_tahunan"),
+    path(f"<int:unit_id>/{T}/<int:tahun>/xlsx/", views.rekap_xlsx, II, name="rekap_tahunan_xlsx"),
+    path(f"<int:unit_id>/{T}/<int:tahun>/ekspor/", views.rekap_export, II, name="rekap_tahunan_ekspor"),
+    path(f"<int:unit_id>/{B}/<str:bulan>/", views.rekap, III, name="rekap_bulanan"),
+    path(f"<int:unit_id>/{B}/<str:bulan>/xlsx/", views.rekap_xlsx, III, name="rekap_bulanan_xlsx"),
+    path(f"<int:unit_id>/{B}/<str:bulan>/ekspor/", views.rekap_export, III, name="rekap_bulanan_ekspor"),
     path("ekspor/<int:job_id>/", views.export_job, name="export_job"),
     path("ekspor/<int:job_id>/unduh/", views.export_job_download, name="export_job_download"),
     # Reporting cycle (reporting/views_cycle.py, helper 'cycle').
@@ -31,7 +37,7 @@ urlpatterns: list = [
     path("kunci-serentak/<int:unit_id>/", views_kunci_serentak.kunci_serentak, name="kunci_serentak"),  # people
     path("kelengkapan/", views_cycle.kelengkapan_home, name="kelengkapan_home"),
     path("kelengkapan/<int:unit_id>/", views_cycle.kelengkapan_unit, name="kelengkapan_unit"),
-    path("kelengkapan/<int:unit_id>/bulanan/<str:bulan>/", views_cycle.kelengkapan_bulanan, name="kelengkapan_bulanan"),
-    path("kelengkapan/<int:unit_id>/tahunan/<int:tahun>/", views_cycle.kelengkapan_tahunan, name="kelengkapan_tahunan"),
+    path(f"kelengkapan/<int:unit_id>/{B}/<str:bulan>/", views_cycle.kelengkapan, III, name="kelengkapan_bulanan"),
+    path(f"kelengkapan/<int:unit_id>/{T}/<int:tahun>/", views_cycle.kelengkapan, II, name="kelengkapan_tahunan"),
     path("dasbor/<int:unit_id>/", views_cycle.dasbor, name="dasbor"),
 ]

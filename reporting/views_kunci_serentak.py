@@ -19,15 +19,15 @@ from pkk.models import Level, Unit
 from pkk.scope import get_unit_for_user, require_role, scoped
 
 from . import cycle
+from .books import BUKU_II, BUKU_III, JenisLaporan
 from .kunci_serentak import SERENTAK_LEVELS, SERENTAK_ROLES, periode_lock_serentak, rencana_serentak
-from .models import JenisLaporan
 
 
 class KunciSerentakForm(forms.Form):
     jenis = forms.ChoiceField(
         label="Laporan",
         choices=JenisLaporan.choices,
-        initial=JenisLaporan.BUKU_III,
+        initial=BUKU_III,
         widget=forms.Select(attrs={"class": "form-select"}),
     )
     bulan = forms.CharField(
@@ -40,13 +40,13 @@ class KunciSerentakForm(forms.Form):
         super().clean()
         data = self.cleaned_data
         jenis = data.get("jenis")
-        if jenis == JenisLaporan.BUKU_III:
+        if jenis == BUKU_III:
             try:
                 year, month = (data.get("bulan") or "").split("-")
                 data["periode"] = dt.date(int(year), int(month), 1)
             except ValueError:
                 self.add_error("bulan", "Bulan: pilih bulan dan tahun (mis. 2025-03).")
-        elif jenis == JenisLaporan.BUKU_II:
+        elif jenis == BUKU_II:
             if not data.get("tahun"):
                 self.add_error("tahun", "Tahun wajib diisi untuk Buku II.")
             else:

@@ -19,7 +19,7 @@ from django.db import connection
 from dasawisma.models import Kehamilan, RumahTangga, Warga
 from pkk.models import Unit
 
-from ..measures import BULANAN_NAMES, TAHUNAN_NAMES
+from ..measures import BUKU_II_MEASURES, BUKU_III_MEASURES
 from ..models import KunciPeriode, RekapBulanan, RekapTahunan
 
 W = Warga._meta.db_table
@@ -201,7 +201,7 @@ PERSON_NAMES = [
     "tiga_buta_l", "tiga_buta_p", "berkebutuhan_khusus",
 ]  # fmt: skip
 HOUSE_NAMES = [n for n, _ in HOUSE_CONDITIONS]
-assert ["jml_krt", "jml_kk", *PERSON_NAMES, *HOUSE_NAMES] == TAHUNAN_NAMES, "reporting.measures.TAHUNAN changed"
+assert ["jml_krt", "jml_kk", *PERSON_NAMES, *HOUSE_NAMES] == BUKU_II_MEASURES, "reporting.measures.BUKU_II changed"
 
 
 def household_subquery(q: Sql, ref: dt.date, scope: Scope) -> str:
@@ -222,7 +222,7 @@ GROUP BY w.dasawisma_id, w.rumah_tangga_id"""
 
 
 def tahunan_dasawisma_select(q: Sql, ref: dt.date, scope: Scope) -> str:
-    """``dw`` and every TAHUNAN measure per dasawisma (only dasawisma with an active warga).
+    """``dw`` and every BUKU_II measure per dasawisma (only dasawisma with an active warga).
 
     The same numbers as summing ``household_subquery`` per dasawisma, without grouping 800,000 warga per
     rumah tangga (EXPLAIN at full bench scale: a sort of every active warga and 229,000 per-household
@@ -359,7 +359,7 @@ def bulanan_events_cte(q: Sql, months: list[dt.date], scope: Scope) -> tuple[str
         "balita_meninggal_l": count(f"{died} AND {age} >= 1 AND {age} < 5 AND w.jenis_kelamin = 'L'"),
         "balita_meninggal_p": count(f"{died} AND {age} >= 1 AND {age} < 5 AND w.jenis_kelamin = 'P'"),
     }
-    assert sorted([*pregnancies, *warga_events]) == sorted(BULANAN_NAMES), "reporting.measures.BULANAN changed"
+    assert sorted([*pregnancies, *warga_events]) == sorted(BUKU_III_MEASURES), "reporting.measures.BUKU_III changed"
     pe_cols = ", ".join(pregnancies)
     we_cols = ", ".join(warga_events)
     # kw: every pregnancy that can count in one of the months, with its mother's dates (one join).
