@@ -31,8 +31,8 @@ from pkk.models import PATH_SEGMENT, Level, Unit
 from reporting.measures import BUKU_II_MEASURES, BUKU_III_MEASURES, UNIT_COUNT_NAMES
 from reporting.periods import months_of_year, year_reference
 from reporting.rollup import WORK_MEM
-from reporting.rollup.sql import REKAP_B, REKAP_T, Scope, Sql, U, bulanan_events_cte, bulanan_months_cte
-from reporting.rollup.sql import tahunan_dasawisma_select as _tahunan
+from reporting.rollup.sql import REKAP_B, REKAP_T, Scope, Sql, U, buku_iii_events_cte, buku_iii_months_cte
+from reporting.rollup.sql import buku_ii_dasawisma_select as _buku_ii
 
 COUNT_LEVEL = {"jml_desa": Level.DESA, "jml_dusun": Level.DUSUN, "jml_rw": Level.RW, "jml_rt": Level.RT,
                "jml_dasawisma": Level.DASAWISMA}  # fmt: skip
@@ -43,12 +43,12 @@ def _dasawisma_rows(q: Sql, book: str, tahun: int, months: Sequence[dt.date], sc
     """(CTE text, name of the CTE) of the dasawisma rows ``d(dw, period, <measures>)`` of one book."""
     if book == "t":
         return f"d AS (SELECT a.dw, {q.pint(tahun)} AS period, {', '.join(f'a.{n}' for n in BUKU_II_MEASURES)} FROM (" \
-               f"{_tahunan(q, year_reference(tahun), scope)}) a)", "d"  # fmt: skip
-    events, pe, we = bulanan_events_cte(q, list(months), scope)
+               f"{_buku_ii(q, year_reference(tahun), scope)}) a)", "d"  # fmt: skip
+    events, pe, we = buku_iii_events_cte(q, list(months), scope)
     source = {**dict.fromkeys(pe, "pe"), **dict.fromkeys(we, "we")}
     cols = ", ".join(f"COALESCE({source[n]}.{n}, 0) AS {n}" for n in BUKU_III_MEASURES)
     return (
-        f"{bulanan_months_cte(q, list(months))},\n{events},\n"
+        f"{buku_iii_months_cte(q, list(months))},\n{events},\n"
         f"d AS (SELECT COALESCE(pe.dw, we.dw) AS dw, COALESCE(pe.bulan, we.bulan) AS period, {cols}\n"
         f"FROM pe FULL JOIN we ON we.dw = pe.dw AND we.bulan = pe.bulan)",
         "d",

@@ -318,7 +318,7 @@ def kunjungan_foto_delete(*, foto: KunjunganFoto, actor) -> None:
 
 
 @transaction.atomic
-def tindak_lanjut_jawab(
+def tindak_lanjut_answer(
     *,
     tindak_lanjut: TindakLanjut,
     catatan: str,
@@ -353,7 +353,7 @@ def tindak_lanjut_jawab(
 
 
 @transaction.atomic
-def tindak_lanjut_konfirmasi(
+def tindak_lanjut_confirm(
     *, tindak_lanjut: TindakLanjut, actor, catatan: str = "", today: dt.date | None = None
 ) -> TindakLanjut:
     """The pembina confirms a follow-up as done (after the desa's answer, or on its own knowledge)."""
@@ -368,7 +368,7 @@ def tindak_lanjut_konfirmasi(
 
 
 @transaction.atomic
-def tindak_lanjut_buka(*, tindak_lanjut: TindakLanjut, actor, alasan: str) -> TindakLanjut:
+def tindak_lanjut_reopen(*, tindak_lanjut: TindakLanjut, actor, alasan: str) -> TindakLanjut:
     """The pembina reopens a follow-up (the answer did not convince, or it was confirmed by mistake)."""
     tl = TindakLanjut.objects.select_for_update().get(pk=tindak_lanjut.pk)
     if tl.status == TindakLanjut.Status.TERBUKA:

@@ -116,7 +116,7 @@ def ancestor_at(unit: Unit, depth: int) -> int | None:
     return int(unit.path[(depth - 1) * PATH_SEGMENT : depth * PATH_SEGMENT])
 
 
-def periode_terkunci(unit: Unit, jenis: str, periode: dt.date | int) -> bool:
+def periode_is_locked(unit: Unit, jenis: str, periode: dt.date | int) -> bool:
     """True if ``unit`` or one of its ancestors (a desa) has locked this period (one query)."""
     return KunciPeriode.objects.filter(
         unit_id__in=unit.ancestor_ids(include_self=True),
@@ -563,7 +563,7 @@ def pending_review_count(user, unit: Unit) -> int:
     return Laporan.objects.filter(reviewer_q(user), _under(unit, "unit__path"), status=Laporan.Status.DIAJUKAN).count()
 
 
-def kunci_tahun(unit: Unit, tahun: int) -> list[dict]:
+def periode_locks_of_year(unit: Unit, tahun: int) -> list[dict]:
     """Lock state and dasawisma report counts of a desa for Buku II of ``tahun`` and each month (2 queries)."""
     periods = [(BUKU_II.value, dt.date(tahun, 1, 1))] + [(BUKU_III.value, dt.date(tahun, m, 1)) for m in range(1, 13)]
     counts: dict[tuple[str, dt.date], dict[str, int]] = {}

@@ -36,7 +36,7 @@ from .selectors_cycle import (
     can_verify,
     desa_of,
     laporan_counts,
-    periode_terkunci,
+    periode_is_locked,
     reviewer_q,
     structure_snapshot,
 )
@@ -202,7 +202,7 @@ def laporan_submit(*, unit=None, dasawisma=None, jenis: str, periode, actor, now
             {"periode": f"Periode {label} belum berakhir; laporan dapat diajukan setelah periode berakhir."}
         )
     _lock_desa_row(unit)
-    if unit.level == Level.DASAWISMA and periode_terkunci(unit, jenis, periode):
+    if unit.level == Level.DASAWISMA and periode_is_locked(unit, jenis, periode):
         raise ValidationError(
             {"periode": f"Periode {label} sudah dikunci oleh TP PKK desa; laporan tidak dapat diajukan."}
         )
@@ -259,7 +259,7 @@ def _check_reviewable(laporan, actor, *, verify_ok: bool = False) -> str:
         )
     if mode == "verify" and laporan.verified_at:
         raise ValidationError({"status": f"Laporan {label} sudah diverifikasi dan menunggu keputusan TP PKK desa."})
-    if laporan.unit.level == Level.DASAWISMA and periode_terkunci(laporan.unit, laporan.jenis, laporan.periode):
+    if laporan.unit.level == Level.DASAWISMA and periode_is_locked(laporan.unit, laporan.jenis, laporan.periode):
         raise ValidationError({"periode": f"Periode {label} sudah dikunci."})
     _check_not_frozen(laporan.unit, laporan.jenis, laporan.periode)
     return mode
@@ -318,7 +318,7 @@ def laporan_reopen(*, laporan, alasan: str, actor, now: dt.datetime | None = Non
     label = periode_label(laporan.jenis, laporan.periode)
     if laporan.status != Laporan.Status.DITERIMA:
         raise ValidationError({"status": f"Hanya laporan yang sudah diterima dapat dibuka kembali ({label})."})
-    if periode_terkunci(laporan.unit, laporan.jenis, laporan.periode):
+    if periode_is_locked(laporan.unit, laporan.jenis, laporan.periode):
         raise ValidationError({"periode": f"Periode {label} sudah dikunci; minta kecamatan membuka kuncinya."})
     _check_not_frozen(laporan.unit, laporan.jenis, laporan.periode)
     laporan.status = Laporan.Status.DIKEMBALIKAN

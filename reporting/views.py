@@ -80,7 +80,7 @@ def laporan_home(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @scoped()
-def laporan_pilih(request: HttpRequest, unit_id: int) -> HttpResponse:
+def laporan_pick(request: HttpRequest, unit_id: int) -> HttpResponse:
     """The period picker (a plain GET form): redirect to the chosen report."""
     unit = get_unit_for_user(request.user, unit_id)
     if request.GET.get("bulan"):

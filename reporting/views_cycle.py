@@ -71,7 +71,7 @@ class AlasanPeriodeForm(PeriodeForm):
     alasan = forms.CharField(required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class KembalikanForm(forms.Form):
+class LaporanReturnForm(forms.Form):
     alasan = forms.CharField(
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -165,7 +165,7 @@ def laporan_saya(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @scoped(*cycle.SUBMITTER_ROLES)
-def laporan_ajukan(request: HttpRequest, unit_id: int) -> HttpResponse:
+def laporan_submit(request: HttpRequest, unit_id: int) -> HttpResponse:
     """A dasawisma (kader), desa (TP PKK desa) or kecamatan (pembina) submits its report of a period."""
     unit = get_unit_for_user(request.user, unit_id, level=cycle.REPORTING_LEVELS)
     if not cycle.can_submit(request.user, unit):
@@ -226,14 +226,14 @@ def laporan_detail(request: HttpRequest, laporan_id: int) -> HttpResponse:
         else "",
         "crumbs": _breadcrumb(request.user, unit, lambda u: _kelengkapan_url(u, laporan.jenis, laporan.periode))
         + [(unit.label, reverse("reporting:dasbor", kwargs={"unit_id": unit.pk}))],
-        "form": KembalikanForm(),
+        "form": LaporanReturnForm(),
     }
     return render(request, "reporting/cycle/laporan_detail.html", ctx)
 
 
 @require_POST
 @scoped(*cycle.REVIEWER_ROLES)
-def laporan_terima(request: HttpRequest, laporan_id: int) -> HttpResponse:
+def laporan_accept(request: HttpRequest, laporan_id: int) -> HttpResponse:
     laporan = cycle.get_laporan_for_user(request.user, laporan_id)
     target = _safe_next(request, reverse("reporting:laporan_detail", kwargs={"laporan_id": laporan.pk}))
     try:
@@ -249,7 +249,7 @@ def laporan_terima(request: HttpRequest, laporan_id: int) -> HttpResponse:
 def _with_reason(request: HttpRequest, laporan_id: int, service, done: str) -> HttpResponse:
     laporan = cycle.get_laporan_for_user(request.user, laporan_id)
     target = _safe_next(request, reverse("reporting:laporan_detail", kwargs={"laporan_id": laporan.pk}))
-    form = KembalikanForm(request.POST)
+    form = LaporanReturnForm(request.POST)
     if not form.is_valid():
         messages.error(request, _form_errors(form))
         return redirect(target)
@@ -264,13 +264,13 @@ def _with_reason(request: HttpRequest, laporan_id: int, service, done: str) -> H
 
 @require_POST
 @scoped(*cycle.REVIEWER_ROLES)
-def laporan_kembalikan(request: HttpRequest, laporan_id: int) -> HttpResponse:
+def laporan_return(request: HttpRequest, laporan_id: int) -> HttpResponse:
     return _with_reason(request, laporan_id, services.laporan_return, "dikembalikan")
 
 
 @require_POST
 @scoped(Role.TP_PKK_DESA)
-def laporan_buka(request: HttpRequest, laporan_id: int) -> HttpResponse:
+def laporan_reopen(request: HttpRequest, laporan_id: int) -> HttpResponse:
     """The desa reopens an accepted dasawisma report for correction (with a reason)."""
     return _with_reason(request, laporan_id, services.laporan_reopen, "dibuka kembali untuk diperbaiki")
 
@@ -300,7 +300,7 @@ def verifikasi(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @scoped(*cycle.REVIEWER_ROLES)
-def verifikasi_terima(request: HttpRequest) -> HttpResponse:
+def verifikasi_accept(request: HttpRequest) -> HttpResponse:
     ids = []
     for raw in request.POST.getlist("laporan"):
         try:
@@ -338,13 +338,13 @@ def _tahun_param(request: HttpRequest, default: int) -> int:
 
 @require_GET
 @scoped(*KUNCI_ROLES)
-def kunci(request: HttpRequest, unit_id: int) -> HttpResponse:
+def periode_locks(request: HttpRequest, unit_id: int) -> HttpResponse:
     unit = get_unit_for_user(request.user, unit_id, level=Level.DESA)
     today = timezone.localdate()
     tahun = _tahun_param(request, today.year)
     may_lock = can(request.user, unit, *cycle.LOCKER_ROLES)
     may_unlock = can(request.user, unit, *cycle.UNLOCKER_ROLES)
-    rows = cycle.kunci_tahun(unit, tahun)
+    rows = cycle.periode_locks_of_year(unit, tahun)
     for row in rows:
         ended = periode_ended(row["jenis"], row["periode"], today)
         row["ended"] = ended
@@ -369,7 +369,7 @@ def kunci(request: HttpRequest, unit_id: int) -> HttpResponse:
     )
 
 
-def _kunci_post(request: HttpRequest, unit_id: int, *, lock: bool) -> HttpResponse:
+def _periode_lock_post(request: HttpRequest, unit_id: int, *, lock: bool) -> HttpResponse:
     unit = get_unit_for_user(request.user, unit_id, level=Level.DESA)
     form = AlasanPeriodeForm(request.POST)
     default = reverse("reporting:kunci", kwargs={"unit_id": unit.pk})
@@ -395,14 +395,14 @@ def _kunci_post(request: HttpRequest, unit_id: int, *, lock: bool) -> HttpRespon
 
 @require_POST
 @scoped(*cycle.LOCKER_ROLES)
-def kunci_tutup(request: HttpRequest, unit_id: int) -> HttpResponse:
-    return _kunci_post(request, unit_id, lock=True)
+def periode_lock(request: HttpRequest, unit_id: int) -> HttpResponse:
+    return _periode_lock_post(request, unit_id, lock=True)
 
 
 @require_POST
 @scoped(*cycle.UNLOCKER_ROLES)
-def kunci_buka(request: HttpRequest, unit_id: int) -> HttpResponse:
-    return _kunci_post(request, unit_id, lock=False)
+def periode_unlock(request: HttpRequest, unit_id: int) -> HttpResponse:
+    return _periode_lock_post(request, unit_id, lock=False)
 
 
 # --------------------------------------------------------------------------- completeness

@@ -22,8 +22,8 @@ from .store import (
     BOOKS,
     bound_waits,
     clear,
-    dasawisma_bulanan,
-    dasawisma_tahunan,
+    dasawisma_buku_ii,
+    dasawisma_buku_iii,
     rebuild_subtree,
     rollup_parents,
 )
@@ -148,9 +148,9 @@ def recompute_chain(chain: Sequence[Unit], years: Sequence[int], months: Sequenc
     if unit.is_active and unit.level == Level.DASAWISMA:
         scope = Scope(dasawisma_id=unit.pk)
         for tahun in ys:
-            dasawisma_tahunan(scope, tahun, locks=False)
+            dasawisma_buku_ii(scope, tahun, locks=False)
         if ms:
-            dasawisma_bulanan(scope, ms, locks=False)
+            dasawisma_buku_iii(scope, ms, locks=False)
     else:  # deactivated: its rows go
         if ys:
             clear(BOOKS[BUKU_II], ys, unit.pk)

@@ -155,7 +155,7 @@ def buku3_dasawisma_rows(dasawisma: Unit | int, bulan: dt.date) -> list[dict[str
     first, last = month_bounds(bulan)
     nifas_from = first - dt.timedelta(days=NIFAS_DAYS)
 
-    # 1. Pregnancies giving the mothers' statuses (same conditions as sql.bulanan_events_cte).
+    # 1. Pregnancies giving the mothers' statuses (same conditions as sql.buku_iii_events_cte).
     q = Sql()
     f, lp, f42 = q.p(first), q.p(last), q.p(nifas_from)
     hamil = f"k.tanggal_mulai <= {lp} AND (k.tanggal_selesai IS NULL OR k.tanggal_selesai > {lp}) AND {active('w', lp)}"

@@ -221,7 +221,7 @@ WHERE {active("w", r)}{scope.facts(q, "w.dasawisma_id")}
 GROUP BY w.dasawisma_id, w.rumah_tangga_id"""
 
 
-def tahunan_dasawisma_select(q: Sql, ref: dt.date, scope: Scope) -> str:
+def buku_ii_dasawisma_select(q: Sql, ref: dt.date, scope: Scope) -> str:
     """``dw`` and every BUKU_II measure per dasawisma (only dasawisma with an active warga).
 
     The same numbers as summing ``household_subquery`` per dasawisma, without grouping 800,000 warga per
@@ -299,7 +299,7 @@ def ibu_meninggal_condition(q: Sql) -> str:
     )
 
 
-def bulanan_months_cte(q: Sql, months: list[dt.date]) -> str:
+def buku_iii_months_cte(q: Sql, months: list[dt.date]) -> str:
     """``m(bulan, f, l, f42)``: one row per month; f42 = F - 42 days (earliest birth still nifas on F)."""
     from ..periods import month_bounds
 
@@ -312,7 +312,7 @@ def bulanan_months_cte(q: Sql, months: list[dt.date]) -> str:
     return "m(bulan, f, l, f42) AS (VALUES " + ", ".join(rows) + ")"
 
 
-def bulanan_events_cte(q: Sql, months: list[dt.date], scope: Scope) -> tuple[str, list[str], list[str]]:
+def buku_iii_events_cte(q: Sql, months: list[dt.date], scope: Scope) -> tuple[str, list[str], list[str]]:
     """CTEs ``kw``, ``pe(dw, bulan, <pregnancy measures>)`` and ``we(dw, bulan, <warga-event measures>)``:
     counts per dasawisma and month, each measure in exactly one of ``pe``/``we``. Returns (ctes, pregnancy
     measure names, warga-event measure names). The caller LEFT JOINs both to (dasawisma x month): no
