@@ -22,7 +22,7 @@ PostgreSQL database (`--database-url`, default `postgres://postgres@127.0.0.1:54
 re-created each run (`--reuse` keeps the generated data). Steps and measurements, all in one run:
 
 - **Generation.** `import_wilayah` loads Kabupaten Purworejo from the official CSV (16 kecamatan, 494 desa/
-  kelurahan); `dasawisma.demo.generate` builds dusun/RW/RT/dasawisma (10-20 rumah tangga each), rumah tangga,
+  kelurahan); `demo.generator.generate` builds dusun/RW/RT/dasawisma (10-20 rumah tangga each), rumah tangga,
   keluarga, warga and a year of pregnancies, births, deaths and moves (`--scale 1` = 230,000 rumah tangga,
   about 810,000 warga) and writes them with `COPY ... FROM STDIN`; then `VACUUM ANALYZE`. Reference year T =
   last calendar year (data ends 31 December T).

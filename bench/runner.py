@@ -143,8 +143,9 @@ class Run:
     # ------------------------------------------------------------------ setup
 
     def setup(self) -> dict:
-        from dasawisma import demo
         from dasawisma.models import Warga
+        from demo.generator import generate
+        from demo.wilayah import load_wilayah_csv
         from pkk.models import Level, Unit
 
         if self.opts["reuse"] and Warga.objects.exists():
@@ -157,17 +158,17 @@ class Run:
         try:
             call_command("import_wilayah", str(WILAYAH), root="33.06", verbosity=0)
             loader = "import_wilayah"
-        except Exception as exc:  # noqa: BLE001 - fall back to the bulk loader of dasawisma.demo
-            self.say(f"import_wilayah failed ({exc}); loading the CSV with dasawisma.demo.load_wilayah_csv")
-            demo.load_wilayah_csv(WILAYAH, root="33.06")
-            loader = "dasawisma.demo.load_wilayah_csv"
+        except Exception as exc:  # noqa: BLE001 - fall back to the bulk loader of demo.wilayah
+            self.say(f"import_wilayah failed ({exc}); loading the CSV with demo.wilayah.load_wilayah_csv")
+            load_wilayah_csv(WILAYAH, root="33.06")
+            loader = "demo.wilayah.load_wilayah_csv"
         t_wilayah = time.perf_counter() - t0
         kab = Unit.objects.get(code="33.06")
         desa = list(Unit.objects.subtree(kab).filter(level=Level.DESA))
         households = max(len(desa), round(FULL["rumah_tangga"] * self.scale))
         self.say(f"generating {households:,} rumah tangga under {len(desa)} desa (scale {self.scale:g})")
         cpu0 = time.process_time()
-        res = demo.generate(
+        res = generate(
             desa_units=desa,
             total_households=households,
             seed=self.opts["seed"],

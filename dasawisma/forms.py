@@ -1,4 +1,4 @@
-"""Forms validate and normalise input only; the domain checks live in ``services`` (which the views call).
+"""Forms validate and normalize input only; the domain checks live in ``services`` (which the views call).
 
 Field ids are Django's defaults (``id_<field>``): the browser tests rely on them.
 """
@@ -115,12 +115,10 @@ LABELS: dict[str, str] = {
     "tanggal_selesai": "Tanggal selesai",
     "hasil": "Hasil",
     "version": "Versi",
-    # moves (dasawisma/services_pindah.py)
+    # moves (dasawisma/services/pindah.py)
     "dasawisma": "Dasawisma",
     "rt": "RT",
 }
-
-YA_TIDAK_KOSONG = [("unknown", "Tidak diketahui"), ("true", "Ya"), ("false", "Tidak")]
 
 
 class DateInput(forms.DateInput):
@@ -426,11 +424,6 @@ class KehamilanSelesaiForm(PhoneFormMixin, forms.Form):
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.style()
-
-
-class DataQualityFilterForm(forms.Form):
-    jenis = forms.CharField(required=False)
-    page = forms.IntegerField(required=False, min_value=1)
 
 
 def add_service_errors(form: forms.Form, exc: ValidationError) -> None:

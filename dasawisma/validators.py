@@ -15,7 +15,7 @@ _DIGITS16 = re.compile(r"^[0-9]{16}$", re.ASCII)
 _ASCII_DIGITS = re.compile(r"^[0-9]*$", re.ASCII)
 
 
-def normalise_number(value: str | None) -> str:
+def normalize_number(value: str | None) -> str:
     """NFKC (fullwidth digits become ASCII ones), then spaces, dots and dashes removed."""
     return re.sub(r"[\s.\-]", "", unicodedata.normalize("NFKC", value or ""))
 
@@ -30,8 +30,8 @@ def _check_16(value: str, label: str, code: str) -> None:
 
 
 def validate_nik(value: str | None) -> str | None:
-    """Optional; when given, exactly 16 ASCII digits after NFKC. Returns the normalised value or None."""
-    value = normalise_number(value)
+    """Optional; when given, exactly 16 ASCII digits after NFKC. Returns the normalized value or None."""
+    value = normalize_number(value)
     if not value:
         return None
     _check_16(value, "NIK", "nik")
@@ -39,8 +39,8 @@ def validate_nik(value: str | None) -> str | None:
 
 
 def validate_no_kk(value: str | None) -> str:
-    """Required; exactly 16 ASCII digits after NFKC. Returns the normalised value."""
-    value = normalise_number(value)
+    """Required; exactly 16 ASCII digits after NFKC. Returns the normalized value."""
+    value = normalize_number(value)
     if not value:
         raise ValidationError("No. KK wajib diisi.", code="kk_required")
     _check_16(value, "No. KK", "kk")

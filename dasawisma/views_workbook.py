@@ -22,7 +22,7 @@ from .workbook.jobs import (
     workbook_job_download_logged,
     workbook_job_is_expired,
 )
-from .workbook.reader import IMPORT_ROLES
+from .workbook.plan import IMPORT_ROLES
 
 EXPORT_ROLES = (Role.KADER, Role.TP_PKK_DESA, Role.PEMBINA_KECAMATAN, Role.ADMIN_KABUPATEN)
 MAX_UPLOAD_BYTES = 30 * 1024 * 1024

@@ -261,10 +261,12 @@ PKK_REPORTING_START = os.environ.get("PKK_REPORTING_START", "2025-01")
 # task then retries. Full-scale statements take seconds; a whole-country rebuild stays far below 10 min.
 PKK_ROLLUP_LOCK_TIMEOUT_MS = env_int("PKK_ROLLUP_LOCK_TIMEOUT_MS", 60_000)
 PKK_ROLLUP_STATEMENT_TIMEOUT_MS = env_int("PKK_ROLLUP_STATEMENT_TIMEOUT_MS", 600_000)
-# Development tools (the benchmark, which drops and creates databases) only where asked for: DEBUG, or
-# PKK_DEV_TOOLS=1. Production (DEBUG=0) has no `manage.py bench`.
+# Development tools (the benchmark, which drops and creates databases; the demo, which writes synthetic
+# people) only where asked for: DEBUG, or PKK_DEV_TOOLS=1. Production (DEBUG=0) has no `manage.py bench`
+# and no `seed_demo*`.
+DEV_TOOLS = ["bench", "demo"]
 if env_bool("PKK_DEV_TOOLS", DEBUG):
-    INSTALLED_APPS.append("bench")
+    INSTALLED_APPS += DEV_TOOLS
 
 # Uploaded photos and scans (pkk/photos.py; kegiatan, desa binaan). Private: never under a served URL.
 # PKK_STORAGE_BACKEND=local keeps them in PKK_PRIVATE_MEDIA_ROOT; =s3 stores them in a private

@@ -438,16 +438,24 @@ def jatuh_tempo(units: list[Unit], today: dt.date | None = None) -> list[tuple[U
         return []
     starts = _kabupaten_start(units)
     periods = periods_listed(today, min(starts.values()))
-    period_q = Q(pk__in=[])
-    for jenis, periode in periods:
-        period_q |= Q(jenis=jenis, periode=periode)
+    # One date range instead of an OR of (jenis, periode) pairs: compiling that OR cost more CPU than the
+    # queries themselves (docs/performance.md); rows outside the listed periods are dropped below.
+    wanted = set(periods)
+    period_range = {"periode__gte": min(p for _, p in periods), "periode__lte": max(p for _, p in periods)}
     desa_ids = {d for d in (desa_of(u) for u in units) if d}
+    unit_ids = {u.pk for u in units} | desa_ids
     laporan = {
         (lap.unit_id, lap.jenis, lap.periode): lap
-        for lap in Laporan.objects.filter(period_q, unit_id__in={u.pk for u in units} | desa_ids)
+        for lap in Laporan.objects.filter(unit_id__in=unit_ids, **period_range)
+        if (lap.jenis, lap.periode) in wanted
     }
-    unit_ids = {u.pk for u in units} | desa_ids
-    locks = set(KunciPeriode.objects.filter(period_q, unit_id__in=unit_ids).values_list("unit_id", "jenis", "periode"))
+    locks = {
+        row
+        for row in KunciPeriode.objects.filter(unit_id__in=unit_ids, **period_range).values_list(
+            "unit_id", "jenis", "periode"
+        )
+        if (row[1], row[2]) in wanted
+    }
     out = []
     for u in units:
         start = starts[ancestor_at(u, 2)]
@@ -476,6 +484,21 @@ def jatuh_tempo(units: list[Unit], today: dt.date | None = None) -> list[tuple[U
 def laporan_saya(user, today: dt.date | None = None) -> list[tuple[Unit, list[DueItem]]]:
     """What the kader's dasawisma have to submit (and what they did)."""
     return jatuh_tempo(kader_dasawisma(user), today)
+
+
+def _month_index(day: dt.date) -> int:
+    return day.year * 12 + day.month
+
+
+def due_now(unit: Unit, today: dt.date | None = None) -> list[DueItem]:
+    """What one dasawisma has to submit now (its home page): items whose deadline falls in this month or
+    the next (last month's and this month's Buku III, last year's Buku II in January, this year's in
+    December), plus any overdue report that can still be submitted (never submitted, or returned)."""
+    today = today or timezone.localdate()
+    groups = jatuh_tempo([unit], today)
+    items = groups[0][1] if groups else []
+    now = _month_index(today)
+    return [item for item in items if now <= _month_index(item.batas) <= now + 1 or (item.lewat and item.can_submit)]
 
 
 # --------------------------------------------------------------------------- scoped reads

@@ -28,7 +28,7 @@ from django.db import transaction
 from django.test import Client, override_settings
 from django.urls import Resolver404, resolve
 
-from dasawisma import demo
+from demo.accounts import DEMO_ACCOUNTS
 from pkk.celery import app as celery_app
 from pkk.scope import unit_in_scope
 
@@ -38,7 +38,7 @@ REPLAY_PER_PATTERN = 2  # object URLs of others replayed per URL pattern and acc
 HOUSEHOLDS = 90  # demo size: a few dasawisma per desa
 SKIP_PREFIXES = ("/static/", "/media/", "/admin/", "/keluar/", "/masuk/")
 DEBUG_MARKERS = ("Traceback (most recent call last)", "Using the URLconf defined in", 'id="traceback"')
-ACCOUNTS = [username for username, _, _ in demo.DEMO_ACCOUNTS]
+ACCOUNTS = [username for username, _, _ in DEMO_ACCOUNTS]
 
 
 class _Links(HTMLParser):

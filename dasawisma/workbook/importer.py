@@ -1,6 +1,7 @@
 """Import the standard workbook: all or nothing.
 
-Every cell is checked first (:mod:`.reader`). With any issue nothing is written. Otherwise one transaction
+Every cell is checked first (:mod:`.checks`, which reads the file with :mod:`.reader` and returns the
+import plan of :mod:`.plan`). With any issue nothing is written. Otherwise one transaction
 creates the missing dusun/RW/RT/dasawisma under the existing desa, then bulk-inserts rumah tangga,
 keluarga, warga and kehamilan in batches (a fixed number of queries per batch, never one per row).
 
@@ -32,8 +33,9 @@ from pkk.services import fill_missing_paths
 from ..models import DasawismaChange, Kehamilan, Keluarga, Riwayat, RumahTangga, Warga
 from ..outbox import request_refresh
 from ..registrasi import allocate_registrasi
+from .checks import parse_workbook
 from .columns import ImportIssue
-from .reader import SUB_DESA_LEVELS, Plan, parse_workbook
+from .plan import SUB_DESA_LEVELS, Plan
 
 BATCH = 2000
 

@@ -40,7 +40,6 @@ from .exporter import workbook_export
 from .importer import workbook_import
 
 log = logging.getLogger(__name__)
-TASK = "dasawisma.run_workbook_job"
 Status = WorkbookJob.Status
 
 

@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from dasawisma.models import RumahTangga
-from dasawisma.views import PAGE_SIZE
+from dasawisma.views.home import PAGE_SIZE
 
 from .factories import make_rt
 

@@ -119,6 +119,6 @@ def test_pindah_asks_where_to(household, tree, client):
     assert f"Pindah {TODAY:%d-%m-%Y} ke Kota Semarang" in html
     # Optional: a move without a destination is recorded too.
     budi = household["budi"]
-    services.warga_pindah(warga=budi, tanggal=TODAY, version=budi.version, actor=tree.kader)
+    services.warga_move(warga=budi, tanggal=TODAY, version=budi.version, actor=tree.kader)
     budi.refresh_from_db()
     assert budi.tanggal_pindah == TODAY and budi.pindah_ke == ""

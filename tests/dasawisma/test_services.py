@@ -86,7 +86,7 @@ def test_stale_rumah_tangga_and_kehamilan(household, tree):
         warga=household["siti"], data={"tanggal_mulai": TODAY - dt.timedelta(days=30)}, actor=tree.kader
     )
     with pytest.raises(services.ConflictError):
-        services.kehamilan_selesai(
+        services.kehamilan_end(
             kehamilan=k, tanggal_selesai=TODAY, hasil="keguguran", version=k.version + 1, actor=tree.kader
         )
 
@@ -249,38 +249,36 @@ def test_meninggal(household, tree):
     w = household["siti"]
     DasawismaChange.objects.all().delete()
     day = TODAY - dt.timedelta(days=3)
-    services.warga_meninggal(warga=w, tanggal=day, sebab="Sakit", version=w.version, actor=tree.kader)
+    services.warga_die(warga=w, tanggal=day, sebab="Sakit", version=w.version, actor=tree.kader)
     w.refresh_from_db()
     assert w.tanggal_meninggal == day and w.sebab_meninggal == "Sakit"
     assert Warga.objects.filter(pk=w.pk).exists()  # nothing is deleted
     assert DasawismaChange.objects.get().since == day  # sebab is a fact of that day's period too
     with pytest.raises(ValidationError) as e:
-        services.warga_meninggal(warga=w, tanggal=day, version=w.version, actor=tree.kader)
+        services.warga_die(warga=w, tanggal=day, version=w.version, actor=tree.kader)
     assert "sudah tercatat meninggal" in e.value.messages[0]
 
 
 def test_meninggal_dates_checked(household, tree):
     w = household["siti"]
     with pytest.raises(ValidationError) as e:
-        services.warga_meninggal(
-            warga=w, tanggal=w.tanggal_lahir - dt.timedelta(days=1), version=w.version, actor=tree.kader
-        )
+        services.warga_die(warga=w, tanggal=w.tanggal_lahir - dt.timedelta(days=1), version=w.version, actor=tree.kader)
     assert errors_of(e)["tanggal_meninggal"][0].startswith("Tanggal meninggal tidak boleh sebelum tanggal lahir")
     w.refresh_from_db()
     with pytest.raises(ValidationError) as e:
-        services.warga_meninggal(warga=w, tanggal=TODAY + dt.timedelta(days=1), version=w.version, actor=tree.kader)
+        services.warga_die(warga=w, tanggal=TODAY + dt.timedelta(days=1), version=w.version, actor=tree.kader)
     assert errors_of(e)["tanggal_meninggal"] == ["Tanggal meninggal tidak boleh di masa depan."]
 
 
 def test_pindah(household, tree):
     w = household["ani"]
     with pytest.raises(ValidationError) as e:
-        services.warga_pindah(
+        services.warga_move(
             warga=w, tanggal=w.tanggal_lahir - dt.timedelta(days=1), version=w.version, actor=tree.kader
         )
     assert "Tanggal pindah tidak boleh sebelum tanggal lahir" in errors_of(e)["tanggal_pindah"][0]
     w.refresh_from_db()
-    services.warga_pindah(warga=w, tanggal=TODAY, version=w.version, actor=tree.kader)
+    services.warga_move(warga=w, tanggal=TODAY, version=w.version, actor=tree.kader)
     w.refresh_from_db()
     assert w.tanggal_pindah == TODAY and w.version == 2
 
@@ -306,7 +304,7 @@ def test_kepala_from_this_household_and_active(household, tree):
         services.kepala_set(rumah_tangga=rt, warga=stranger, version=rt.version, actor=tree.kader)
     assert errors_of(e)["kepala"] == ["Kepala rumah tangga harus warga dari rumah tangga ini."]
     siti = household["siti"]
-    services.warga_meninggal(warga=siti, tanggal=TODAY, version=siti.version, actor=tree.kader)
+    services.warga_die(warga=siti, tanggal=TODAY, version=siti.version, actor=tree.kader)
     siti.refresh_from_db()
     with pytest.raises(ValidationError) as e:
         services.kepala_set(rumah_tangga=rt, warga=siti, version=rt.version, actor=tree.kader)
@@ -315,7 +313,7 @@ def test_kepala_from_this_household_and_active(household, tree):
 
 def test_household_without_active_kepala_listed(household, tree):
     budi = household["budi"]
-    services.warga_pindah(warga=budi, tanggal=TODAY, version=budi.version, actor=tree.kader)
+    services.warga_move(warga=budi, tanggal=TODAY, version=budi.version, actor=tree.kader)
     assert list(selectors.tanpa_kepala(tree.desa)) == [household["rt"]]
     assert not selectors.tanpa_kepala(tree.kader_kp).exists()
 
@@ -359,7 +357,7 @@ def test_kehamilan_no_overlap_and_end_after_start(household, tree):
         services.kehamilan_create(warga=siti, data={"tanggal_mulai": TODAY}, actor=tree.kader)
     assert "masih tercatat hamil" in errors_of(e)["tanggal_mulai"][0]
     with pytest.raises(ValidationError) as e:
-        services.kehamilan_selesai(
+        services.kehamilan_end(
             kehamilan=k,
             tanggal_selesai=start - dt.timedelta(days=1),
             hasil="keguguran",
@@ -369,7 +367,7 @@ def test_kehamilan_no_overlap_and_end_after_start(household, tree):
     assert errors_of(e)["tanggal_selesai"] == ["Tanggal selesai tidak boleh sebelum tanggal mulai."]
     k = Kehamilan.objects.get(pk=k.pk)
     DasawismaChange.objects.all().delete()
-    services.kehamilan_selesai(
+    services.kehamilan_end(
         kehamilan=k,
         tanggal_selesai=TODAY - dt.timedelta(days=10),
         hasil="lahir_hidup",
@@ -385,7 +383,7 @@ def test_kehamilan_no_overlap_and_end_after_start(household, tree):
     k2 = services.kehamilan_create(warga=siti, data={"tanggal_mulai": TODAY}, actor=tree.kader)
     assert k2.pk
     with pytest.raises(ValidationError) as e:
-        services.kehamilan_selesai(
+        services.kehamilan_end(
             kehamilan=k, tanggal_selesai=TODAY, hasil="keguguran", version=k.version, actor=tree.kader
         )
     assert "sudah selesai" in e.value.messages[0]
@@ -412,7 +410,7 @@ def test_kehamilan_of_woman_who_left(household, tree):
     siti = household["siti"]
     services.kehamilan_create(warga=siti, data={"tanggal_mulai": TODAY - dt.timedelta(days=30)}, actor=tree.kader)
     siti.refresh_from_db()
-    services.warga_pindah(warga=siti, tanggal=TODAY, version=siti.version, actor=tree.kader)
+    services.warga_move(warga=siti, tanggal=TODAY, version=siti.version, actor=tree.kader)
     assert selectors.hamil_ibu_keluar(tree.desa).count() == 1
     siti.refresh_from_db()
     with pytest.raises(ValidationError) as e:

@@ -9,7 +9,7 @@ from django.urls import resolve, reverse
 
 from dasawisma import services
 from dasawisma.models import Kehamilan, Keluarga, Riwayat, RumahTangga, Warga
-from dasawisma.views import kegiatan_pkk
+from dasawisma.views.buku1 import kegiatan_pkk
 
 from .factories import make_rt, make_warga, nik_for, no_kk
 
@@ -468,7 +468,7 @@ def test_data_quality_tabs_and_query_count(household, tree, client, django_asser
     client.force_login(tree.desa)
     url = reverse("dasawisma:data_quality")
     budi = household["budi"]
-    services.warga_pindah(warga=budi, tanggal=TODAY, version=budi.version, actor=tree.kader)
+    services.warga_move(warga=budi, tanggal=TODAY, version=budi.version, actor=tree.kader)
     html = client.get(url, {"jenis": "kepala"}).content.decode()
     assert "Rumah tangga Budi Santoso" in html
     with django_assert_max_num_queries(16):

@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 
 from bench import baselines
-from dasawisma import demo
+from demo.generator import generate
 from pkk.models import Level, Unit
 from reporting import rollup
 from reporting.models import RekapBulanan, RekapTahunan
@@ -16,7 +16,7 @@ TAHUN = 2025
 
 @pytest.fixture
 def data(tree):
-    demo.generate(
+    generate(
         desa_units=[tree.kaliboto, tree.kedungpucang, tree.harjobinangun],
         households_per_desa=40,
         seed=5,

@@ -7,9 +7,10 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.db.models import F as models_F
 
-from dasawisma import demo
 from dasawisma.models import Kehamilan, Keluarga, RumahTangga, Warga
 from dasawisma.validators import nik_warnings
+from demo.generator import generate
+from demo.wilayah import FIXTURE, load_fixture
 from pkk.models import Level, Role, RoleAssignment, Unit
 
 TODAY = dt.date(2026, 11, 24)
@@ -36,7 +37,7 @@ def test_fixture_codes_are_official():
 
     with open_csv(DEFAULT_FILE) as fh:  # the repository's own copy of the official list
         official = {r["code"]: (r["name"], r["level"]) for r in csv.DictReader(fh)}
-    rows = json.loads(demo.FIXTURE.read_text(encoding="utf-8"))["units"]
+    rows = json.loads(FIXTURE.read_text(encoding="utf-8"))["units"]
     assert {r["name"] for r in rows if r["level"] == "kecamatan"} >= {"Bener"}
     for r in rows:
         assert official[r["code"]] == (r["name"], r["level"]), r
@@ -46,9 +47,9 @@ def test_fixture_codes_are_official():
 
 @pytest.mark.django_db
 def test_fixture_load_is_idempotent():
-    first = demo.load_fixture()
+    first = load_fixture()
     n = Unit.objects.count()
-    second = demo.load_fixture()
+    second = load_fixture()
     assert Unit.objects.count() == n == len(first)
     assert {c: u.pk for c, u in first.items()} == {c: u.pk for c, u in second.items()}
     assert first["33.06.06.1017"].kind == "kelurahan"
@@ -158,11 +159,11 @@ def test_refuses_when_debug_off(settings):
 def test_generate_next_to_existing_data(tree):
     """The generator reserves ids and numbers above what exists (here the test tree's units)."""
     desa = [tree.kaliboto, tree.kedungpucang]
-    res = demo.generate(desa_units=desa, households_per_desa=15, seed=3, today=TODAY)
+    res = generate(desa_units=desa, households_per_desa=15, seed=3, today=TODAY)
     assert res.counts["rumahtangga"] == 30
     assert set(res.dasawisma_by_desa) == {tree.kaliboto.pk, tree.kedungpucang.pk}
     before = Warga.objects.count()
-    demo.generate(desa_units=desa, households_per_desa=15, seed=3, today=TODAY)
+    generate(desa_units=desa, households_per_desa=15, seed=3, today=TODAY)
     assert Warga.objects.count() > before
     assert Warga.objects.values("nik").exclude(nik=None).distinct().count() == Warga.objects.exclude(nik=None).count()
 
@@ -170,9 +171,7 @@ def test_generate_next_to_existing_data(tree):
 @pytest.mark.django_db
 def test_generate_trusting_foreign_keys_writes_consistent_rows(tree):
     """The benchmark's fast path (COPY, FK triggers off on PostgreSQL) still writes rows that join."""
-    res = demo.generate(
-        desa_units=[tree.kaliboto], households_per_desa=25, seed=9, today=TODAY, trust_foreign_keys=True
-    )
+    res = generate(desa_units=[tree.kaliboto], households_per_desa=25, seed=9, today=TODAY, trust_foreign_keys=True)
     assert res.counts["rumahtangga"] == 25
     assert Warga.objects.filter(rumah_tangga__dasawisma=models_F("dasawisma")).count() == Warga.objects.count() > 0
     assert Kehamilan.objects.exclude(warga__jenis_kelamin="P").count() == 0

@@ -5,7 +5,7 @@
 (c) a 15-digit NIK is refused with an Indonesian message naming NIK, and the typed input stays;
 (d) the draft of a half-filled form comes back after a reload.
 
-Page contract (docstring of dasawisma/views.py): buttons ``btn-tambah-rumah-tangga``, ``btn-tambah-warga``,
+Page contract (docstring of dasawisma/views/__init__.py): buttons ``btn-tambah-rumah-tangga``, ``btn-tambah-warga``,
 ``btn-kehamilan``, ``btn-selesai-<kehamilan_id>``; every data form is ``form#form-data`` with submit
 ``#btn-simpan``; field ids are ``id_<field>``.
 """

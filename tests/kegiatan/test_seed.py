@@ -10,7 +10,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from PIL import Image
 
-from dasawisma import demo
+from demo.accounts import create_demo_accounts
+from demo.wilayah import load_fixture
 from kegiatan.models import Kegiatan, KegiatanFoto
 from kegiatan.selectors import kegiatan_per_pokja
 
@@ -30,8 +31,8 @@ def _run(**kw) -> str:
 
 
 def test_seed_kegiatan_is_idempotent_and_fills_every_level():
-    demo.load_fixture()
-    demo.create_demo_accounts()
+    load_fixture()
+    create_demo_accounts()
     assert "10 dibuat" in _run()
     by_unit = {}
     for k in Kegiatan.objects.select_related("unit", "dilaporkan_oleh"):

@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from dasawisma.models import DasawismaChange, Kehamilan, Keluarga, Riwayat, RumahTangga, Warga
-from dasawisma.services_pindah import dasawisma_pindah, rumah_tangga_pindah
+from dasawisma.services import dasawisma_move, rumah_tangga_move
 from pkk.models import Level, Unit
 from pkk.services import unit_create, unit_number, unit_rename, unit_set_active
 
@@ -108,7 +108,7 @@ def _household(tree):
 def test_rumah_tangga_moves_with_its_people_history_and_both_refreshes(tree):
     rt = _household(tree)
     DasawismaChange.objects.all().delete()
-    rumah_tangga_pindah(rumah_tangga=rt, dasawisma=tree.anggrek, version=rt.version, actor=tree.desa)
+    rumah_tangga_move(rumah_tangga=rt, dasawisma=tree.anggrek, version=rt.version, actor=tree.desa)
     rt.refresh_from_db()
     assert rt.dasawisma == tree.anggrek and rt.version == 2
     assert set(Warga.objects.filter(rumah_tangga=rt).values_list("dasawisma", flat=True)) == {tree.anggrek.pk}
@@ -130,23 +130,23 @@ def test_rumah_tangga_moves_with_its_people_history_and_both_refreshes(tree):
 def test_rumah_tangga_moves_only_within_the_desa(tree):
     rt = _household(tree)
     with pytest.raises(ValidationError) as exc:
-        rumah_tangga_pindah(rumah_tangga=rt, dasawisma=tree.kenanga, version=rt.version, actor=tree.admin)
+        rumah_tangga_move(rumah_tangga=rt, dasawisma=tree.kenanga, version=rt.version, actor=tree.admin)
     assert "desa/kelurahan yang sama" in exc.value.messages[0]
     with pytest.raises(ValidationError):
-        rumah_tangga_pindah(rumah_tangga=rt, dasawisma=tree.mawar, version=rt.version, actor=tree.desa)
+        rumah_tangga_move(rumah_tangga=rt, dasawisma=tree.mawar, version=rt.version, actor=tree.desa)
 
 
 def test_dasawisma_moves_to_another_rt_with_history(tree):
-    dasawisma_pindah(dasawisma=tree.melati, rt=tree.rt2, actor=tree.desa)
+    dasawisma_move(dasawisma=tree.melati, rt=tree.rt2, actor=tree.desa)
     tree.melati.refresh_from_db()
     assert tree.melati.parent == tree.rt2 and tree.melati.path.startswith(tree.rt2.path)
     r = Riwayat.objects.get(model="dasawisma", object_id=tree.melati.pk)
     assert r.changes["rt"] == ["RT 01 (RW 01 · Dusun Krajan)", "RT 02 (RW 01 · Dusun Krajan)"]
     with pytest.raises(ValidationError):  # Kedungpucang's RT is in another desa
-        dasawisma_pindah(dasawisma=tree.melati, rt=tree.kp_rt1, actor=tree.desa)
+        dasawisma_move(dasawisma=tree.melati, rt=tree.kp_rt1, actor=tree.desa)
     unit_create(level=Level.DASAWISMA, name="Anggrek", parent=tree.rt1)
     with pytest.raises(ValidationError) as exc:  # the name is taken in the target RT
-        dasawisma_pindah(dasawisma=tree.anggrek, rt=tree.rt1, actor=tree.desa)
+        dasawisma_move(dasawisma=tree.anggrek, rt=tree.rt1, actor=tree.desa)
     assert "Dasawisma Anggrek sudah ada di RT 01" in exc.value.messages[0]
 
 

@@ -1,4 +1,4 @@
-"""The kader's dasawisma page (app dasawisma) shows what is due now, rendered by reporting's tag.
+"""The kader's dasawisma page (app dasawisma) shows what is due now, from reporting's panel (dasawisma.panels).
 
 Issue 10 changed the rules: the list starts at the start of reporting (not the day the row was made),
 counts only periods in which the dasawisma was registered (``aktif_sejak``), and the running month
@@ -15,7 +15,7 @@ from django.utils import timezone
 from pkk.models import Unit
 from reporting.models import AwalPelaporan, Laporan
 from reporting.periods import previous_month
-from reporting.templatetags.reporting_cycle import due_now
+from reporting.selectors_cycle import due_now
 
 pytestmark = pytest.mark.django_db
 

@@ -13,6 +13,7 @@ from django.db import IntegrityError, connection, transaction
 
 from dasawisma import services
 from dasawisma.models import Kehamilan
+from dasawisma.services import kehamilan as kehamilan_services
 from tests.dasawisma.factories import make_rt, make_warga
 
 
@@ -37,7 +38,7 @@ def test_database_refuses_a_second_open_pregnancy(ibu):
 def test_service_turns_the_index_into_a_field_message(ibu, tree, monkeypatch):
     """Even when the overlap check did not see the other save (the race), the answer is a message."""
     Kehamilan.objects.create(warga=ibu, dasawisma=ibu.dasawisma, tanggal_mulai=dt.date(2025, 1, 10))
-    monkeypatch.setattr(services, "_validate_kehamilan", lambda k, today: None)
+    monkeypatch.setattr(kehamilan_services, "_validate_kehamilan", lambda k, today: None)
     monkeypatch.setattr(Kehamilan, "validate_constraints", lambda self, exclude=None: None)
     with pytest.raises(ValidationError) as e:
         services.kehamilan_create(warga=ibu, data={"tanggal_mulai": dt.date(2025, 2, 1)}, actor=tree.kader)

@@ -74,7 +74,7 @@ WRITERS: dict[str, set[str]] = {
     # Written by other helpers; the sweep posts an EMPTY body here (valid bodies not built yet, see UNPROVEN):
     # it proves that nobody outside the listed roles changes anything with it.
     "akun:log_ekspor": set(), "akun:reset_sandi": {"desa", "admin"}, "akun:ubah": {"desa", "admin"},
-    # Moving a rumah tangga or a dasawisma: TP PKK desa only (dasawisma.views_pindah.MOVERS).
+    # Moving a rumah tangga or a dasawisma: TP PKK desa only (dasawisma.views.pindah.MOVERS).
     "dasawisma:rumah_tangga_pindah": {"desa"}, "dasawisma:dasawisma_pindah": {"desa"},
     "dasawisma:workbook_job": set(), "dasawisma:workbook_job_download": set(),
     "reporting:kunci_serentak": {"desa", "pembina", "admin"},

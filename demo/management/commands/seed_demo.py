@@ -1,7 +1,7 @@
 """``python manage.py seed_demo [--households N] [--seed S] [--today YYYY-MM-DD] [--force]``
 
 Builds the demo kabupaten: the hand-written real units of ``fixtures/demo_wilayah.json`` (get-or-create
-by code), generated dusun/RW/RT/dasawisma and their data (``dasawisma.demo.generate``), the demo accounts
+by code), generated dusun/RW/RT/dasawisma and their data (``demo.generator.generate``), the demo accounts
 (password ``pkk-demo-2026``), then the stored roll-ups (``rebuild_rekap``).
 
 Re-running when the demo data exists (the account ``admin.purworejo`` or any warga under the demo desa)
@@ -21,8 +21,10 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from dasawisma import demo
 from dasawisma.models import Warga
+from demo.accounts import DEMO_PASSWORD, create_demo_accounts
+from demo.generator import generate
+from demo.wilayah import load_fixture
 from pkk.models import Level
 
 
@@ -48,7 +50,7 @@ class Command(BaseCommand):
             raise CommandError("--households harus minimal 1.")
         today = today or timezone.localdate()
         User = get_user_model()
-        units = demo.load_fixture()
+        units = load_fixture()
         desa = [u for u in units.values() if u.level == Level.DESA]
         has_data = Warga.objects.filter(dasawisma__path__startswith=units["33.06"].path).exists()
         if has_data or User.objects.filter(username="admin.purworejo").exists():
@@ -57,10 +59,10 @@ class Command(BaseCommand):
                     "Data demo sudah ada; tidak ada yang diubah. Untuk membuat ulang, gunakan basis data baru."
                 )
             )
-            self._print_accounts(demo.create_demo_accounts())
+            self._print_accounts(create_demo_accounts())
             return
         t0 = time.perf_counter()
-        result = demo.generate(
+        result = generate(
             desa_units=desa,
             total_households=households,
             seed=seed,
@@ -71,7 +73,7 @@ class Command(BaseCommand):
             f"Dibuat dalam {time.perf_counter() - t0:.1f} detik: "
             + ", ".join(f"{k} {v:,}".replace(",", ".") for k, v in result.counts.items())
         )
-        accounts = demo.create_demo_accounts()
+        accounts = create_demo_accounts()
         if not no_rebuild:
             self._rebuild(today)
         call_command(
@@ -84,8 +86,7 @@ class Command(BaseCommand):
     def _rebuild(self, today: dt.date) -> None:
         """Stored rekap for last year and this year (Buku II and the twelve months of Buku III).
 
-        Through the ``rebuild_rekap`` command, not an import: data flows one way, dasawisma never imports
-        reporting."""
+        Through the ``rebuild_rekap`` command, the operator's own entry point."""
         t0 = time.perf_counter()
         for tahun in (today.year - 1, today.year):
             call_command("rebuild_rekap", "--tahun", str(tahun), stdout=io.StringIO())
@@ -93,6 +94,6 @@ class Command(BaseCommand):
         self.stdout.write(f"Rekap {today.year - 1} dan {today.year} dihitung dalam {took:.1f} detik.")
 
     def _print_accounts(self, accounts) -> None:
-        self.stdout.write(self.style.SUCCESS(f"Akun demo (kata sandi: {demo.DEMO_PASSWORD}):"))
+        self.stdout.write(self.style.SUCCESS(f"Akun demo (kata sandi: {DEMO_PASSWORD}):"))
         for username, role, unit in accounts:
             self.stdout.write(f"  {username:<20} {role:<18} {unit.label}")

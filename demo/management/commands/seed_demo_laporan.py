@@ -1,6 +1,6 @@
 """Demo submissions so the dashboards and completeness pages of the demo show something real.
 
-Called by ``seed_demo`` (through ``call_command``: dasawisma never imports reporting). For every active
+Called by ``seed_demo`` (through ``call_command``). For every active
 dasawisma and every month of the current year before the current one: about 85 % submitted, most on time,
 older months mostly accepted, a few returned with a reason. Deterministic for a given seed and date.
 """

@@ -17,19 +17,19 @@ from django.db.models import Min
 from pkk.models import Level, Unit
 from pkk.services import same_desa, unit_move
 
-from .models import Kehamilan, Riwayat, RumahTangga, Warga
-from .outbox import record_change
-from .services import _audit, _check_version, _jan1, _versioned_update
+from ..models import Kehamilan, Riwayat, RumahTangga, Warga
+from ..outbox import record_change
+from .common import audit, check_version, jan1, versioned_update
 
 
-def _place(unit: Unit) -> str:
+def place_label(unit: Unit) -> str:
     """ "Dasawisma Mawar (RT 01 · RW 01 · Dusun Krajan)": a label that tells two Mawar apart."""
     names = [u.label for u in reversed(unit.ancestors()) if u.level in (Level.RT, Level.RW, Level.DUSUN)]
     return f"{unit.label} ({' · '.join(names)})" if names else unit.label
 
 
 @transaction.atomic
-def dasawisma_pindah(*, dasawisma: Unit, rt: Unit, actor) -> Unit:
+def dasawisma_move(*, dasawisma: Unit, rt: Unit, actor) -> Unit:
     """Move a dasawisma (with its households) under another RT of the same desa."""
     if dasawisma.level != Level.DASAWISMA:
         raise ValidationError({"rt": "Hanya dasawisma yang dipindah di sini."})
@@ -37,15 +37,15 @@ def dasawisma_pindah(*, dasawisma: Unit, rt: Unit, actor) -> Unit:
         raise ValidationError({"rt": "Tujuan harus sebuah RT."})
     if rt.pk == dasawisma.parent_id:
         raise ValidationError({"rt": f"{dasawisma} sudah berada di {rt}."})
-    before = _place(Unit.objects.get(pk=dasawisma.parent_id))  # type: ignore[misc]  # parent_id: never None below the root
+    before = place_label(Unit.objects.get(pk=dasawisma.parent_id))  # type: ignore[misc]  # parent_id: never None below the root
     unit_move(unit=dasawisma, new_parent=rt, actor=actor)  # checks same desa, active, name clash
-    Riwayat.objects.create(
+    audit(
         model="dasawisma",
-        object_id=dasawisma.pk,
-        dasawisma=dasawisma,
+        obj=dasawisma,
+        dasawisma_id=dasawisma.pk,
         aksi=Riwayat.Aksi.UBAH,
-        changes={"rt": [before, _place(rt)]},
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        changes={"rt": [before, place_label(rt)]},
+        actor=actor,
     )
     return dasawisma
 
@@ -55,15 +55,15 @@ def _earliest_fact(rumah_tangga: RumahTangga) -> dt.date:
     dates = [
         Warga.objects.filter(rumah_tangga=rumah_tangga).aggregate(d=Min("tanggal_lahir"))["d"],
         Kehamilan.objects.filter(warga__rumah_tangga=rumah_tangga).aggregate(d=Min("tanggal_mulai"))["d"],
-        _jan1(),
+        jan1(),
     ]
     return min(d for d in dates if d is not None)
 
 
 @transaction.atomic
-def rumah_tangga_pindah(*, rumah_tangga: RumahTangga, dasawisma: Unit, version: int, actor) -> RumahTangga:
+def rumah_tangga_move(*, rumah_tangga: RumahTangga, dasawisma: Unit, version: int, actor) -> RumahTangga:
     """Move a household (its keluarga, warga and kehamilan) to another dasawisma of the same desa."""
-    _check_version(rumah_tangga, version)
+    check_version(rumah_tangga, version)
     old = Unit.objects.get(pk=rumah_tangga.dasawisma_id)
     if dasawisma.level != Level.DASAWISMA:
         raise ValidationError({"dasawisma": "Tujuan harus sebuah dasawisma."})
@@ -77,16 +77,16 @@ def rumah_tangga_pindah(*, rumah_tangga: RumahTangga, dasawisma: Unit, version: 
         )
     since = _earliest_fact(rumah_tangga)
     rumah_tangga.dasawisma = dasawisma
-    _versioned_update(rumah_tangga, int(version), ["dasawisma"])
+    versioned_update(rumah_tangga, int(version), ["dasawisma"])
     # Fact rows carry their dasawisma (a roll-up is a plain GROUP BY): they move with the household.
     Warga.objects.filter(rumah_tangga=rumah_tangga).update(dasawisma=dasawisma)
     Kehamilan.objects.filter(warga__rumah_tangga=rumah_tangga).update(dasawisma=dasawisma)
-    _audit(
+    audit(
         model="rumah_tangga",
         obj=rumah_tangga,
         dasawisma_id=dasawisma.pk,
         aksi=Riwayat.Aksi.UBAH,
-        changes={"dasawisma": [_place(old), _place(dasawisma)]},
+        changes={"dasawisma": [place_label(old), place_label(dasawisma)]},
         actor=actor,
     )
     record_change(old, since)

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 from PIL import Image, ImageDraw
 
+from demo.accounts import DEMO_PASSWORD
 from kegiatan import services
 from kegiatan.models import Kegiatan
 from pkk.models import Role, RoleAssignment, Unit
@@ -228,8 +229,6 @@ class Command(BaseCommand):
     def _pelapor(self) -> dict:
         """The demo reporters with their unit; gives them a name when they have none. ``desa.kedungpucang``
         is created (as ``seed_demo`` does for the other demo accounts) when it does not exist yet."""
-        from dasawisma.demo import DEMO_PASSWORD
-
         User = get_user_model()
         out = {}
         for username, (full_name, code, role) in PELAPOR.items():

@@ -1,7 +1,8 @@
 """Moving a rumah tangga to another dasawisma, and a dasawisma to another RT, within one desa (TP PKK desa).
 
-/data/rumah-tangga/<rumah_tangga_id>/pindah-dasawisma/   rumah_tangga_pindah
-/data/dasawisma/<unit_id>/pindah/                        dasawisma_pindah (linked from the structure page)
+/data/rumah-tangga/<rumah_tangga_id>/pindah-dasawisma/   rumah_tangga_pindah (view rumah_tangga_move)
+/data/dasawisma/<unit_id>/pindah/                        dasawisma_pindah (view dasawisma_move; linked from the
+                                                         structure page)
 """
 
 from __future__ import annotations
@@ -18,8 +19,7 @@ from pkk.models import Level, Role, Unit
 from pkk.scope import require_role, scoped
 from pkk.services import DESA_DEPTH
 
-from . import selectors
-from .services_pindah import _place, dasawisma_pindah, rumah_tangga_pindah
+from .. import selectors, services
 
 MOVERS = (Role.TP_PKK_DESA,)
 
@@ -69,7 +69,7 @@ def _page(request, form, *, title: str, intro: str, back: str, submit: str, conf
 
 @require_http_methods(["GET", "POST"])
 @scoped(*MOVERS)
-def rumah_tangga_pindah_view(request: HttpRequest, rumah_tangga_id: int) -> HttpResponse:
+def rumah_tangga_move(request: HttpRequest, rumah_tangga_id: int) -> HttpResponse:
     rt = selectors.get_rumah_tangga_for_user(request.user, rumah_tangga_id)
     require_role(request.user, rt.dasawisma, *MOVERS)
     back = reverse("dasawisma:rumah_tangga_detail", kwargs={"rumah_tangga_id": rt.pk})
@@ -82,20 +82,20 @@ def rumah_tangga_pindah_view(request: HttpRequest, rumah_tangga_id: int) -> Http
     if request.method == "POST" and form.is_valid():
         target = Unit.objects.get(pk=form.cleaned_data["tujuan"])
         try:
-            rumah_tangga_pindah(
+            services.rumah_tangga_move(
                 rumah_tangga=rt, dasawisma=target, version=form.cleaned_data["version"] or 0, actor=request.user
             )
         except ValidationError as exc:
             for message in exc.messages:
                 form.add_error("tujuan", message)
         else:
-            messages.success(request, f"Rumah tangga dipindah ke {_place(target)}. Warganya ikut pindah.")
+            messages.success(request, f"Rumah tangga dipindah ke {services.place_label(target)}. Warganya ikut pindah.")
             return redirect(back)
     return _page(
         request,
         form,
         title="Pindahkan rumah tangga ke dasawisma lain",
-        intro=f"Sekarang di {_place(rt.dasawisma)}. Semua keluarga, warga dan kehamilannya ikut pindah; "
+        intro=f"Sekarang di {services.place_label(rt.dasawisma)}. Semua keluarga, warga dan kehamilannya ikut pindah; "
         "riwayat mencatat perpindahan ini.",
         back=back,
         submit="Pindahkan",
@@ -105,7 +105,7 @@ def rumah_tangga_pindah_view(request: HttpRequest, rumah_tangga_id: int) -> Http
 
 @require_http_methods(["GET", "POST"])
 @scoped(*MOVERS)
-def dasawisma_pindah_view(request: HttpRequest, unit_id: int) -> HttpResponse:
+def dasawisma_move(request: HttpRequest, unit_id: int) -> HttpResponse:
     dasawisma = selectors.get_dasawisma_for_user(request.user, unit_id)
     require_role(request.user, dasawisma, *MOVERS)
     desa = _desa(dasawisma)
@@ -115,14 +115,14 @@ def dasawisma_pindah_view(request: HttpRequest, unit_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         target = Unit.objects.get(pk=form.cleaned_data["tujuan"])
         try:
-            dasawisma_pindah(dasawisma=dasawisma, rt=target, actor=request.user)
+            services.dasawisma_move(dasawisma=dasawisma, rt=target, actor=request.user)
         except ValidationError as exc:
             for message in exc.messages:
                 form.add_error("tujuan", message)
         else:
-            messages.success(request, f"{dasawisma} dipindah ke {_place(target)}.")
+            messages.success(request, f"{dasawisma} dipindah ke {services.place_label(target)}.")
             return redirect(back)
-    here = _place(Unit.objects.get(pk=dasawisma.parent_id))  # type: ignore[misc]  # a dasawisma has a parent
+    here = services.place_label(Unit.objects.get(pk=dasawisma.parent_id))  # type: ignore[misc]  # a dasawisma has a parent
     return _page(
         request,
         form,
