@@ -53,7 +53,7 @@ def setup(db: Path, n_dasawisma: int, households: int) -> dict:
     from dasawisma.models import Keluarga, RumahTangga, Warga
     from pkk.models import Level, Unit
     from pkk.services import fill_missing_paths
-    from reporting.layouts import TAHUNAN
+    from reporting.books import BUKU_II
     from reporting.models import RekapTahunan
     from reporting.selectors import measure_names
 
@@ -104,7 +104,7 @@ def setup(db: Path, n_dasawisma: int, households: int) -> dict:
         for r, w in zip(rts_objs, people, strict=True):
             r.kepala_id = w.pk
         RumahTangga.objects.bulk_update(rts_objs, ["kepala"], batch_size=2000)
-    names = measure_names(TAHUNAN)
+    names = measure_names(BUKU_II)
     rows = []
     for u in Unit.objects.exclude(level=Level.PROVINSI).only("pk"):
         rows.append(RekapTahunan(unit_id=u.pk, tahun=TAHUN, **{n: rng.randint(0, 500) for n in names}))
@@ -119,15 +119,15 @@ def measure(db: Path, writer: str) -> dict:
     from openpyxl import Workbook
 
     from pkk.models import Unit
+    from reporting.books import BUKU_II
     from reporting.excel import sheet_title, write_sheet
     from reporting.exports import sheets_of, subtree_workbook_write
-    from reporting.layouts import TAHUNAN
     from reporting.selectors import SubtreeData
 
     kab = Unit.objects.get(code="33.06")
     before = vm("VmRSS")
     started = time.perf_counter()
-    data = SubtreeData(kab, TAHUNAN, TAHUN, down_to="dasawisma")
+    data = SubtreeData(kab, BUKU_II, TAHUN, down_to="dasawisma")
     loaded_hwm = vm("VmHWM")
     out = Path(f"/tmp/bench-export-{os.getpid()}.xlsx")
     if writer == "streamed":

@@ -28,11 +28,11 @@ from collections.abc import Sequence
 from django.db import connection, transaction
 
 from pkk.models import PATH_SEGMENT, Level, Unit
-from reporting.measures import BULANAN_NAMES, TAHUNAN_NAMES, UNIT_COUNT_NAMES
+from reporting.measures import BUKU_II_MEASURES, BUKU_III_MEASURES, UNIT_COUNT_NAMES
 from reporting.periods import months_of_year, year_reference
 from reporting.rollup import WORK_MEM
-from reporting.rollup.sql import REKAP_B, REKAP_T, Scope, Sql, U, bulanan_events_cte, bulanan_months_cte
-from reporting.rollup.sql import tahunan_dasawisma_select as _tahunan
+from reporting.rollup.sql import REKAP_B, REKAP_T, Scope, Sql, U, buku_iii_events_cte, buku_iii_months_cte
+from reporting.rollup.sql import buku_ii_dasawisma_select as _buku_ii
 
 COUNT_LEVEL = {"jml_desa": Level.DESA, "jml_dusun": Level.DUSUN, "jml_rw": Level.RW, "jml_rt": Level.RT,
                "jml_dasawisma": Level.DASAWISMA}  # fmt: skip
@@ -42,13 +42,13 @@ S = PATH_SEGMENT
 def _dasawisma_rows(q: Sql, book: str, tahun: int, months: Sequence[dt.date], scope: Scope) -> tuple[str, str]:
     """(CTE text, name of the CTE) of the dasawisma rows ``d(dw, period, <measures>)`` of one book."""
     if book == "t":
-        return f"d AS (SELECT a.dw, {q.pint(tahun)} AS period, {', '.join(f'a.{n}' for n in TAHUNAN_NAMES)} FROM (" \
-               f"{_tahunan(q, year_reference(tahun), scope)}) a)", "d"  # fmt: skip
-    events, pe, we = bulanan_events_cte(q, list(months), scope)
+        return f"d AS (SELECT a.dw, {q.pint(tahun)} AS period, {', '.join(f'a.{n}' for n in BUKU_II_MEASURES)} FROM (" \
+               f"{_buku_ii(q, year_reference(tahun), scope)}) a)", "d"  # fmt: skip
+    events, pe, we = buku_iii_events_cte(q, list(months), scope)
     source = {**dict.fromkeys(pe, "pe"), **dict.fromkeys(we, "we")}
-    cols = ", ".join(f"COALESCE({source[n]}.{n}, 0) AS {n}" for n in BULANAN_NAMES)
+    cols = ", ".join(f"COALESCE({source[n]}.{n}, 0) AS {n}" for n in BUKU_III_MEASURES)
     return (
-        f"{bulanan_months_cte(q, list(months))},\n{events},\n"
+        f"{buku_iii_months_cte(q, list(months))},\n{events},\n"
         f"d AS (SELECT COALESCE(pe.dw, we.dw) AS dw, COALESCE(pe.bulan, we.bulan) AS period, {cols}\n"
         f"FROM pe FULL JOIN we ON we.dw = pe.dw AND we.bulan = pe.bulan)",
         "d",
@@ -57,7 +57,7 @@ def _dasawisma_rows(q: Sql, book: str, tahun: int, months: Sequence[dt.date], sc
 
 def _all_rows(q: Sql, book: str, tahun: int, months: Sequence[dt.date]) -> str:
     """``SELECT unit_id, period, <counts>, <measures>`` of every active unit and period (all tiers)."""
-    names = TAHUNAN_NAMES if book == "t" else BULANAN_NAMES
+    names = BUKU_II_MEASURES if book == "t" else BUKU_III_MEASURES
     d, _ = _dasawisma_rows(q, book, tahun, months, Scope())
     periods = [q.pint(tahun)] if book == "t" else [q.pdate(m) for m in months]
     anc = f"CAST(substr(u.path, (i - 1) * {S} + 1, {S}) AS bigint)"
@@ -78,7 +78,7 @@ WHERE p.is_active"""
 
 
 def _columns(book: str) -> list[str]:
-    return [*UNIT_COUNT_NAMES, *(TAHUNAN_NAMES if book == "t" else BULANAN_NAMES)]
+    return [*UNIT_COUNT_NAMES, *(BUKU_II_MEASURES if book == "t" else BUKU_III_MEASURES)]
 
 
 def _period(book: str) -> str:
@@ -139,7 +139,7 @@ def refresh(dasawisma: Unit, tahun: int, months: Sequence[dt.date], *, keep: boo
             if book == "b" and not months:
                 continue
             q = Sql()
-            names = TAHUNAN_NAMES if book == "t" else BULANAN_NAMES
+            names = BUKU_II_MEASURES if book == "t" else BUKU_III_MEASURES
             period = _period(book)
             d, _ = _dasawisma_rows(q, book, tahun, months, Scope(dasawisma_id=dasawisma.pk))
             periods = [q.pint(tahun)] if book == "t" else [q.pdate(m) for m in months]

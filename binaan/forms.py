@@ -50,7 +50,7 @@ class PenetapanForm(PhoneFormMixin, forms.Form):
         return check_pdf(f, field="Scan SK") if f else None
 
 
-class DesaTambahForm(PhoneFormMixin, forms.Form):
+class DesaBinaanAddForm(PhoneFormMixin, forms.Form):
     def __init__(self, *args, user, kabupaten: Unit, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["desa"] = UnitPickerField(user=user, levels=(Level.DESA,), within=kabupaten, label="Desa/kelurahan")
@@ -254,7 +254,7 @@ class FotoForm(forms.Form):
     )
 
 
-class JawabForm(PhoneFormMixin, forms.Form):
+class TindakLanjutAnswerForm(PhoneFormMixin, forms.Form):
     tanggal = forms.DateField(label="Tanggal dilaksanakan", widget=DATE)
     catatan = forms.CharField(
         label="Apa yang sudah dilaksanakan",
@@ -277,7 +277,7 @@ class JawabForm(PhoneFormMixin, forms.Form):
         return check_image(f, field="Foto bukti") if f else None
 
 
-class BukaForm(PhoneFormMixin, forms.Form):
+class TindakLanjutReopenForm(PhoneFormMixin, forms.Form):
     alasan = forms.CharField(
         label="Alasan dibuka kembali",
         max_length=500,

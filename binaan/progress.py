@@ -31,8 +31,9 @@ from django.db.models import Count, Q
 from django.db.models.functions import Substr
 
 from pkk.models import PATH_END, Level, Unit
+from reporting.books import BUKU_II, BUKU_III
 from reporting.cycle import SUBMITTED, percent
-from reporting.models import JenisLaporan, Laporan
+from reporting.models import Laporan
 
 from .models import DesaBinaan, FokusArea, FokusStatus, Kunjungan, KunjunganFokus, TindakLanjut
 
@@ -230,9 +231,7 @@ def measures(desa: list[Unit], tahun: int, today: dt.date) -> dict[int, Measures
         unit__level=Level.DASAWISMA,
         unit__is_active=True,
         status__in=SUBMITTED,
-    ).filter(
-        Q(jenis=JenisLaporan.BUKU_III, periode__in=bulan) | Q(jenis=JenisLaporan.BUKU_II, periode=dt.date(tahun, 1, 1))
-    )
+    ).filter(Q(jenis=BUKU_III, periode__in=bulan) | Q(jenis=BUKU_II, periode=dt.date(tahun, 1, 1)))
     for n in lengths:
         rows = (
             laporan.annotate(desa_path=Substr("unit__path", 1, n))
@@ -245,7 +244,7 @@ def measures(desa: list[Unit], tahun: int, today: dt.date) -> dict[int, Measures
             if pk is None:
                 continue
             m = out[pk]
-            if r["jenis"] == JenisLaporan.BUKU_III:
+            if r["jenis"] == BUKU_III:
                 m.b3_diajukan, m.b3_tepat = r["diajukan"], r["tepat"]
             else:
                 m.b2_diajukan, m.b2_tepat = r["diajukan"], r["tepat"]

@@ -56,7 +56,7 @@ def penetapan_create(
     p.full_clean(exclude=["scan_sk"])
     p.save()
     if scan_sk is not None:
-        p.scan_sk.save(scan_sk.name, scan_sk, save=True)
+        p.scan_sk.save(scan_sk.name or "scan-sk", scan_sk, save=True)
     _log(
         p,
         actor,
@@ -83,7 +83,7 @@ def penetapan_update(
     penetapan.save()
     if scan_sk is not None:
         old = penetapan.scan_sk.name
-        penetapan.scan_sk.save(scan_sk.name, scan_sk, save=True)
+        penetapan.scan_sk.save(scan_sk.name or "scan-sk", scan_sk, save=True)
         if old:
             _delete_after_commit(penetapan.scan_sk.storage, old)
         changes.append("scan SK diganti" if old else "scan SK diunggah")
@@ -92,9 +92,15 @@ def penetapan_update(
     return penetapan
 
 
-def _check_pembina(penetapan: Penetapan, pembina: Unit) -> None:
-    if pembina.level != Level.KECAMATAN or not pembina.is_within(penetapan.kabupaten) or not pembina.is_active:
+def _check_pembina(penetapan: Penetapan, pembina: Unit | None) -> Unit:
+    if (
+        pembina is None
+        or pembina.level != Level.KECAMATAN
+        or not pembina.is_within(penetapan.kabupaten)
+        or not pembina.is_active
+    ):
         raise ValidationError({"pembina": "Pembina harus kecamatan aktif di kabupaten ini."})
+    return pembina
 
 
 @transaction.atomic
@@ -103,8 +109,7 @@ def desa_binaan_add(*, penetapan: Penetapan, desa: Unit, pembina: Unit | None = 
     in the year comes back with its visits."""
     if desa.level != Level.DESA or not desa.is_within(penetapan.kabupaten) or not desa.is_active:
         raise ValidationError({"desa": "Pilih desa/kelurahan aktif di kabupaten ini."})
-    pembina = pembina or desa.parent
-    _check_pembina(penetapan, pembina)
+    pembina = _check_pembina(penetapan, pembina or desa.parent)
     db = DesaBinaan.objects.filter(penetapan=penetapan, desa=desa).first()
     if db is not None and db.is_active:
         raise ValidationError({"desa": f"{desa.label} sudah menjadi desa binaan tahun {penetapan.tahun}."})
@@ -143,7 +148,7 @@ def desa_binaan_set_pembina(*, desa_binaan: DesaBinaan, pembina: Unit, actor) ->
 # --------------------------------------------------------------------------- visits (pembina kecamatan)
 
 
-def _delete_after_commit(storage, name: str) -> None:
+def _delete_after_commit(storage, name: str | None) -> None:
     """The file goes once the transaction that dropped (or replaced) its row commits; a rollback keeps it."""
     delete_files_on_commit([SimpleNamespace(storage=storage, name=name)])
 
@@ -224,10 +229,10 @@ def kunjungan_save(
         status, catatan = data.fokus.get(row.area, ("", ""))
         row.status, row.catatan = status or "", catatan.strip()
         row.save(update_fields=["status", "catatan"])
-    for row in k.buku.all():
-        ada, mutakhir, catatan = data.buku.get(row.buku, (None, None, ""))
-        row.ada, row.mutakhir, row.catatan = ada, mutakhir, catatan.strip()
-        row.save(update_fields=["ada", "mutakhir", "catatan"])
+    for buku_row in k.buku.all():
+        ada, mutakhir, catatan = data.buku.get(buku_row.buku, (None, None, ""))
+        buku_row.ada, buku_row.mutakhir, buku_row.catatan = ada, mutakhir, catatan.strip()
+        buku_row.save(update_fields=["ada", "mutakhir", "catatan"])
     own = {t.pk: t for t in k.tindak_lanjut.all()}
     for item in data.tindak_lanjut:
         if item.pk is not None:
@@ -313,7 +318,7 @@ def kunjungan_foto_delete(*, foto: KunjunganFoto, actor) -> None:
 
 
 @transaction.atomic
-def tindak_lanjut_jawab(
+def tindak_lanjut_answer(
     *,
     tindak_lanjut: TindakLanjut,
     catatan: str,
@@ -348,7 +353,7 @@ def tindak_lanjut_jawab(
 
 
 @transaction.atomic
-def tindak_lanjut_konfirmasi(
+def tindak_lanjut_confirm(
     *, tindak_lanjut: TindakLanjut, actor, catatan: str = "", today: dt.date | None = None
 ) -> TindakLanjut:
     """The pembina confirms a follow-up as done (after the desa's answer, or on its own knowledge)."""
@@ -363,7 +368,7 @@ def tindak_lanjut_konfirmasi(
 
 
 @transaction.atomic
-def tindak_lanjut_buka(*, tindak_lanjut: TindakLanjut, actor, alasan: str) -> TindakLanjut:
+def tindak_lanjut_reopen(*, tindak_lanjut: TindakLanjut, actor, alasan: str) -> TindakLanjut:
     """The pembina reopens a follow-up (the answer did not convince, or it was confirmed by mistake)."""
     tl = TindakLanjut.objects.select_for_update().get(pk=tindak_lanjut.pk)
     if tl.status == TindakLanjut.Status.TERBUKA:

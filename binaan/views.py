@@ -38,14 +38,14 @@ from pkk.scope import assignments, is_global, scoped
 
 from . import selectors, services
 from .forms import (
-    BukaForm,
-    DesaTambahForm,
+    DesaBinaanAddForm,
     FotoForm,
-    JawabForm,
     KunjunganBaruForm,
     KunjunganForm,
     PembinaForm,
     PenetapanForm,
+    TindakLanjutAnswerForm,
+    TindakLanjutReopenForm,
 )
 from .models import DesaBinaan, Kunjungan, Penetapan, TindakLanjut
 
@@ -112,7 +112,7 @@ def penetapan_list(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @scoped(*ADMIN)
-def penetapan_baru(request: HttpRequest) -> HttpResponse:
+def penetapan_create(request: HttpRequest) -> HttpResponse:
     kabs = admin_kabupaten(request.user)
     if not kabs:
         raise PermissionDenied
@@ -156,7 +156,7 @@ def penetapan_detail(request: HttpRequest, penetapan_id: int) -> HttpResponse:
     rows = selectors.desa_binaan_for_user(request.user).filter(penetapan=p).order_by("-is_active", "desa__path")
     ctx = {"p": p, "rows": rows, "is_admin": is_admin}
     if is_admin:
-        ctx["tambah_form"] = DesaTambahForm(user=request.user, kabupaten=p.kabupaten)
+        ctx["tambah_form"] = DesaBinaanAddForm(user=request.user, kabupaten=p.kabupaten)
         ctx["pembina_form"] = PembinaForm(kabupaten=p.kabupaten)
         ctx["riwayat"] = p.riwayat.all()[:200]
     return render(request, "binaan/penetapan_detail.html", ctx)
@@ -164,7 +164,7 @@ def penetapan_detail(request: HttpRequest, penetapan_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @scoped(*ADMIN)
-def penetapan_ubah(request: HttpRequest, penetapan_id: int) -> HttpResponse:
+def penetapan_update(request: HttpRequest, penetapan_id: int) -> HttpResponse:
     p = _penetapan_admin(request, penetapan_id)
     initial = {"tahun": p.tahun, "nomor_sk": p.nomor_sk, "tanggal_sk": p.tanggal_sk}
     form = PenetapanForm(request.POST or None, request.FILES or None, initial=initial, editing=True)
@@ -203,9 +203,9 @@ def penetapan_sk(request: HttpRequest, penetapan_id: int) -> HttpResponse:
 
 @require_POST
 @scoped(*ADMIN)
-def desa_tambah(request: HttpRequest, penetapan_id: int) -> HttpResponse:
+def desa_binaan_add(request: HttpRequest, penetapan_id: int) -> HttpResponse:
     p = _penetapan_admin(request, penetapan_id)
-    form = DesaTambahForm(request.POST, user=request.user, kabupaten=p.kabupaten)
+    form = DesaBinaanAddForm(request.POST, user=request.user, kabupaten=p.kabupaten)
     if form.is_valid():
         try:
             db = services.desa_binaan_add(
@@ -222,7 +222,7 @@ def desa_tambah(request: HttpRequest, penetapan_id: int) -> HttpResponse:
     else:
         for field, errors in form.errors.items():
             label = form.fields[field].label if field in form.fields else ""
-            for e in errors:
+            for e in map(str, errors):
                 messages.error(request, f"{label}: {e}" if label else e)
     return redirect("binaan:penetapan", penetapan_id=p.pk)
 
@@ -236,7 +236,7 @@ def _binaan_admin(request: HttpRequest, binaan_id) -> DesaBinaan:
 
 @require_POST
 @scoped(*ADMIN)
-def binaan_pembina(request: HttpRequest, binaan_id: int) -> HttpResponse:
+def desa_binaan_set_pembina(request: HttpRequest, binaan_id: int) -> HttpResponse:
     db = _binaan_admin(request, binaan_id)
     form = PembinaForm(request.POST, kabupaten=db.penetapan.kabupaten)
     if form.is_valid():
@@ -248,13 +248,13 @@ def binaan_pembina(request: HttpRequest, binaan_id: int) -> HttpResponse:
         else:
             messages.success(request, f"Pembina {db.desa.label}: {db.pembina.label}.")
     else:
-        messages.error(request, "Kecamatan pembina: " + " ".join(form.errors.get("pembina", [])))
+        messages.error(request, "Kecamatan pembina: " + " ".join(map(str, form.errors.get("pembina", []))))
     return redirect("binaan:penetapan", penetapan_id=db.penetapan_id)
 
 
 @require_POST
 @scoped(*ADMIN)
-def binaan_hapus(request: HttpRequest, binaan_id: int) -> HttpResponse:
+def desa_binaan_remove(request: HttpRequest, binaan_id: int) -> HttpResponse:
     db = _binaan_admin(request, binaan_id)
     services.desa_binaan_remove(desa_binaan=db, actor=request.user)
     messages.success(request, f"{db.desa.label} dikeluarkan dari desa binaan {db.penetapan.tahun}.")
@@ -271,7 +271,11 @@ def detail(request: HttpRequest, binaan_id: int) -> HttpResponse:
     today = timezone.localdate()
     kunjungan = selectors.kunjungan_for_user(request.user).filter(desa_binaan=db).order_by("-tanggal", "-pk")
     # Open first (by due date), then answered and waiting, then done.
-    order = {TindakLanjut.Status.TERBUKA: 0, TindakLanjut.Status.DIJAWAB: 1, TindakLanjut.Status.SELESAI: 2}
+    order: dict[str, int] = {
+        TindakLanjut.Status.TERBUKA: 0,
+        TindakLanjut.Status.DIJAWAB: 1,
+        TindakLanjut.Status.SELESAI: 2,
+    }
     tindak_lanjut = sorted(
         selectors.tindak_lanjut_for_user(request.user).filter(desa_binaan=db).select_related("kunjungan"),
         key=lambda t: (order[t.status], t.batas_waktu, t.pk),
@@ -300,7 +304,7 @@ def detail(request: HttpRequest, binaan_id: int) -> HttpResponse:
 
 @require_POST
 @scoped(*PEMBINA)
-def kunjungan_baru(request: HttpRequest, binaan_id: int) -> HttpResponse:
+def kunjungan_create(request: HttpRequest, binaan_id: int) -> HttpResponse:
     db = selectors.get_desa_binaan_for_user(request.user, binaan_id)
     if not selectors.may_visit(request.user, db):
         raise Http404
@@ -377,7 +381,7 @@ def _kunjungan_pembina(request: HttpRequest, kunjungan_id) -> Kunjungan:
 
 @require_POST
 @scoped(*PEMBINA)
-def kunjungan_hapus(request: HttpRequest, kunjungan_id: int) -> HttpResponse:
+def kunjungan_delete(request: HttpRequest, kunjungan_id: int) -> HttpResponse:
     k = _kunjungan_pembina(request, kunjungan_id)
     if request.POST.get("yakin") != "1":
         messages.error(request, "Centang \u201cYa, hapus draf ini\u201d untuk menghapus draf kunjungan.")
@@ -412,7 +416,7 @@ def foto_upload(request: HttpRequest, kunjungan_id: int) -> HttpResponse:
             n = len(form.cleaned_data["foto"])
             messages.success(request, "Foto tersimpan." if n == 1 else f"{n} foto tersimpan.")
     else:
-        for e in form.errors.get("foto", []) + form.errors.get("keterangan", []):
+        for e in map(str, [*form.errors.get("foto", []), *form.errors.get("keterangan", [])]):
             messages.error(request, e if e.startswith("Foto") else f"Foto: {e}")
     return redirect(reverse("binaan:kunjungan", kwargs={"kunjungan_id": k.pk}) + "#foto")
 
@@ -426,7 +430,7 @@ def foto(request: HttpRequest, kunjungan_foto_id: int) -> HttpResponse:
 
 @require_POST
 @scoped(*PEMBINA)
-def foto_hapus(request: HttpRequest, kunjungan_foto_id: int) -> HttpResponse:
+def foto_delete(request: HttpRequest, kunjungan_foto_id: int) -> HttpResponse:
     f = selectors.get_foto_for_user(request.user, kunjungan_foto_id)
     if not selectors.may_visit(request.user, f.kunjungan.desa_binaan):
         raise Http404
@@ -444,11 +448,11 @@ def foto_hapus(request: HttpRequest, kunjungan_foto_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @scoped(*DESA)
-def tl_jawab(request: HttpRequest, tindak_lanjut_id: int) -> HttpResponse:
+def tindak_lanjut_answer(request: HttpRequest, tindak_lanjut_id: int) -> HttpResponse:
     tl = selectors.get_tindak_lanjut_for_user(request.user, tindak_lanjut_id)
     if not selectors.is_desa_of(request.user, tl.desa_binaan):
         raise Http404
-    form = JawabForm(
+    form = TindakLanjutAnswerForm(
         request.POST or None,
         request.FILES or None,
         initial={"tanggal": timezone.localdate(), "catatan": tl.jawaban_catatan},
@@ -459,7 +463,7 @@ def tl_jawab(request: HttpRequest, tindak_lanjut_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            services.tindak_lanjut_jawab(
+            services.tindak_lanjut_answer(
                 tindak_lanjut=tl,
                 catatan=d["catatan"],
                 tanggal=d["tanggal"],
@@ -484,11 +488,9 @@ def _tl_pembina(request: HttpRequest, tindak_lanjut_id) -> TindakLanjut:
 
 @require_POST
 @scoped(*PEMBINA)
-def tl_konfirmasi(request: HttpRequest, tindak_lanjut_id: int) -> HttpResponse:
+def tindak_lanjut_confirm(request: HttpRequest, tindak_lanjut_id: int) -> HttpResponse:
     tl = _tl_pembina(request, tindak_lanjut_id)
-    services.tindak_lanjut_konfirmasi(
-        tindak_lanjut=tl, actor=request.user, catatan=request.POST.get("catatan", "")[:500]
-    )
+    services.tindak_lanjut_confirm(tindak_lanjut=tl, actor=request.user, catatan=request.POST.get("catatan", "")[:500])
     messages.success(request, f"Tindak lanjut \u201c{tl.apa}\u201d dikonfirmasi selesai.")
     if request.POST.get("next_kunjungan"):  # confirmed from the visit's own page: back there
         return redirect("binaan:kunjungan", kunjungan_id=tl.kunjungan_id)
@@ -497,24 +499,24 @@ def tl_konfirmasi(request: HttpRequest, tindak_lanjut_id: int) -> HttpResponse:
 
 @require_POST
 @scoped(*PEMBINA)
-def tl_buka(request: HttpRequest, tindak_lanjut_id: int) -> HttpResponse:
+def tindak_lanjut_reopen(request: HttpRequest, tindak_lanjut_id: int) -> HttpResponse:
     tl = _tl_pembina(request, tindak_lanjut_id)
-    form = BukaForm(request.POST)
+    form = TindakLanjutReopenForm(request.POST)
     if form.is_valid():
         try:
-            services.tindak_lanjut_buka(tindak_lanjut=tl, actor=request.user, alasan=form.cleaned_data["alasan"])
+            services.tindak_lanjut_reopen(tindak_lanjut=tl, actor=request.user, alasan=form.cleaned_data["alasan"])
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
             messages.success(request, f"Tindak lanjut \u201c{tl.apa}\u201d dibuka kembali.")
     else:
-        messages.error(request, "Alasan dibuka kembali: " + " ".join(form.errors.get("alasan", [])))
+        messages.error(request, "Alasan dibuka kembali: " + " ".join(map(str, form.errors.get("alasan", []))))
     return redirect("binaan:detail", binaan_id=tl.desa_binaan_id)
 
 
 @require_GET
 @scoped(*READ)
-def tl_foto(request: HttpRequest, tindak_lanjut_id: int) -> HttpResponse:
+def tindak_lanjut_foto(request: HttpRequest, tindak_lanjut_id: int) -> HttpResponse:
     tl = selectors.get_tindak_lanjut_for_user(request.user, tindak_lanjut_id)
     return _serve(tl.jawaban_foto, download_name=f"jawaban-tindak-lanjut-{tl.pk}.jpg")
 

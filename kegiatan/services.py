@@ -41,7 +41,7 @@ def nama_akun(user) -> str:
 
 def jabatan_bawaan(user, unit: Unit) -> str:
     """The default JABATAN: the account's role title at that unit, e.g. "TP PKK Desa Kaliboto"."""
-    titles = {
+    titles: dict[str | None, str] = {
         Role.TP_PKK_DESA: "TP PKK",
         Role.PEMBINA_KECAMATAN: "Pembina TP PKK",
         Role.ADMIN_KABUPATEN: "Admin TP PKK",
@@ -69,7 +69,8 @@ def _add_photos(kegiatan: Kegiatan, photos: Iterable[ContentFile]) -> list[Kegia
             foto.save()
     except BaseException:
         for foto in added:
-            foto.file.storage.delete(foto.file.name)
+            if foto.file.name:
+                foto.file.storage.delete(foto.file.name)
         raise
     return added
 

@@ -8,12 +8,13 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from pkk.models import Unit
 from pkk.photos import serve_private_file
 from pkk.scope import get_unit_for_user, home_unit, scoped
 
@@ -165,7 +166,7 @@ def kegiatan_delete(request: HttpRequest, kegiatan_id: int) -> HttpResponse:
 
 @require_GET
 @scoped(*PEMBACA_ROLES)
-def foto(request: HttpRequest, foto_id: int) -> HttpResponse:
+def foto(request: HttpRequest, foto_id: int) -> FileResponse:
     """A kegiatan photo, only to users whose scope holds the kegiatan's unit (404 otherwise)."""
     obj = get_foto_for_user(request.user, foto_id)
     return serve_private_file(obj.file, f"kegiatan-{obj.kegiatan_id}-foto-{obj.pk}.jpg")
@@ -180,6 +181,7 @@ def buku_home(request: HttpRequest) -> HttpResponse:
         tahun = _tahun(int(request.GET.get("tahun", tahun)))
     except ValueError:
         raise Http404 from None
+    unit: Unit | None
     if request.GET.get("unit"):
         unit = get_unit_for_user(request.user, request.GET["unit"], level=LEVELS)
     else:

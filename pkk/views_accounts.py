@@ -44,7 +44,7 @@ def akun_list(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @scoped()
-def akun_baru(request: HttpRequest) -> HttpResponse:
+def akun_create(request: HttpRequest) -> HttpResponse:
     _require_manager(request)
     viewer_roles = {a.role for a in assignments(request.user) if a.role in MANAGER_ROLES}
     choices = role_choices_for(viewer_roles, is_global=is_global(request.user))
@@ -117,13 +117,13 @@ def _set_active(request: HttpRequest, user_id: int, active: bool) -> HttpRespons
 
 @require_POST
 @scoped()
-def akun_nonaktifkan(request: HttpRequest, user_id: int) -> HttpResponse:
+def akun_deactivate(request: HttpRequest, user_id: int) -> HttpResponse:
     return _set_active(request, user_id, False)
 
 
 @require_POST
 @scoped()
-def akun_aktifkan(request: HttpRequest, user_id: int) -> HttpResponse:
+def akun_activate(request: HttpRequest, user_id: int) -> HttpResponse:
     return _set_active(request, user_id, True)
 
 
@@ -166,7 +166,7 @@ def _edit_scope(request: HttpRequest):
 
 @require_http_methods(["GET", "POST"])
 @scoped()
-def akun_ubah(request: HttpRequest, user_id: int) -> HttpResponse:
+def akun_update(request: HttpRequest, user_id: int) -> HttpResponse:
     target, target_assignments = _managed_target(request, user_id)
     choices, within = _edit_scope(request)
     assignment = target_assignments[0] if len(target_assignments) == 1 else None

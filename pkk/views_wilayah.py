@@ -130,7 +130,7 @@ def _unit_form_page(request: HttpRequest, form, *, unit: Unit, desa: Unit, title
 
 @require_http_methods(["GET", "POST"])
 @scoped()
-def unit_tambah(request: HttpRequest, unit_id: int) -> HttpResponse:
+def unit_create(request: HttpRequest, unit_id: int) -> HttpResponse:
     parent = _structure_unit(request, unit_id, (Level.DESA, Level.DUSUN, Level.RW, Level.RT))
     form = UnitCreateForm(request.POST or None, parent=parent, initial={"level": request.GET.get("level")})
 
@@ -145,7 +145,7 @@ def unit_tambah(request: HttpRequest, unit_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @scoped()
-def unit_ubah_nama(request: HttpRequest, unit_id: int) -> HttpResponse:
+def unit_rename(request: HttpRequest, unit_id: int) -> HttpResponse:
     unit = _structure_unit(request, unit_id, STRUCTURE_LEVELS)
     form = UnitRenameForm(request.POST or None, unit=unit, initial={"name": unit.name})
 
@@ -161,7 +161,7 @@ def unit_ubah_nama(request: HttpRequest, unit_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @scoped()
-def unit_pindah(request: HttpRequest, unit_id: int) -> HttpResponse:
+def unit_move(request: HttpRequest, unit_id: int) -> HttpResponse:
     # A dasawisma moves through dasawisma:dasawisma_pindah, which records it in the data history.
     unit = _structure_unit(request, unit_id, (Level.RT, Level.RW))
     desa = _desa_of(unit)
@@ -193,13 +193,13 @@ def _set_active(request: HttpRequest, unit_id: int, active: bool) -> HttpRespons
 
 @require_POST
 @scoped()
-def unit_nonaktifkan(request: HttpRequest, unit_id: int) -> HttpResponse:
+def unit_deactivate(request: HttpRequest, unit_id: int) -> HttpResponse:
     return _set_active(request, unit_id, False)
 
 
 @require_POST
 @scoped()
-def unit_aktifkan(request: HttpRequest, unit_id: int) -> HttpResponse:
+def unit_activate(request: HttpRequest, unit_id: int) -> HttpResponse:
     return _set_active(request, unit_id, True)
 
 

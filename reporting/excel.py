@@ -42,6 +42,7 @@ from pkk.fontmetrics import (
 from pkk.xlsx import new_workbook as xlsx_new_workbook
 from pkk.xlsx import put
 
+from .books import BUKU_III
 from .layouts import Col, paper_for
 from .selectors import Report, format_angka
 
@@ -360,7 +361,7 @@ def write_sheet(ws: Worksheet, report: Report) -> SheetLayout:
     # Data rows ("NIHIL" for a month without events on 4.18a) and the JUMLAH row.
     data_first = numbers_row + 1
     r = data_first
-    if not report.rows and layout.is_list and layout.buku == "bulanan":
+    if not report.rows and layout.is_list and layout.buku == BUKU_III:
         put(ws, r, 1, "NIHIL")
         ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=width)
         for c in range(1, width + 1):

@@ -39,8 +39,9 @@ from pkk.heartbeat import beating, stale_q
 from pkk.models import LEVEL_ORDER, Level, PersonalDataExportLog, Unit
 from pkk.tasks_bridge import publish_on_commit
 
+from .books import BUKU_II, BUKU_III, SEGMENT, JenisLaporan
 from .excel import INDEX_TITLE, sheet_title, streaming_workbook, write_index_streamed, write_sheet_streamed
-from .layouts import BULANAN, TAHUNAN, Layout, layout_for
+from .layouts import Layout, layout_for
 from .models import ExportJob
 from .periods import parse_bulan
 from .selectors import Report, SubtreeData, periode_label, unit_path_label
@@ -94,23 +95,24 @@ def log_job_download(*, job: ExportJob, user) -> None:
 # ------------------------------------------------------------------------------------ job service
 
 
-def periode_from_params(params: dict[str, Any]) -> tuple[str, int | dt.date]:
-    if params["buku"] == TAHUNAN:
-        return TAHUNAN, int(params["tahun"])
-    return BULANAN, parse_bulan(params["bulan"])
+def periode_from_params(params: dict[str, Any]) -> tuple[JenisLaporan, int | dt.date]:
+    """The book and period of a stored job (its ``buku`` is the book's URL segment, ``books.SEGMENT``)."""
+    if params["buku"] == SEGMENT[BUKU_II]:
+        return BUKU_II, int(params["tahun"])
+    return BUKU_III, parse_bulan(params["bulan"])
 
 
 @transaction.atomic
-def export_job_create(*, unit: Unit, buku: str, periode: int | dt.date, sampai: str, actor) -> ExportJob:
+def export_job_create(*, unit: Unit, buku: JenisLaporan, periode: int | dt.date, sampai: str, actor) -> ExportJob:
     """Queue a subtree export of ``unit`` (the caller checked the unit is in ``actor``'s scope)."""
-    if buku not in (TAHUNAN, BULANAN):
+    if buku not in (BUKU_II, BUKU_III):
         raise ValidationError({"buku": "Jenis buku tidak dikenal."})
     if sampai not in SAMPAI_CHOICES:
         raise ValidationError({"sampai": "Pilih sampai tingkat desa/kelurahan atau dasawisma."})
     if layout_for(buku, unit.level) is None:
         raise ValidationError({"unit": f"Tidak ada lampiran untuk tingkat {unit.get_level_display()}."})
-    params: dict[str, Any] = {"buku": buku, "sampai": sampai}
-    if buku == TAHUNAN:
+    params: dict[str, Any] = {"buku": SEGMENT[buku], "sampai": sampai}
+    if buku == BUKU_II:
         params["tahun"] = int(periode)  # type: ignore[arg-type]
     else:
         params["bulan"] = f"{periode:%Y-%m}"

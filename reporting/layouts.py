@@ -22,10 +22,8 @@ from functools import cached_property
 
 from pkk.models import Level
 
-from .measures import BULANAN_NAMES, TAHUNAN_NAMES, UNIT_COUNT_NAMES
-
-TAHUNAN = "tahunan"  # Buku II, one year
-BULANAN = "bulanan"  # Buku III, one month
+from .books import BUKU_II, BUKU_III, JenisLaporan
+from .measures import MEASURES, UNIT_COUNT_NAMES
 
 NUMERIC_KINDS = ("num", "mark")
 
@@ -74,7 +72,7 @@ class HeaderCell:
 @dataclass(frozen=True)
 class Layout:
     lampiran: str
-    buku: str  # TAHUNAN | BULANAN
+    buku: JenisLaporan
     tier: str  # the unit level the report is for (pkk.models.Level)
     row_level: str  # the level of each row ("rumah_tangga" / "catatan" for the dasawisma lists)
     title: tuple[str, ...]
@@ -337,7 +335,7 @@ def _add(layout: Layout) -> None:
 _add(
     Layout(
         lampiran="4.16a",
-        buku=TAHUNAN,
+        buku=BUKU_II,
         paper="F4",
         tier=D,
         row_level="rumah_tangga",
@@ -352,7 +350,7 @@ _add(
 _add(
     Layout(
         lampiran="4.16b",
-        buku=TAHUNAN,
+        buku=BUKU_II,
         paper="A3",
         tier=RT,
         row_level=D,
@@ -373,7 +371,7 @@ _KRT_KK = (num("JML KRT", "jml_krt"), num("JML KK", "jml_kk"))
 _add(
     Layout(
         lampiran="4.16c",
-        buku=TAHUNAN,
+        buku=BUKU_II,
         paper="A3",
         tier=RW,
         row_level=RT,
@@ -387,7 +385,7 @@ _add(
 _add(
     Layout(
         lampiran="4.16d",
-        buku=TAHUNAN,
+        buku=BUKU_II,
         paper="A3",
         tier=DSN,
         row_level=RW,
@@ -401,7 +399,7 @@ _add(
 _add(
     Layout(
         lampiran="4.17a",
-        buku=TAHUNAN,
+        buku=BUKU_II,
         paper="A3",
         tier=DS,
         row_level=DSN,
@@ -422,7 +420,7 @@ _add(
 _add(
     Layout(
         lampiran="4.17b",
-        buku=TAHUNAN,
+        buku=BUKU_II,
         paper="A3",
         tier=KEC,
         row_level=DS,
@@ -442,7 +440,7 @@ _add(
 _add(
     Layout(
         lampiran="4.17c",
-        buku=TAHUNAN,
+        buku=BUKU_II,
         paper="A3",
         tier=KAB,
         row_level=KEC,
@@ -465,7 +463,7 @@ _add(
 _add(
     Layout(
         lampiran="4.18a",
-        buku=BULANAN,
+        buku=BUKU_III,
         paper="F4",
         tier=D,
         row_level="catatan",
@@ -501,7 +499,7 @@ _add(
 _add(
     Layout(
         lampiran="4.18b",
-        buku=BULANAN,
+        buku=BUKU_III,
         tier=RT,
         row_level=D,
         title=(BUKU3_TITLE, "DALAM KELOMPOK PKK RT"),
@@ -514,7 +512,7 @@ _add(
 _add(
     Layout(
         lampiran="4.18c",
-        buku=BULANAN,
+        buku=BUKU_III,
         tier=RW,
         row_level=RT,
         title=(BUKU3_TITLE, "DALAM KELOMPOK PKK RW"),
@@ -527,7 +525,7 @@ _add(
 _add(
     Layout(
         lampiran="4.18d",
-        buku=BULANAN,
+        buku=BUKU_III,
         tier=DSN,
         row_level=RW,
         title=(BUKU3_TITLE, "DALAM KELOMPOK PKK DUSUN/LINGKUNGAN"),
@@ -540,7 +538,7 @@ _add(
 _add(
     Layout(
         lampiran="4.19a",
-        buku=BULANAN,
+        buku=BUKU_III,
         tier=DS,
         row_level=DSN,
         title=(BUKU3_TITLE, "PADA TINGKAT TP PKK DESA/KELURAHAN"),
@@ -559,7 +557,7 @@ _add(
 _add(
     Layout(
         lampiran="4.19b",
-        buku=BULANAN,
+        buku=BUKU_III,
         tier=KEC,
         row_level=DS,
         title=(BUKU3_TITLE, "PADA TINGKAT TP PKK KECAMATAN"),
@@ -577,7 +575,7 @@ _add(
 _add(
     Layout(
         lampiran="4.19c",
-        buku=BULANAN,
+        buku=BUKU_III,
         tier=KAB,
         row_level=KEC,
         title=(BUKU3_TITLE, "PADA TINGKAT TP PKK KABUPATEN/KOTA"),
@@ -629,7 +627,7 @@ def paper_for(layout: Layout) -> str:
 def _check() -> None:
     """Every measure a layout names exists (fails at import, not in a report)."""
     for lay in LAYOUTS.values():
-        allowed = set(UNIT_COUNT_NAMES) | set(TAHUNAN_NAMES if lay.buku == TAHUNAN else BULANAN_NAMES)
+        allowed = set(UNIT_COUNT_NAMES) | set(MEASURES[lay.buku])
         unknown = lay.measures_used() - allowed
         if unknown:
             raise ValueError(f"Lampiran {lay.lampiran}: ukuran tidak dikenal {sorted(unknown)}")
@@ -637,4 +635,4 @@ def _check() -> None:
 
 _check()
 
-__all__ = ["BULANAN", "LAYOUTS", "TAHUNAN", "Col", "HeaderCell", "Layout", "get_layout", "layout_for"]
+__all__ = ["LAYOUTS", "Col", "HeaderCell", "Layout", "get_layout", "layout_for"]

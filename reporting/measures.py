@@ -1,6 +1,8 @@
 """The measures stored per unit and period (DOMAIN.md section 4). Names are the contract between the
 roll-up SQL, the stored rekap tables, the report layouts, the Excel sheets and the tests."""
 
+from .books import BUKU_II, BUKU_III
+
 # Leading counts of registered units below a unit (a unit of that level counts itself).
 UNIT_COUNTS: list[tuple[str, str]] = [
     ("jml_desa", "JML DESA/KEL"),
@@ -11,7 +13,7 @@ UNIT_COUNTS: list[tuple[str, str]] = [
 ]
 
 # Buku II, annual, reference date R = 31 December of the year.
-TAHUNAN: list[tuple[str, str]] = [
+BUKU_II_LABELS: list[tuple[str, str]] = [
     ("jml_krt", "JML KRT"),
     ("jml_kk", "JML KK"),
     ("total_l", "TOTAL L"),
@@ -45,7 +47,7 @@ TAHUNAN: list[tuple[str, str]] = [
 ]
 
 # Buku III, monthly, F = first day, L = last day of the month.
-BULANAN: list[tuple[str, str]] = [
+BUKU_III_LABELS: list[tuple[str, str]] = [
     ("ibu_hamil", "HAMIL"),
     ("ibu_hamil_kek", "HAMIL KEK"),
     ("ibu_melahirkan", "MELAHIRKAN"),
@@ -61,6 +63,9 @@ BULANAN: list[tuple[str, str]] = [
     ("balita_meninggal_p", "BALITA MENINGGAL P"),
 ]
 
-TAHUNAN_NAMES = [n for n, _ in TAHUNAN]
-BULANAN_NAMES = [n for n, _ in BULANAN]
+BUKU_II_MEASURES = [n for n, _ in BUKU_II_LABELS]
+BUKU_III_MEASURES = [n for n, _ in BUKU_III_LABELS]
 UNIT_COUNT_NAMES = [n for n, _ in UNIT_COUNTS]
+
+# The measure names of each book, keyed by the book.
+MEASURES: dict[str, list[str]] = {BUKU_II: BUKU_II_MEASURES, BUKU_III: BUKU_III_MEASURES}

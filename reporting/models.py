@@ -7,12 +7,8 @@ from django.db import models
 
 from pkk.models import AuditRow, TimeStamped, Unit
 
-from .measures import BULANAN_NAMES, TAHUNAN_NAMES, UNIT_COUNT_NAMES
-
-
-class JenisLaporan(models.TextChoices):
-    BUKU_II = "buku2", "Buku II (tahunan)"
-    BUKU_III = "buku3", "Buku III (bulanan)"
+from .books import JenisLaporan
+from .measures import BUKU_II_MEASURES, BUKU_III_MEASURES, UNIT_COUNT_NAMES
 
 
 class RekapTahunan(models.Model):
@@ -46,9 +42,9 @@ class RekapBulanan(models.Model):
         return f"Rekap {self.unit_id} {self.bulan:%Y-%m}"
 
 
-for _name in UNIT_COUNT_NAMES + TAHUNAN_NAMES:
+for _name in UNIT_COUNT_NAMES + BUKU_II_MEASURES:
     RekapTahunan.add_to_class(_name, models.IntegerField(default=0))
-for _name in UNIT_COUNT_NAMES + BULANAN_NAMES:
+for _name in UNIT_COUNT_NAMES + BUKU_III_MEASURES:
     RekapBulanan.add_to_class(_name, models.IntegerField(default=0))
 
 

@@ -8,8 +8,7 @@ import re
 
 from django.conf import settings
 
-BUKU_II = "buku2"
-BUKU_III = "buku3"
+from .books import BUKU_II
 
 BULAN_NAMA = [
     "Januari", "Februari", "Maret", "April", "Mei", "Juni",

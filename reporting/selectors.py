@@ -19,8 +19,9 @@ from django.db.models.functions import Substr
 
 from pkk.models import LEVEL_ORDER, PATH_END, PATH_SEGMENT, Kind, Level, PengurusTpPkk, Unit
 
-from .layouts import BULANAN, TAHUNAN, Col, Layout
-from .measures import BULANAN_NAMES, TAHUNAN_NAMES, UNIT_COUNT_NAMES
+from .books import BUKU_II, BUKU_III
+from .layouts import Col, Layout
+from .measures import BUKU_II_MEASURES, BUKU_III_MEASURES, UNIT_COUNT_NAMES
 from .models import RekapBulanan, RekapTahunan
 from .ttd import pengurus_of, signature_block
 
@@ -66,7 +67,7 @@ def format_angka(value: int) -> str:
 
 
 def periode_label(buku: str, periode: int | dt.date) -> tuple[str, str]:
-    if buku == TAHUNAN:
+    if buku == BUKU_II:
         return "TAHUN", str(periode)
     assert isinstance(periode, dt.date)
     return "BULAN", f"{BULAN_NAMA[periode.month]} {periode.year}"
@@ -134,7 +135,7 @@ class Report:
 
     @property
     def periode_slug(self) -> str:
-        return str(self.periode) if self.layout.buku == TAHUNAN else f"{self.periode:%Y-%m}"
+        return str(self.periode) if self.layout.buku == BUKU_II else f"{self.periode:%Y-%m}"
 
     @property
     def unit_path_label(self) -> str:
@@ -274,24 +275,24 @@ def signature(layout: Layout, chain: list[Unit]) -> tuple[tuple[str, ...], tuple
 
 
 def rekap_model(buku: str):
-    return RekapTahunan if buku == TAHUNAN else RekapBulanan
+    return RekapTahunan if buku == BUKU_II else RekapBulanan
 
 
 def measure_names(buku: str) -> list[str]:
-    return TAHUNAN_NAMES if buku == TAHUNAN else BULANAN_NAMES
+    return BUKU_II_MEASURES if buku == BUKU_II else BUKU_III_MEASURES
 
 
 def period_filter(buku: str, periode: int | dt.date) -> dict[str, Any]:
-    return {"tahun": periode} if buku == TAHUNAN else {"bulan": periode}
+    return {"tahun": periode} if buku == BUKU_II else {"bulan": periode}
 
 
 def units_of_period(root: Unit, buku: str | None, periode: int | dt.date):
     """The units under ``root`` registered in the period, as locked where it is (``selectors_cycle``)."""
     from .selectors_cycle import registered_units
 
-    if buku == TAHUNAN:
-        return registered_units(root, "buku2", dt.date(int(periode), 1, 1))  # type: ignore[arg-type]
-    return registered_units(root, "buku3", periode.replace(day=1))  # type: ignore[union-attr]
+    if buku == BUKU_II:
+        return registered_units(root, BUKU_II, dt.date(int(periode), 1, 1))  # type: ignore[arg-type]
+    return registered_units(root, BUKU_III, periode.replace(day=1))  # type: ignore[union-attr]
 
 
 def child_units(unit: Unit, buku: str | None = None, periode: int | dt.date | None = None) -> list[Unit]:
@@ -424,7 +425,7 @@ def build_list_report(
     layout: Layout, unit: Unit, periode: int | dt.date, *, chain: list[Unit], pengurus: dict | None = None
 ) -> Report:
     """4.16a / 4.18a: the dasawisma's own list, computed live by ``reporting.rollup``."""
-    if layout.buku == TAHUNAN:
+    if layout.buku == BUKU_II:
         items = _list_items_4_16a(unit, int(periode))  # type: ignore[arg-type]
     else:
         items = _list_items_4_18a(unit, periode)  # type: ignore[arg-type]
@@ -443,7 +444,7 @@ def build_list_report(
         signature_right=right,
         list_row_count=len(rows),
         chain=chain,
-        catatan=catatan_4_18a(items) if layout.buku == BULANAN else [],
+        catatan=catatan_4_18a(items) if layout.buku == BUKU_III else [],
     )
     report.ttd = _ttd(left, right, chain, pengurus)
     return report
@@ -553,8 +554,8 @@ def breadcrumb(user, chain: list[Unit]) -> list[Unit]:
 
 
 __all__ = [
-    "BULANAN",
-    "TAHUNAN",
+    "BUKU_III",
+    "BUKU_II",
     "Report",
     "Row",
     "SubtreeData",

@@ -19,7 +19,8 @@ from django.utils import timezone
 from pkk.models import PATH_END, PATH_SEGMENT, Level, Role, Unit
 from pkk.scope import assignments, is_global, path_q
 
-from .models import JenisLaporan, KunciPeriode, Laporan
+from .books import BUKU_II, BUKU_III
+from .models import KunciPeriode, Laporan
 from .periods import (
     deadline,
     normalize_periode,
@@ -115,7 +116,7 @@ def ancestor_at(unit: Unit, depth: int) -> int | None:
     return int(unit.path[(depth - 1) * PATH_SEGMENT : depth * PATH_SEGMENT])
 
 
-def periode_terkunci(unit: Unit, jenis: str, periode: dt.date | int) -> bool:
+def periode_is_locked(unit: Unit, jenis: str, periode: dt.date | int) -> bool:
     """True if ``unit`` or one of its ancestors (a desa) has locked this period (one query)."""
     return KunciPeriode.objects.filter(
         unit_id__in=unit.ancestor_ids(include_self=True),
@@ -155,7 +156,7 @@ def structure_snapshot(desa: Unit, jenis: str, periode: dt.date) -> dict:
     each dasawisma's 4.18a list as it stood (``daftar``: the list of a locked month does not change)."""
     registered = Unit.objects.subtree(desa).registered_on(periode_end(jenis, periode))
     out: dict = {"units": list(registered.values_list("pk", flat=True))}
-    if jenis == JenisLaporan.BUKU_III:
+    if jenis == BUKU_III:
         from .rollup import buku3_dasawisma_rows
 
         out["daftar"] = {
@@ -180,7 +181,7 @@ def frozen_list(dasawisma: Unit, bulan: dt.date) -> list[dict] | None:
     """The 4.18a rows of a dasawisma recorded when its desa locked the month, or None (not locked, or
     locked before lists were recorded): one query."""
     kunci = KunciPeriode.objects.filter(  # type: ignore[misc]  # None matches no row
-        unit_id=desa_of(dasawisma), jenis=JenisLaporan.BUKU_III, periode=bulan.replace(day=1)
+        unit_id=desa_of(dasawisma), jenis=BUKU_III, periode=bulan.replace(day=1)
     ).first()
     rows = (kunci.struktur or {}).get("daftar", {}).get(str(dasawisma.pk)) if kunci else None
     return None if rows is None else [_row_from_json(r) for r in rows]
@@ -399,8 +400,8 @@ def periods_listed(today: dt.date, start: dt.date | None = None) -> list[tuple[s
     while m >= start:
         months.append(m)
         m = (m - dt.timedelta(days=1)).replace(day=1)
-    out = [(JenisLaporan.BUKU_III.value, m) for m in months]
-    out += [(JenisLaporan.BUKU_II.value, dt.date(y, 1, 1)) for y in years]
+    out = [(BUKU_III.value, m) for m in months]
+    out += [(BUKU_II.value, dt.date(y, 1, 1)) for y in years]
     return out
 
 
@@ -460,7 +461,7 @@ def jatuh_tempo(units: list[Unit], today: dt.date | None = None) -> list[tuple[U
         start = starts[ancestor_at(u, 2)]
         items = []
         for jenis, periode in periods_of(u, periods):
-            if periode < (start if jenis == JenisLaporan.BUKU_III else start.replace(month=1)):
+            if periode < (start if jenis == BUKU_III else start.replace(month=1)):
                 continue
             desa_lap = laporan.get((desa_of(u), jenis, periode))  # type: ignore[arg-type]  # None: no desa
             items.append(
@@ -608,11 +609,9 @@ def pending_review_count(user, unit: Unit) -> int:
     return Laporan.objects.filter(reviewer_q(user), _under(unit, "unit__path"), status=Laporan.Status.DIAJUKAN).count()
 
 
-def kunci_tahun(unit: Unit, tahun: int) -> list[dict]:
+def periode_locks_of_year(unit: Unit, tahun: int) -> list[dict]:
     """Lock state and dasawisma report counts of a desa for Buku II of ``tahun`` and each month (2 queries)."""
-    periods = [(JenisLaporan.BUKU_II.value, dt.date(tahun, 1, 1))] + [
-        (JenisLaporan.BUKU_III.value, dt.date(tahun, m, 1)) for m in range(1, 13)
-    ]
+    periods = [(BUKU_II.value, dt.date(tahun, 1, 1))] + [(BUKU_III.value, dt.date(tahun, m, 1)) for m in range(1, 13)]
     counts: dict[tuple[str, dt.date], dict[str, int]] = {}
     for row in (
         Laporan.objects.filter(

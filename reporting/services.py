@@ -23,7 +23,8 @@ from pkk.scope import can
 from pkk.tasks_bridge import publish_on_commit
 
 from . import rollup
-from .models import JenisLaporan, KunciPeriode, KunciRiwayat, Laporan, LaporanRiwayat, RekapTahunan
+from .books import BUKU_II, JenisLaporan
+from .models import KunciPeriode, KunciRiwayat, Laporan, LaporanRiwayat, RekapTahunan
 from .periods import deadline, normalize_periode, periode_ended, periode_label
 from .selectors_cycle import (
     LOCKER_ROLES,
@@ -35,7 +36,7 @@ from .selectors_cycle import (
     can_verify,
     desa_of,
     laporan_counts,
-    periode_terkunci,
+    periode_is_locked,
     reviewer_q,
     structure_snapshot,
 )
@@ -77,9 +78,9 @@ def refresh_dasawisma(dasawisma_id: int, *, today: dt.date | None = None) -> dic
 
 def rebuild_unit_period(*, unit, jenis: str, periode: dt.date) -> dict[str, Any]:
     """Recompute one unit's subtree (and its ancestors) for one period: e.g. right after a period is
-    unlocked, so that edits made while it was locked reach the stored rows. ``jenis``: buku2 | buku3;
-    ``periode``: 1 January of the year (buku2) or the first of the month (buku3)."""
-    if jenis == "buku2":
+    unlocked, so that edits made while it was locked reach the stored rows. ``jenis``: BUKU_II | BUKU_III;
+    ``periode``: 1 January of the year (BUKU_II) or the first of the month (BUKU_III)."""
+    if jenis == BUKU_II:
         result = rollup.rebuild_periods(unit, [periode.year], [])
     else:
         result = rollup.rebuild_periods(unit, [], [periode.replace(day=1)])
@@ -201,7 +202,7 @@ def laporan_submit(*, unit=None, dasawisma=None, jenis: str, periode, actor, now
             {"periode": f"Periode {label} belum berakhir; laporan dapat diajukan setelah periode berakhir."}
         )
     _lock_desa_row(unit)
-    if unit.level == Level.DASAWISMA and periode_terkunci(unit, jenis, periode):
+    if unit.level == Level.DASAWISMA and periode_is_locked(unit, jenis, periode):
         raise ValidationError(
             {"periode": f"Periode {label} sudah dikunci oleh TP PKK desa; laporan tidak dapat diajukan."}
         )
@@ -258,7 +259,7 @@ def _check_reviewable(laporan, actor, *, verify_ok: bool = False) -> str:
         )
     if mode == "verify" and laporan.verified_at:
         raise ValidationError({"status": f"Laporan {label} sudah diverifikasi dan menunggu keputusan TP PKK desa."})
-    if laporan.unit.level == Level.DASAWISMA and periode_terkunci(laporan.unit, laporan.jenis, laporan.periode):
+    if laporan.unit.level == Level.DASAWISMA and periode_is_locked(laporan.unit, laporan.jenis, laporan.periode):
         raise ValidationError({"periode": f"Periode {label} sudah dikunci."})
     _check_not_frozen(laporan.unit, laporan.jenis, laporan.periode)
     return mode
@@ -317,7 +318,7 @@ def laporan_reopen(*, laporan, alasan: str, actor, now: dt.datetime | None = Non
     label = periode_label(laporan.jenis, laporan.periode)
     if laporan.status != Laporan.Status.DITERIMA:
         raise ValidationError({"status": f"Hanya laporan yang sudah diterima dapat dibuka kembali ({label})."})
-    if periode_terkunci(laporan.unit, laporan.jenis, laporan.periode):
+    if periode_is_locked(laporan.unit, laporan.jenis, laporan.periode):
         raise ValidationError({"periode": f"Periode {label} sudah dikunci; minta kecamatan membuka kuncinya."})
     _check_not_frozen(laporan.unit, laporan.jenis, laporan.periode)
     laporan.status = Laporan.Status.DIKEMBALIKAN

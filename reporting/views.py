@@ -19,6 +19,7 @@ from pkk.models import Level
 from pkk.scope import get_unit_for_user, home_unit, is_global, scoped, unit_in_scope
 from pkk.views_wilayah import can_edit_pengurus
 
+from .books import BUKU_II, BUKU_III, SEGMENT, JenisLaporan
 from .excel import DATA_PT, HEADER_PT, XLSX_MIME, report_xlsx
 from .exports import (
     SAMPAI_CHOICES,
@@ -28,7 +29,7 @@ from .exports import (
     log_personal_export,
     subtree_levels,
 )
-from .layouts import BULANAN, TAHUNAN, layout_for, paper_for
+from .layouts import layout_for, paper_for
 from .models import ExportJob
 from .periods import parse_bulan
 from .selectors import Report, Row, breadcrumb, format_angka, report_for_unit
@@ -51,14 +52,14 @@ def _bulan(value: str) -> dt.date:
     return bulan
 
 
-def _report_url(buku: str, unit_id: int, periode: int | dt.date, suffix: str = "") -> str:
+def _report_url(buku: JenisLaporan, unit_id: int, periode: int | dt.date, suffix: str = "") -> str:
     """``suffix``: "" (the page), "_xlsx" (single-sheet download) or "_ekspor" (start a subtree job)."""
-    if buku == TAHUNAN:
+    if buku == BUKU_II:
         return reverse(f"reporting:rekap_tahunan{suffix}", kwargs={"unit_id": unit_id, "tahun": periode})
     return reverse(f"reporting:rekap_bulanan{suffix}", kwargs={"unit_id": unit_id, "bulan": f"{periode:%Y-%m}"})
 
 
-def _load(request: HttpRequest, unit_id: int, buku: str, periode: int | dt.date):
+def _load(request: HttpRequest, unit_id: int, buku: JenisLaporan, periode: int | dt.date):
     unit = get_unit_for_user(request.user, unit_id)
     layout = layout_for(buku, unit.level)
     if layout is None:
@@ -74,21 +75,21 @@ def laporan_home(request: HttpRequest) -> HttpResponse:
     unit = home_unit(request.user)
     if unit is None:
         raise Http404
-    return redirect(_report_url(TAHUNAN, unit.pk, timezone.localdate().year))
+    return redirect(_report_url(BUKU_II, unit.pk, timezone.localdate().year))
 
 
 @require_GET
 @scoped()
-def laporan_pilih(request: HttpRequest, unit_id: int) -> HttpResponse:
+def laporan_pick(request: HttpRequest, unit_id: int) -> HttpResponse:
     """The period picker (a plain GET form): redirect to the chosen report."""
     unit = get_unit_for_user(request.user, unit_id)
     if request.GET.get("bulan"):
-        return redirect(_report_url(BULANAN, unit.pk, _bulan(request.GET["bulan"])))
+        return redirect(_report_url(BUKU_III, unit.pk, _bulan(request.GET["bulan"])))
     try:
         tahun = int(request.GET.get("tahun", ""))
     except ValueError:
         tahun = timezone.localdate().year
-    return redirect(_report_url(TAHUNAN, unit.pk, _tahun(tahun)))
+    return redirect(_report_url(BUKU_II, unit.pk, _tahun(tahun)))
 
 
 # ------------------------------------------------------------------------------ the table as HTML
@@ -145,7 +146,7 @@ def _display(value) -> str:
 def _tbody_html(report: Report, rows: list[tuple[Row, str]]) -> str:
     layout = report.layout
     if not rows:
-        if layout.is_list and layout.buku == BULANAN:  # 4.18a: a month without events is reported as NIHIL
+        if layout.is_list and layout.buku == BUKU_III:  # 4.18a: a month without events is reported as NIHIL
             return f'<tr><td colspan="{layout.width}" class="nihil">NIHIL</td></tr>'
         what = "catatan" if layout.is_list else f"unit terdaftar di bawah {escape(report.unit.label)}"
         return f'<tr><td colspan="{layout.width}" class="text-muted">Belum ada {what}.</td></tr>'
@@ -184,18 +185,18 @@ def _tfoot_html(report: Report) -> str:
     return f'<tr class="fw-bold jumlah">{cells}</tr>'
 
 
-def _row_urls(buku: str, periode: int | dt.date, rows) -> list[tuple[Row, str]]:
+def _row_urls(buku: JenisLaporan, periode: int | dt.date, rows) -> list[tuple[Row, str]]:
     """Each row with the URL of its unit's report (one ``reverse`` for all rows)."""
     pattern = _report_url(buku, _URL_SENTINEL, periode)
     sentinel = f"/{_URL_SENTINEL}/"
     return [(row, pattern.replace(sentinel, f"/{row.unit_id}/") if row.unit_id else "") for row in rows]
 
 
-def _page(request: HttpRequest, unit_id: int, buku: str, periode: int | dt.date) -> HttpResponse:
+def _page(request: HttpRequest, unit_id: int, buku: JenisLaporan, periode: int | dt.date) -> HttpResponse:
     unit, layout, chain, report = _load(request, unit_id, buku, periode)
     today = timezone.localdate()
-    tahun = periode if buku == TAHUNAN else periode.year  # type: ignore[union-attr]
-    bulan = periode if buku == BULANAN else dt.date(int(tahun), min(today.month, 12), 1)  # type: ignore[arg-type]
+    tahun = periode if buku == BUKU_II else periode.year  # type: ignore[union-attr]
+    bulan = periode if buku == BUKU_III else dt.date(int(tahun), min(today.month, 12), 1)  # type: ignore[arg-type]
     rows = _row_urls(buku, periode, report.rows)
     recent_jobs = ExportJob.objects.filter(requester=request.user, unit=unit).order_by("-created_at")[:3]  # type: ignore[misc]  # a signed-in user (@scoped)
     context = {
@@ -214,8 +215,8 @@ def _page(request: HttpRequest, unit_id: int, buku: str, periode: int | dt.date)
         "tahun": tahun,
         "bulan": bulan,
         "tahun_choices": list(range(today.year + 1, MIN_TAHUN - 1, -1))[:12],
-        "tahunan_url": _report_url(TAHUNAN, unit.pk, tahun),
-        "bulanan_url": _report_url(BULANAN, unit.pk, bulan),
+        "tahunan_url": _report_url(BUKU_II, unit.pk, tahun),
+        "bulanan_url": _report_url(BUKU_III, unit.pk, bulan),
         "xlsx_url": _report_url(buku, unit.pk, periode, "_xlsx"),
         "ekspor_url": _report_url(buku, unit.pk, periode, "_ekspor"),
         "sampai_choices": [(lvl, Level(lvl).label) for lvl in subtree_levels(unit)],
@@ -229,19 +230,21 @@ def _page(request: HttpRequest, unit_id: int, buku: str, periode: int | dt.date)
     return render(request, "reporting/rekap.html", context)
 
 
-@require_GET
-@scoped()
-def rekap_tahunan(request: HttpRequest, unit_id: int, tahun: int) -> HttpResponse:
-    return _page(request, unit_id, TAHUNAN, _tahun(tahun))
+def _periode(buku: JenisLaporan, tahun: int | None, bulan: str | None) -> int | dt.date:
+    """The period named by the URL: ``tahun`` for BUKU_II, ``bulan`` for BUKU_III (``urls.py`` maps the
+    segment to the book)."""
+    return _tahun(tahun) if buku == BUKU_II else _bulan(bulan)  # type: ignore[arg-type]
 
 
 @require_GET
 @scoped()
-def rekap_bulanan(request: HttpRequest, unit_id: int, bulan: str) -> HttpResponse:
-    return _page(request, unit_id, BULANAN, _bulan(bulan))
+def rekap(
+    request: HttpRequest, unit_id: int, buku: JenisLaporan, tahun: int | None = None, bulan: str | None = None
+) -> HttpResponse:
+    return _page(request, unit_id, buku, _periode(buku, tahun, bulan))
 
 
-def _xlsx(request: HttpRequest, unit_id: int, buku: str, periode: int | dt.date) -> HttpResponse:
+def _xlsx(request: HttpRequest, unit_id: int, buku: JenisLaporan, periode: int | dt.date) -> HttpResponse:
     _unit, _layout, _chain, report = _load(request, unit_id, buku, periode)
     content = report_xlsx(report)
     log_personal_export(report=report, user=request.user, channel="web")
@@ -252,17 +255,13 @@ def _xlsx(request: HttpRequest, unit_id: int, buku: str, periode: int | dt.date)
 
 @require_GET
 @scoped()
-def rekap_tahunan_xlsx(request: HttpRequest, unit_id: int, tahun: int) -> HttpResponse:
-    return _xlsx(request, unit_id, TAHUNAN, _tahun(tahun))
+def rekap_xlsx(
+    request: HttpRequest, unit_id: int, buku: JenisLaporan, tahun: int | None = None, bulan: str | None = None
+) -> HttpResponse:
+    return _xlsx(request, unit_id, buku, _periode(buku, tahun, bulan))
 
 
-@require_GET
-@scoped()
-def rekap_bulanan_xlsx(request: HttpRequest, unit_id: int, bulan: str) -> HttpResponse:
-    return _xlsx(request, unit_id, BULANAN, _bulan(bulan))
-
-
-def _create_job(request: HttpRequest, unit_id: int, buku: str, periode: int | dt.date) -> HttpResponse:
+def _create_job(request: HttpRequest, unit_id: int, buku: JenisLaporan, periode: int | dt.date) -> HttpResponse:
     unit = get_unit_for_user(request.user, unit_id)
     sampai = request.POST.get("sampai", Level.DESA)
     if sampai not in SAMPAI_CHOICES:
@@ -276,14 +275,10 @@ def _create_job(request: HttpRequest, unit_id: int, buku: str, periode: int | dt
 
 @require_POST
 @scoped()
-def rekap_tahunan_ekspor(request: HttpRequest, unit_id: int, tahun: int) -> HttpResponse:
-    return _create_job(request, unit_id, TAHUNAN, _tahun(tahun))
-
-
-@require_POST
-@scoped()
-def rekap_bulanan_ekspor(request: HttpRequest, unit_id: int, bulan: str) -> HttpResponse:
-    return _create_job(request, unit_id, BULANAN, _bulan(bulan))
+def rekap_export(
+    request: HttpRequest, unit_id: int, buku: JenisLaporan, tahun: int | None = None, bulan: str | None = None
+) -> HttpResponse:
+    return _create_job(request, unit_id, buku, _periode(buku, tahun, bulan))
 
 
 def get_job_for_user(user, job_id: int) -> ExportJob:
@@ -299,9 +294,9 @@ def get_job_for_user(user, job_id: int) -> ExportJob:
 
 def _job_report_url(job: ExportJob) -> str:
     try:
-        if job.params.get("buku") == TAHUNAN:
-            return _report_url(TAHUNAN, job.unit_id, int(job.params["tahun"]))
-        return _report_url(BULANAN, job.unit_id, parse_bulan(job.params["bulan"]))
+        if job.params.get("buku") == SEGMENT[BUKU_II]:
+            return _report_url(BUKU_II, job.unit_id, int(job.params["tahun"]))
+        return _report_url(BUKU_III, job.unit_id, parse_bulan(job.params["bulan"]))
     except (KeyError, ValueError, TypeError):
         return reverse("reporting:laporan_home")
 
@@ -309,7 +304,7 @@ def _job_report_url(job: ExportJob) -> str:
 def _job_restart_url(job: ExportJob) -> str:
     """Where a failed job is started again with the same options ("" when its options are unreadable)."""
     try:
-        if job.params.get("buku") == TAHUNAN:
+        if job.params.get("buku") == SEGMENT[BUKU_II]:
             kwargs = {"unit_id": job.unit_id, "tahun": int(job.params["tahun"])}
             return reverse("reporting:rekap_tahunan_ekspor", kwargs=kwargs)
         parse_bulan(job.params["bulan"])

@@ -22,8 +22,9 @@ from pkk.scope import can, get_unit_for_user, home_unit, scoped, unit_in_scope
 
 from . import selectors_cycle as cycle
 from . import services
+from .books import BUKU_II, BUKU_III, JenisLaporan
 from .dashboards import TREN_HEADERS, completeness_chart, tren_bulanan, tren_charts
-from .models import JenisLaporan, KunciRiwayat, Laporan
+from .models import KunciRiwayat, Laporan
 from .periods import (
     BULAN_NAMA,
     deadline,
@@ -42,7 +43,7 @@ from .periods import (
 def _parse_periode(jenis: str, value: str) -> dt.date:
     value = (value or "").strip()
     try:
-        if jenis == JenisLaporan.BUKU_II:
+        if jenis == BUKU_II:
             return dt.date(parse_tahun(value), 1, 1)
         return parse_bulan(value)
     except (ValueError, TypeError, OverflowError):
@@ -70,7 +71,7 @@ class AlasanPeriodeForm(PeriodeForm):
     alasan = forms.CharField(required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class KembalikanForm(forms.Form):
+class LaporanReturnForm(forms.Form):
     alasan = forms.CharField(
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -119,7 +120,7 @@ class InboxFilterForm(forms.Form):
             periode = dt.date(data["tahun"], data["bulan"], 1)
         return {
             "status": data.get("status", ""),
-            "jenis": JenisLaporan.BUKU_III if periode else data.get("jenis", ""),
+            "jenis": BUKU_III if periode else data.get("jenis", ""),
             "periode": periode,
             "tahun": data.get("tahun"),
             "wilayah": self.units.get(data.get("wilayah")),
@@ -143,7 +144,7 @@ def _breadcrumb(user, unit: Unit, url=None) -> list[tuple[str, str]]:
 def report_url(unit: Unit, jenis: str, periode: dt.date) -> str:
     """The official report page of helper 'report' for this unit and period."""
     try:
-        if jenis == JenisLaporan.BUKU_II:
+        if jenis == BUKU_II:
             return reverse("reporting:rekap_tahunan", kwargs={"unit_id": unit.pk, "tahun": periode.year})
         return reverse("reporting:rekap_bulanan", kwargs={"unit_id": unit.pk, "bulan": f"{periode:%Y-%m}"})
     except NoReverseMatch:
@@ -164,7 +165,7 @@ def laporan_saya(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @scoped(*cycle.SUBMITTER_ROLES)
-def laporan_ajukan(request: HttpRequest, unit_id: int) -> HttpResponse:
+def laporan_submit(request: HttpRequest, unit_id: int) -> HttpResponse:
     """A dasawisma (kader), desa (TP PKK desa) or kecamatan (pembina) submits its report of a period."""
     unit = get_unit_for_user(request.user, unit_id, level=cycle.REPORTING_LEVELS)
     if not cycle.can_submit(request.user, unit):
@@ -225,14 +226,14 @@ def laporan_detail(request: HttpRequest, laporan_id: int) -> HttpResponse:
         else "",
         "crumbs": _breadcrumb(request.user, unit, lambda u: _kelengkapan_url(u, laporan.jenis, laporan.periode))
         + [(unit.label, reverse("reporting:dasbor", kwargs={"unit_id": unit.pk}))],
-        "form": KembalikanForm(),
+        "form": LaporanReturnForm(),
     }
     return render(request, "reporting/cycle/laporan_detail.html", ctx)
 
 
 @require_POST
 @scoped(*cycle.REVIEWER_ROLES)
-def laporan_terima(request: HttpRequest, laporan_id: int) -> HttpResponse:
+def laporan_accept(request: HttpRequest, laporan_id: int) -> HttpResponse:
     laporan = cycle.get_laporan_for_user(request.user, laporan_id)
     target = _safe_next(request, reverse("reporting:laporan_detail", kwargs={"laporan_id": laporan.pk}))
     try:
@@ -248,7 +249,7 @@ def laporan_terima(request: HttpRequest, laporan_id: int) -> HttpResponse:
 def _with_reason(request: HttpRequest, laporan_id: int, service, done: str) -> HttpResponse:
     laporan = cycle.get_laporan_for_user(request.user, laporan_id)
     target = _safe_next(request, reverse("reporting:laporan_detail", kwargs={"laporan_id": laporan.pk}))
-    form = KembalikanForm(request.POST)
+    form = LaporanReturnForm(request.POST)
     if not form.is_valid():
         messages.error(request, _form_errors(form))
         return redirect(target)
@@ -263,13 +264,13 @@ def _with_reason(request: HttpRequest, laporan_id: int, service, done: str) -> H
 
 @require_POST
 @scoped(*cycle.REVIEWER_ROLES)
-def laporan_kembalikan(request: HttpRequest, laporan_id: int) -> HttpResponse:
+def laporan_return(request: HttpRequest, laporan_id: int) -> HttpResponse:
     return _with_reason(request, laporan_id, services.laporan_return, "dikembalikan")
 
 
 @require_POST
 @scoped(Role.TP_PKK_DESA)
-def laporan_buka(request: HttpRequest, laporan_id: int) -> HttpResponse:
+def laporan_reopen(request: HttpRequest, laporan_id: int) -> HttpResponse:
     """The desa reopens an accepted dasawisma report for correction (with a reason)."""
     return _with_reason(request, laporan_id, services.laporan_reopen, "dibuka kembali untuk diperbaiki")
 
@@ -299,7 +300,7 @@ def verifikasi(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @scoped(*cycle.REVIEWER_ROLES)
-def verifikasi_terima(request: HttpRequest) -> HttpResponse:
+def verifikasi_accept(request: HttpRequest) -> HttpResponse:
     ids = []
     for raw in request.POST.getlist("laporan"):
         try:
@@ -337,13 +338,13 @@ def _tahun_param(request: HttpRequest, default: int) -> int:
 
 @require_GET
 @scoped(*KUNCI_ROLES)
-def kunci(request: HttpRequest, unit_id: int) -> HttpResponse:
+def periode_locks(request: HttpRequest, unit_id: int) -> HttpResponse:
     unit = get_unit_for_user(request.user, unit_id, level=Level.DESA)
     today = timezone.localdate()
     tahun = _tahun_param(request, today.year)
     may_lock = can(request.user, unit, *cycle.LOCKER_ROLES)
     may_unlock = can(request.user, unit, *cycle.UNLOCKER_ROLES)
-    rows = cycle.kunci_tahun(unit, tahun)
+    rows = cycle.periode_locks_of_year(unit, tahun)
     for row in rows:
         ended = periode_ended(row["jenis"], row["periode"], today)
         row["ended"] = ended
@@ -368,7 +369,7 @@ def kunci(request: HttpRequest, unit_id: int) -> HttpResponse:
     )
 
 
-def _kunci_post(request: HttpRequest, unit_id: int, *, lock: bool) -> HttpResponse:
+def _periode_lock_post(request: HttpRequest, unit_id: int, *, lock: bool) -> HttpResponse:
     unit = get_unit_for_user(request.user, unit_id, level=Level.DESA)
     form = AlasanPeriodeForm(request.POST)
     default = reverse("reporting:kunci", kwargs={"unit_id": unit.pk})
@@ -394,21 +395,21 @@ def _kunci_post(request: HttpRequest, unit_id: int, *, lock: bool) -> HttpRespon
 
 @require_POST
 @scoped(*cycle.LOCKER_ROLES)
-def kunci_tutup(request: HttpRequest, unit_id: int) -> HttpResponse:
-    return _kunci_post(request, unit_id, lock=True)
+def periode_lock(request: HttpRequest, unit_id: int) -> HttpResponse:
+    return _periode_lock_post(request, unit_id, lock=True)
 
 
 @require_POST
 @scoped(*cycle.UNLOCKER_ROLES)
-def kunci_buka(request: HttpRequest, unit_id: int) -> HttpResponse:
-    return _kunci_post(request, unit_id, lock=False)
+def periode_unlock(request: HttpRequest, unit_id: int) -> HttpResponse:
+    return _periode_lock_post(request, unit_id, lock=False)
 
 
 # --------------------------------------------------------------------------- completeness
 
 
 def _kelengkapan_url(unit: Unit, jenis: str, periode: dt.date) -> str:
-    if jenis == JenisLaporan.BUKU_II:
+    if jenis == BUKU_II:
         return reverse("reporting:kelengkapan_tahunan", kwargs={"unit_id": unit.pk, "tahun": periode.year})
     return reverse("reporting:kelengkapan_bulanan", kwargs={"unit_id": unit.pk, "bulan": f"{periode:%Y-%m}"})
 
@@ -419,7 +420,7 @@ def kelengkapan_home(request: HttpRequest) -> HttpResponse:
     unit = home_unit(request.user)
     if unit is None:
         raise Http404
-    return redirect(_kelengkapan_url(unit, JenisLaporan.BUKU_III, last_finished_month(timezone.localdate())))
+    return redirect(_kelengkapan_url(unit, BUKU_III, last_finished_month(timezone.localdate())))
 
 
 @require_GET
@@ -434,28 +435,22 @@ def kelengkapan_unit(request: HttpRequest, unit_id: int) -> HttpResponse:
             if request.GET.get("bln"):
                 bulan = int(request.GET["bln"])
                 if 1 <= bulan <= 12:
-                    return redirect(_kelengkapan_url(unit, JenisLaporan.BUKU_III, dt.date(tahun, bulan, 1)))
+                    return redirect(_kelengkapan_url(unit, BUKU_III, dt.date(tahun, bulan, 1)))
             else:
-                return redirect(_kelengkapan_url(unit, JenisLaporan.BUKU_II, dt.date(tahun, 1, 1)))
+                return redirect(_kelengkapan_url(unit, BUKU_II, dt.date(tahun, 1, 1)))
         except ValueError:
             pass
     if request.GET.get("tahun"):
         try:
-            return redirect(
-                _kelengkapan_url(unit, JenisLaporan.BUKU_II, _parse_periode(JenisLaporan.BUKU_II, request.GET["tahun"]))
-            )
+            return redirect(_kelengkapan_url(unit, BUKU_II, _parse_periode(BUKU_II, request.GET["tahun"])))
         except forms.ValidationError:
             pass
     if request.GET.get("bulan"):
         try:
-            return redirect(
-                _kelengkapan_url(
-                    unit, JenisLaporan.BUKU_III, _parse_periode(JenisLaporan.BUKU_III, request.GET["bulan"])
-                )
-            )
+            return redirect(_kelengkapan_url(unit, BUKU_III, _parse_periode(BUKU_III, request.GET["bulan"])))
         except forms.ValidationError:
             pass
-    return redirect(_kelengkapan_url(unit, JenisLaporan.BUKU_III, last_finished_month(timezone.localdate())))
+    return redirect(_kelengkapan_url(unit, BUKU_III, last_finished_month(timezone.localdate())))
 
 
 def _own_report(request: HttpRequest, total, jenis: str, periode: dt.date, today: dt.date) -> dict:
@@ -485,7 +480,7 @@ def _kelengkapan_page(request: HttpRequest, unit: Unit, jenis: str, periode: dt.
             )
         else:
             row.url = _kelengkapan_url(row.unit, jenis, periode)
-    if jenis == JenisLaporan.BUKU_II:
+    if jenis == BUKU_II:
         prev_p, next_p = dt.date(periode.year - 1, 1, 1), dt.date(periode.year + 1, 1, 1)
     else:
         prev_p = (periode - dt.timedelta(days=1)).replace(day=1)
@@ -504,9 +499,7 @@ def _kelengkapan_page(request: HttpRequest, unit: Unit, jenis: str, periode: dt.
         "crumbs": _breadcrumb(request.user, unit, lambda u: _kelengkapan_url(u, jenis, periode)),
         "prev_url": _kelengkapan_url(unit, jenis, prev_p),
         "next_url": _kelengkapan_url(unit, jenis, next_p) if not is_future(jenis, next_p, today) else "",
-        "other_url": _kelengkapan_url(
-            unit, JenisLaporan.BUKU_II if jenis == JenisLaporan.BUKU_III else JenisLaporan.BUKU_III, periode
-        ),
+        "other_url": _kelengkapan_url(unit, BUKU_II if jenis == BUKU_III else BUKU_III, periode),
         "batas": deadline(jenis, periode),
         "bulan_pilihan": list(enumerate(BULAN_NAMA, start=1)),
         "tahun_pilihan": sorted({*range(today.year, today.year - 6, -1), periode.year}, reverse=True),
@@ -520,22 +513,20 @@ def _kelengkapan_page(request: HttpRequest, unit: Unit, jenis: str, periode: dt.
 
 @require_GET
 @scoped()
-def kelengkapan_bulanan(request: HttpRequest, unit_id: int, bulan: str) -> HttpResponse:
+def kelengkapan(
+    request: HttpRequest, unit_id: int, buku: JenisLaporan, tahun: int | None = None, bulan: str | None = None
+) -> HttpResponse:
+    """One book's completeness page; ``urls.py`` maps the URL segment to the book."""
     unit = get_unit_for_user(request.user, unit_id)
+    if buku == BUKU_II:
+        if tahun is None or not 1900 <= tahun <= 2999:
+            raise Http404
+        return _kelengkapan_page(request, unit, BUKU_II, dt.date(tahun, 1, 1))
     try:
-        periode = parse_bulan(bulan)
+        periode = parse_bulan(bulan or "")
     except ValueError:
         raise Http404 from None
-    return _kelengkapan_page(request, unit, JenisLaporan.BUKU_III, periode)
-
-
-@require_GET
-@scoped()
-def kelengkapan_tahunan(request: HttpRequest, unit_id: int, tahun: int) -> HttpResponse:
-    unit = get_unit_for_user(request.user, unit_id)
-    if not 1900 <= tahun <= 2999:
-        raise Http404
-    return _kelengkapan_page(request, unit, JenisLaporan.BUKU_II, dt.date(tahun, 1, 1))
+    return _kelengkapan_page(request, unit, BUKU_III, periode)
 
 
 # --------------------------------------------------------------------------- dashboards
@@ -552,23 +543,23 @@ def render_dashboard(request: HttpRequest, unit: Unit) -> HttpResponse:
     except ValueError:
         bulan = default
     ctx: dict = {"unit": unit, "tahun": tahun, "bulan": bulan, "crumbs": _breadcrumb(request.user, unit)}
-    ctx["bulan_label"] = periode_label(JenisLaporan.BUKU_III, bulan)
+    ctx["bulan_label"] = periode_label(BUKU_III, bulan)
     ctx["years"] = list(range(today.year, today.year - 5, -1))
     if unit.level == Level.DASAWISMA:
         ctx["due"] = cycle.jatuh_tempo([unit], today)
         ctx["is_kader_here"] = can(request.user, unit, Role.KADER)
         return render(request, "reporting/dashboard/dasawisma.html", ctx)
-    total, rows = cycle.kelengkapan(unit, JenisLaporan.BUKU_III, bulan)
+    total, rows = cycle.kelengkapan(unit, BUKU_III, bulan)
     for row in rows:
-        row.url = _kelengkapan_url(row.unit, JenisLaporan.BUKU_III, bulan)
+        row.url = _kelengkapan_url(row.unit, BUKU_III, bulan)
     tren = tren_bulanan(unit, tahun)
-    ctx.update(_own_report(request, total, JenisLaporan.BUKU_III, bulan, today))
+    ctx.update(_own_report(request, total, BUKU_III, bulan, today))
     ctx.update(
         {
             "total": total,
             "rows": rows,
             "chart": completeness_chart(rows, id="dasbor-kelengkapan", title=f"Kelengkapan {ctx['bulan_label']}"),
-            "kelengkapan_url": _kelengkapan_url(unit, JenisLaporan.BUKU_III, bulan),
+            "kelengkapan_url": _kelengkapan_url(unit, BUKU_III, bulan),
             "tren": tren,
             "tren_headers": TREN_HEADERS,
             "tren_charts": tren_charts(tren),
@@ -578,7 +569,7 @@ def render_dashboard(request: HttpRequest, unit: Unit) -> HttpResponse:
             "kunci_url": reverse("reporting:kunci", kwargs={"unit_id": unit.pk})
             if unit.level == Level.DESA and can(request.user, unit, *KUNCI_ROLES)
             else "",
-            "report_url": report_url(unit, JenisLaporan.BUKU_III, bulan),
+            "report_url": report_url(unit, BUKU_III, bulan),
         }
     )
     return render(request, "reporting/dashboard/unit.html", ctx)

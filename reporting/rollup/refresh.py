@@ -15,15 +15,15 @@ from django.db.models import Q
 
 from pkk.models import Level, Unit
 
-from ..models import JenisLaporan, KunciPeriode
+from ..books import BUKU_II, BUKU_III
+from ..models import KunciPeriode
 from .sql import REKAP_B, REKAP_T, Scope, Sql, U
 from .store import (
-    BUKU_II,
-    BUKU_III,
+    BOOKS,
     bound_waits,
     clear,
-    dasawisma_bulanan,
-    dasawisma_tahunan,
+    dasawisma_buku_ii,
+    dasawisma_buku_iii,
     rebuild_subtree,
     rollup_parents,
 )
@@ -54,12 +54,11 @@ def lock_and_load_chain(dasawisma_id: int) -> list[Unit]:
 def locked_periods(chain: Sequence[Unit], years: Sequence[int], months: Sequence[dt.date]) -> dict[int, set]:
     """{unit id: locked periods (years and months)} for the chain units, one query."""
     kunci = KunciPeriode.objects.filter(unit_id__in=[u.pk for u in chain]).filter(
-        Q(jenis=JenisLaporan.BUKU_II, periode__in=[dt.date(y, 1, 1) for y in years])
-        | Q(jenis=JenisLaporan.BUKU_III, periode__in=list(months))
+        Q(jenis=BUKU_II, periode__in=[dt.date(y, 1, 1) for y in years]) | Q(jenis=BUKU_III, periode__in=list(months))
     )
     own: dict[int, set] = {}
     for unit_id, jenis, periode in kunci.values_list("unit_id", "jenis", "periode"):
-        own.setdefault(unit_id, set()).add(periode.year if jenis == JenisLaporan.BUKU_II else periode)
+        own.setdefault(unit_id, set()).add(periode.year if jenis == BUKU_II else periode)
     out: dict[int, set] = {}
     inherited: set = set()
     for unit in chain:  # root first: a lock covers everything below
@@ -85,7 +84,7 @@ SELECT DISTINCT 'b', CAST(NULL AS integer), bulan FROM {REKAP_B} WHERE unit_id I
             if kind == "t":
                 years.add(int(tahun))
             else:
-                months.add(BUKU_III.normalize(bulan))
+                months.add(BOOKS[BUKU_III].normalize(bulan))
     return years, months
 
 
@@ -105,12 +104,12 @@ def fill_missing(parents: Sequence[Unit], years: Sequence[int], months: Sequence
     # (19 ms at 10% scale, growing with the table).
     children = f"SELECT c2.id FROM {U} c2 WHERE c2.parent_id IN ({ids})"
     only_children = f" AND x.unit_id = ANY(ARRAY({children}))" if q.pg else ""
-    for book, periods, name in ((BUKU_II, years, "yt"), (BUKU_III, months, "mb")):
+    for book, periods, name in ((BOOKS[BUKU_II], years, "yt"), (BOOKS[BUKU_III], months, "mb")):
         if not periods:
             continue
-        rows = ", ".join(f"({q.pint(p) if book is BUKU_II else q.pdate(p)})" for p in periods)
+        rows = ", ".join(f"({q.pint(p) if book.jenis == BUKU_II else q.pdate(p)})" for p in periods)
         ctes.append(f"{name}(p) AS (VALUES {rows})")
-        cols = f"{name}.p, CAST(NULL AS date)" if book is BUKU_II else f"CAST(NULL AS integer), {name}.p"
+        cols = f"{name}.p, CAST(NULL AS date)" if book.jenis == BUKU_II else f"CAST(NULL AS integer), {name}.p"
         parts.append(
             f"SELECT '{book.period}', cu.id, cu.path, {cols} FROM {U} cu CROSS JOIN {name}"
             f" WHERE cu.parent_id IN ({ids}) AND cu.is_active AND NOT EXISTS (SELECT 1 FROM {book.table} x"
@@ -125,12 +124,12 @@ def fill_missing(parents: Sequence[Unit], years: Sequence[int], months: Sequence
     built: list[tuple[str, object]] = []
     todo: dict[int, tuple[str, list, list]] = {}
     for kind, unit_id, path, tahun, bulan in sorted(missing, key=lambda r: r[2]):  # top-down
-        book = BUKU_II if kind == "tahun" else BUKU_III
-        period = book.normalize(tahun if book is BUKU_II else bulan)
+        book = BOOKS[BUKU_II] if kind == "tahun" else BOOKS[BUKU_III]
+        period = book.normalize(tahun if book.jenis == BUKU_II else bulan)
         if any(path.startswith(b) and period == bp for b, bp in built):
             continue
         entry = todo.setdefault(unit_id, (path, [], []))
-        (entry[1] if book is BUKU_II else entry[2]).append(period)
+        (entry[1] if book.jenis == BUKU_II else entry[2]).append(period)
         built.append((path, period))
     units = Unit.objects.in_bulk(list(todo))
     for unit_id, (_, ys, ms) in todo.items():
@@ -149,14 +148,14 @@ def recompute_chain(chain: Sequence[Unit], years: Sequence[int], months: Sequenc
     if unit.is_active and unit.level == Level.DASAWISMA:
         scope = Scope(dasawisma_id=unit.pk)
         for tahun in ys:
-            dasawisma_tahunan(scope, tahun, locks=False)
+            dasawisma_buku_ii(scope, tahun, locks=False)
         if ms:
-            dasawisma_bulanan(scope, ms, locks=False)
+            dasawisma_buku_iii(scope, ms, locks=False)
     else:  # deactivated: its rows go
         if ys:
-            clear(BUKU_II, ys, unit.pk)
+            clear(BOOKS[BUKU_II], ys, unit.pk)
         if ms:
-            clear(BUKU_III, ms, unit.pk)
+            clear(BOOKS[BUKU_III], ms, unit.pk)
     fill_missing([a for a in ancestors if a.is_active], years, months)
     rollup_ancestors(chain, years, months, locked)
 
@@ -173,6 +172,6 @@ def rollup_ancestors(chain: Sequence[Unit], years: Sequence[int], months: Sequen
         ys = [y for y in years if y not in locked[ancestor.pk]]
         ms = [m for m in months if m not in locked[ancestor.pk]]
         if ys:
-            rollup_parents(BUKU_II, ys, level=ancestor.level, unit=ancestor, locks=False)
+            rollup_parents(BOOKS[BUKU_II], ys, level=ancestor.level, unit=ancestor, locks=False)
         if ms:
-            rollup_parents(BUKU_III, ms, level=ancestor.level, unit=ancestor, locks=False)
+            rollup_parents(BOOKS[BUKU_III], ms, level=ancestor.level, unit=ancestor, locks=False)

@@ -14,7 +14,7 @@ from django.db import connection
 
 from pkk.models import Unit
 
-from ..measures import TAHUNAN_NAMES
+from ..measures import BUKU_II_MEASURES
 from ..periods import month_bounds, year_reference
 from .sql import (
     BIRTH_RESULTS,
@@ -55,7 +55,7 @@ def rumah_tangga_rows(dasawisma: Unit | int, tahun: int) -> list[dict[str, Any]]
 
     Keys: ``rumah_tangga_id``, ``kode``, ``alamat``, ``nama_kepala`` (the recorded kepala rumah tangga, or
     else the first kepala keluarga of the household, or ""), ``dihitung`` (True when the household has at
-    least one warga active on R) and every TAHUNAN measure name of ``reporting.measures`` (``jml_krt`` is 1
+    least one warga active on R) and every BUKU_II measure name of ``reporting.measures`` (``jml_krt`` is 1
     or 0, ``jml_kk`` the distinct No. KK among its active warga). A household that is not counted (all its
     members died or moved) is listed with zeros everywhere, so the sum of the rows equals the stored
     ``RekapTahunan`` of the dasawisma. Ordered by kode, then entry order (id).
@@ -79,7 +79,7 @@ ORDER BY r.kode, r.id"""
     rows = _fetch(q, sql)
     for row in rows:
         row["dihitung"] = bool(row["jml_krt"])
-        for name in TAHUNAN_NAMES:
+        for name in BUKU_II_MEASURES:
             row[name] = int(row[name] or 0)
     return rows
 
@@ -155,7 +155,7 @@ def buku3_dasawisma_rows(dasawisma: Unit | int, bulan: dt.date) -> list[dict[str
     first, last = month_bounds(bulan)
     nifas_from = first - dt.timedelta(days=NIFAS_DAYS)
 
-    # 1. Pregnancies giving the mothers' statuses (same conditions as sql.bulanan_events_cte).
+    # 1. Pregnancies giving the mothers' statuses (same conditions as sql.buku_iii_events_cte).
     q = Sql()
     f, lp, f42 = q.p(first), q.p(last), q.p(nifas_from)
     hamil = f"k.tanggal_mulai <= {lp} AND (k.tanggal_selesai IS NULL OR k.tanggal_selesai > {lp}) AND {active('w', lp)}"

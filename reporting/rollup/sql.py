@@ -19,7 +19,7 @@ from django.db import connection
 from dasawisma.models import Kehamilan, RumahTangga, Warga
 from pkk.models import Unit
 
-from ..measures import BULANAN_NAMES, TAHUNAN_NAMES
+from ..measures import BUKU_II_MEASURES, BUKU_III_MEASURES
 from ..models import KunciPeriode, RekapBulanan, RekapTahunan
 
 W = Warga._meta.db_table
@@ -201,7 +201,7 @@ PERSON_NAMES = [
     "tiga_buta_l", "tiga_buta_p", "berkebutuhan_khusus",
 ]  # fmt: skip
 HOUSE_NAMES = [n for n, _ in HOUSE_CONDITIONS]
-assert ["jml_krt", "jml_kk", *PERSON_NAMES, *HOUSE_NAMES] == TAHUNAN_NAMES, "reporting.measures.TAHUNAN changed"
+assert ["jml_krt", "jml_kk", *PERSON_NAMES, *HOUSE_NAMES] == BUKU_II_MEASURES, "reporting.measures.BUKU_II changed"
 
 
 def household_subquery(q: Sql, ref: dt.date, scope: Scope) -> str:
@@ -221,8 +221,8 @@ WHERE {active("w", r)}{scope.facts(q, "w.dasawisma_id")}
 GROUP BY w.dasawisma_id, w.rumah_tangga_id"""
 
 
-def tahunan_dasawisma_select(q: Sql, ref: dt.date, scope: Scope) -> str:
-    """``dw`` and every TAHUNAN measure per dasawisma (only dasawisma with an active warga).
+def buku_ii_dasawisma_select(q: Sql, ref: dt.date, scope: Scope) -> str:
+    """``dw`` and every BUKU_II measure per dasawisma (only dasawisma with an active warga).
 
     The same numbers as summing ``household_subquery`` per dasawisma, without grouping 800,000 warga per
     rumah tangga (EXPLAIN at full bench scale: a sort of every active warga and 229,000 per-household
@@ -299,7 +299,7 @@ def ibu_meninggal_condition(q: Sql) -> str:
     )
 
 
-def bulanan_months_cte(q: Sql, months: list[dt.date]) -> str:
+def buku_iii_months_cte(q: Sql, months: list[dt.date]) -> str:
     """``m(bulan, f, l, f42)``: one row per month; f42 = F - 42 days (earliest birth still nifas on F)."""
     from ..periods import month_bounds
 
@@ -312,7 +312,7 @@ def bulanan_months_cte(q: Sql, months: list[dt.date]) -> str:
     return "m(bulan, f, l, f42) AS (VALUES " + ", ".join(rows) + ")"
 
 
-def bulanan_events_cte(q: Sql, months: list[dt.date], scope: Scope) -> tuple[str, list[str], list[str]]:
+def buku_iii_events_cte(q: Sql, months: list[dt.date], scope: Scope) -> tuple[str, list[str], list[str]]:
     """CTEs ``kw``, ``pe(dw, bulan, <pregnancy measures>)`` and ``we(dw, bulan, <warga-event measures>)``:
     counts per dasawisma and month, each measure in exactly one of ``pe``/``we``. Returns (ctes, pregnancy
     measure names, warga-event measure names). The caller LEFT JOINs both to (dasawisma x month): no
@@ -359,7 +359,7 @@ def bulanan_events_cte(q: Sql, months: list[dt.date], scope: Scope) -> tuple[str
         "balita_meninggal_l": count(f"{died} AND {age} >= 1 AND {age} < 5 AND w.jenis_kelamin = 'L'"),
         "balita_meninggal_p": count(f"{died} AND {age} >= 1 AND {age} < 5 AND w.jenis_kelamin = 'P'"),
     }
-    assert sorted([*pregnancies, *warga_events]) == sorted(BULANAN_NAMES), "reporting.measures.BULANAN changed"
+    assert sorted([*pregnancies, *warga_events]) == sorted(BUKU_III_MEASURES), "reporting.measures.BUKU_III changed"
     pe_cols = ", ".join(pregnancies)
     we_cols = ", ".join(warga_events)
     # kw: every pregnancy that can count in one of the months, with its mother's dates (one join).

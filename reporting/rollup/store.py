@@ -23,8 +23,9 @@ from django.db import connection
 
 from pkk.models import LEVEL_ORDER, Level, Unit
 
-from ..measures import BULANAN_NAMES, TAHUNAN_NAMES, UNIT_COUNT_NAMES
-from ..models import JenisLaporan, KunciPeriode
+from ..books import BUKU_II, BUKU_III, JenisLaporan
+from ..measures import BUKU_II_MEASURES, BUKU_III_MEASURES, UNIT_COUNT_NAMES
+from ..models import KunciPeriode
 from ..periods import year_reference
 from .sql import (
     KUNCI,
@@ -33,9 +34,9 @@ from .sql import (
     Scope,
     Sql,
     U,
-    bulanan_events_cte,
-    bulanan_months_cte,
-    tahunan_dasawisma_select,
+    buku_ii_dasawisma_select,
+    buku_iii_events_cte,
+    buku_iii_months_cte,
 )
 
 # Which unit level each leading count column counts.
@@ -56,17 +57,17 @@ LEVELS_UP = [Level.RT, Level.RW, Level.DUSUN, Level.DESA, Level.KECAMATAN, Level
 class Book:
     table: str
     period: str  # period column: tahun | bulan
-    jenis: str
+    jenis: JenisLaporan
     measures: tuple[str, ...]
 
-    def kunci_date(self, period: int | dt.date) -> dt.date:
+    def lock_date(self, period: int | dt.date) -> dt.date:
         """KunciPeriode.periode of a period: 1 January for Buku II, the first of the month for Buku III."""
         return dt.date(period, 1, 1) if self.period == "tahun" else period.replace(day=1)  # type: ignore[union-attr]
 
     def values(self, q: Sql, periods: Sequence[int | dt.date]) -> str:
         """``per(<period>, kp)``: the periods and their lock dates."""
         if self.period == "tahun":
-            rows = [f"({q.pint(t)}, {q.pdate(self.kunci_date(t))})" for t in periods]
+            rows = [f"({q.pint(t)}, {q.pdate(self.lock_date(t))})" for t in periods]
         else:
             rows = [f"({q.pdate(b)}, {q.pdate(b)})" for b in periods]
         return f"per({self.period}, kp) AS (VALUES {', '.join(rows)})"
@@ -118,8 +119,11 @@ WHERE o.id IS NULL OR ({old}) <> ({new})
         return value  # type: ignore[return-value]
 
 
-BUKU_II = Book(REKAP_T, "tahun", JenisLaporan.BUKU_II.value, tuple(TAHUNAN_NAMES))
-BUKU_III = Book(REKAP_B, "bulan", JenisLaporan.BUKU_III.value, tuple(BULANAN_NAMES))
+# The stored rekap table of each book, keyed by the book.
+BOOKS: dict[str, Book] = {
+    BUKU_II: Book(REKAP_T, "tahun", BUKU_II, tuple(BUKU_II_MEASURES)),
+    BUKU_III: Book(REKAP_B, "bulan", BUKU_III, tuple(BUKU_III_MEASURES)),
+}
 
 
 def _execute(q: Sql, sql: str) -> int:
@@ -129,14 +133,14 @@ def _execute(q: Sql, sql: str) -> int:
 
 
 def _any_lock(book: Book, periods: Sequence[int | dt.date]) -> bool:
-    return KunciPeriode.objects.filter(jenis=book.jenis, periode__in=[book.kunci_date(p) for p in periods]).exists()
+    return KunciPeriode.objects.filter(jenis=book.jenis, periode__in=[book.lock_date(p) for p in periods]).exists()
 
 
 def _not_locked(q: Sql, book: Book, alias: str, period_expr: str, kp_expr: str, *, allow_missing: bool) -> str:
     """``AND ...``: unit ``alias`` is not under a lock for the period (or, if allowed, has no row yet)."""
     locked = (
         f"EXISTS (SELECT 1 FROM {KUNCI} kp JOIN {U} ku ON ku.id = kp.unit_id"
-        f" WHERE kp.jenis = {q.p(book.jenis)} AND kp.periode = {kp_expr}"
+        f" WHERE kp.jenis = {q.p(book.jenis.value)} AND kp.periode = {kp_expr}"
         f" AND substr({alias}.path, 1, length(ku.path)) = ku.path)"
     )
     if not allow_missing:
@@ -162,13 +166,13 @@ def _counts_for(level: str, source: str | None) -> list[str]:
 # ------------------------------------------------------------------------------ dasawisma tier
 
 
-def dasawisma_tahunan(scope: Scope, tahun: int, *, locks: bool) -> int:
+def dasawisma_buku_ii(scope: Scope, tahun: int, *, locks: bool) -> int:
     """Write every registered dasawisma of the scope for year ``tahun`` (one pass over warga).
     ``locks``: whether any lock exists for the year (else the statement skips the lock test)."""
-    book = BUKU_II
+    book = BOOKS[BUKU_II]
     q = Sql()
-    agg = tahunan_dasawisma_select(q, year_reference(tahun), scope)
-    period, kp = q.pint(tahun), q.pdate(book.kunci_date(tahun))
+    agg = buku_ii_dasawisma_select(q, year_reference(tahun), scope)
+    period, kp = q.pint(tahun), q.pdate(book.lock_date(tahun))
     lock = _not_locked(q, book, "u", period, kp, allow_missing=True) if locks else ""
     values = [*_counts_for(Level.DASAWISMA, None), *(f"COALESCE(a.{n}, 0)" for n in book.measures)]
     select = f"""
@@ -183,13 +187,13 @@ def _dasawisma_ids(q: Sql, scope: Scope) -> str:
     return f"SELECT du.id FROM {U} du WHERE du.level = 'dasawisma'{scope.units(q, 'du')}"
 
 
-def dasawisma_bulanan(scope: Scope, months: Sequence[dt.date], *, locks: bool) -> int:
+def dasawisma_buku_iii(scope: Scope, months: Sequence[dt.date], *, locks: bool) -> int:
     """Write every registered dasawisma of the scope for all ``months`` in one statement."""
-    book = BUKU_III
+    book = BOOKS[BUKU_III]
     months = sorted({b.replace(day=1) for b in months})
     q = Sql()
-    events, pe_names, we_names = bulanan_events_cte(q, months, scope)
-    ctes = f"WITH {bulanan_months_cte(q, months)},\n{events}"
+    events, pe_names, we_names = buku_iii_events_cte(q, months, scope)
+    ctes = f"WITH {buku_iii_months_cte(q, months)},\n{events}"
     lock = _not_locked(q, book, "u", "m.bulan", "m.bulan", allow_missing=True) if locks else ""
     source = {**dict.fromkeys(pe_names, "pe"), **dict.fromkeys(we_names, "we")}
     values = [*_counts_for(Level.DASAWISMA, None), *(f"COALESCE({source[n]}.{n}, 0)" for n in book.measures)]
@@ -287,24 +291,24 @@ def rebuild_subtree(unit: Unit | None, years: Sequence[int], months: Sequence[dt
         scope = Scope(dasawisma_id=unit.pk)
     else:
         scope = Scope(unit=unit)
-    t_locks, b_locks = has_locks(BUKU_II, years), has_locks(BUKU_III, months)
-    written = {BUKU_II.table: 0, BUKU_III.table: 0}
+    t_locks, b_locks = has_locks(BOOKS[BUKU_II], years), has_locks(BOOKS[BUKU_III], months)
+    written = {BOOKS[BUKU_II].table: 0, BOOKS[BUKU_III].table: 0}
     for tahun in years:
-        written[BUKU_II.table] += dasawisma_tahunan(scope, tahun, locks=t_locks)
+        written[BOOKS[BUKU_II].table] += dasawisma_buku_ii(scope, tahun, locks=t_locks)
     if months:
-        written[BUKU_III.table] += dasawisma_bulanan(scope, months, locks=b_locks)
+        written[BOOKS[BUKU_III].table] += dasawisma_buku_iii(scope, months, locks=b_locks)
     refresh_planner_stats(written)
     if unit is None or not unit.is_active or unit.level != Level.DASAWISMA:
         if years:
-            delete_inactive(BUKU_II, years, scope, locks=t_locks)
+            delete_inactive(BOOKS[BUKU_II], years, scope, locks=t_locks)
         if months:
-            delete_inactive(BUKU_III, months, scope, locks=b_locks)
+            delete_inactive(BOOKS[BUKU_III], months, scope, locks=b_locks)
     top = LEVEL_ORDER.index(unit.level) if unit is not None else 0
     for level in [level for level in LEVELS_UP if LEVEL_ORDER.index(level) >= top]:
         if years:
-            rollup_parents(BUKU_II, years, level=level, scope=scope, locks=t_locks)
+            rollup_parents(BOOKS[BUKU_II], years, level=level, scope=scope, locks=t_locks)
         if months:
-            rollup_parents(BUKU_III, months, level=level, scope=scope, locks=b_locks)
+            rollup_parents(BOOKS[BUKU_III], months, level=level, scope=scope, locks=b_locks)
 
 
 def refresh_planner_stats(written: dict[str, int]) -> None:

@@ -64,7 +64,7 @@ def binaan_objects(tree, *, tahun: int = 2025) -> dict:
         ),
     )
     tl = TindakLanjut.objects.get(kunjungan=k)
-    services.tindak_lanjut_jawab(
+    services.tindak_lanjut_answer(
         tindak_lanjut=tl,
         catatan="Sudah dilengkapi",
         tanggal=dt.date(tahun, 4, 1),

@@ -233,7 +233,7 @@ def test_status_row_of_the_hand_built_desa(hand_built):
     assert not any("kunjungan selama" in t for t in texts)
     # The desa answers the overdue one: no longer overdue.
     a = TindakLanjut.objects.get(apa="A")
-    services.tindak_lanjut_jawab(tindak_lanjut=a, catatan="Sudah", tanggal=TODAY, actor=tree.desa, today=TODAY)
+    services.tindak_lanjut_answer(tindak_lanjut=a, catatan="Sudah", tanggal=TODAY, actor=tree.desa, today=TODAY)
     [row] = rows_for([db], today=TODAY, thresholds=T)
     assert row.overdue == 0 and row.open == 2
 

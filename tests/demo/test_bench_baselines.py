@@ -47,9 +47,9 @@ def test_per_unit_orm_estimate_scales_by_level(data):
 
 
 def _rows(model, period):
-    from reporting.measures import BULANAN_NAMES, TAHUNAN_NAMES, UNIT_COUNT_NAMES
+    from reporting.measures import BUKU_II_MEASURES, BUKU_III_MEASURES, UNIT_COUNT_NAMES
 
-    names = TAHUNAN_NAMES if model is RekapTahunan else BULANAN_NAMES
+    names = BUKU_II_MEASURES if model is RekapTahunan else BUKU_III_MEASURES
     return {(r[0], r[1]): r[2:] for r in model.objects.values_list("unit_id", period, *UNIT_COUNT_NAMES, *names)}
 
 

@@ -38,7 +38,7 @@ from dasawisma.models import DasawismaChange, Warga
 from dasawisma.outbox import record_change
 from pkk.models import Unit
 from reporting import rollup
-from reporting.layouts import TAHUNAN
+from reporting.books import BUKU_II, SEGMENT
 from reporting.models import ExportJob, RekapBulanan, RekapTahunan
 from reporting.periods import months_of_year
 
@@ -209,7 +209,7 @@ def test_a_worker_killed_during_an_export_does_not_leave_the_job_running(units, 
     _some_data(units, today)
     rollup.rebuild(None, tahun=today.year)
     admin = make_user("admin_faults", "admin_kabupaten", units["kab"])
-    params = {"buku": TAHUNAN, "sampai": "dasawisma", "tahun": today.year}
+    params = {"buku": SEGMENT[BUKU_II], "sampai": "dasawisma", "tahun": today.year}
     job = ExportJob.objects.create(requester=admin, unit=units["kab"], kind="rekap_subtree", params=params)
 
     with workers_on_one_queue() as (queue, start):

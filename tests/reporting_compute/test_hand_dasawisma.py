@@ -42,7 +42,7 @@ from __future__ import annotations
 import pytest
 
 from reporting import rollup
-from reporting.measures import BULANAN_NAMES, TAHUNAN_NAMES
+from reporting.measures import BUKU_II_MEASURES, BUKU_III_MEASURES
 from reporting.models import RekapBulanan, RekapTahunan
 
 from .data import D, hamil, rumah_tangga, warga
@@ -185,16 +185,16 @@ def test_every_column_of_4_16a_per_rumah_tangga(mawar, django_assert_max_num_que
 
 def test_4_16a_jumlah_is_the_stored_dasawisma_row(mawar):
     rows = rollup.rumah_tangga_rows(mawar, 2025)
-    jumlah = {name: sum(r[name] for r in rows) for name in TAHUNAN_NAMES}
+    jumlah = {name: sum(r[name] for r in rows) for name in BUKU_II_MEASURES}
     assert jumlah == EXPECTED_TAHUNAN
     stored = RekapTahunan.objects.get(unit=mawar, tahun=2025)
-    assert {n: getattr(stored, n) for n in TAHUNAN_NAMES} == EXPECTED_TAHUNAN
+    assert {n: getattr(stored, n) for n in BUKU_II_MEASURES} == EXPECTED_TAHUNAN
     assert (stored.jml_dasawisma, stored.jml_rt, stored.jml_rw, stored.jml_dusun, stored.jml_desa) == (1, 0, 0, 0, 0)
 
 
 def test_every_column_of_4_18b_for_the_month(mawar):
     stored = RekapBulanan.objects.get(unit=mawar, bulan=D(2025, 3, 1))
-    assert {n: getattr(stored, n) for n in BULANAN_NAMES} == EXPECTED_MARET
+    assert {n: getattr(stored, n) for n in BUKU_III_MEASURES} == EXPECTED_MARET
     assert stored.jml_dasawisma == 1
 
 

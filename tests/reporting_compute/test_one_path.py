@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 
 from pkk.models import Unit
 from reporting import rollup
-from reporting.measures import BULANAN_NAMES, TAHUNAN_NAMES, UNIT_COUNT_NAMES
+from reporting.measures import BUKU_II_MEASURES, BUKU_III_MEASURES, UNIT_COUNT_NAMES
 from reporting.models import RekapBulanan, RekapTahunan
 from reporting.periods import months_of_year
 
@@ -37,9 +37,9 @@ def _data(units) -> None:
 
 def _stored() -> tuple[dict, dict]:
     t = {(r["unit_id"], r["tahun"]): r for r in RekapTahunan.objects.values("unit_id", "tahun", *UNIT_COUNT_NAMES,
-                                                                            *TAHUNAN_NAMES)}  # fmt: skip
+                                                                            *BUKU_II_MEASURES)}  # fmt: skip
     b = {(r["unit_id"], r["bulan"]): r for r in RekapBulanan.objects.values("unit_id", "bulan", *UNIT_COUNT_NAMES,
-                                                                            *BULANAN_NAMES)}  # fmt: skip
+                                                                            *BUKU_III_MEASURES)}  # fmt: skip
     return t, b
 
 

@@ -24,7 +24,7 @@ from dasawisma.validators import age_on
 from pkk.models import LEVEL_ORDER, Level, Unit
 from pkk.services import unit_create
 from reporting import rollup
-from reporting.measures import BULANAN_NAMES, TAHUNAN_NAMES, UNIT_COUNT_NAMES
+from reporting.measures import BUKU_II_MEASURES, BUKU_III_MEASURES, UNIT_COUNT_NAMES
 from reporting.models import RekapBulanan, RekapTahunan
 from reporting.periods import month_bounds, months_of_year
 from reporting.rollup.sql import years_before
@@ -47,8 +47,8 @@ def assert_parent_is_sum_of_children(tahun: int, months: list[dt.date]) -> None:
         if u.parent_id and u.is_active:
             children[u.parent_id].append(u.pk)
     for model, key, periods, names in (
-        (RekapTahunan, "tahun", [tahun], TAHUNAN_NAMES),
-        (RekapBulanan, "bulan", months, BULANAN_NAMES),
+        (RekapTahunan, "tahun", [tahun], BUKU_II_MEASURES),
+        (RekapBulanan, "bulan", months, BUKU_III_MEASURES),
     ):
         rows = {(r["unit_id"], r[key]): r for r in model.objects.filter(**{f"{key}__in": periods}).values()}
         for period in periods:
@@ -79,7 +79,7 @@ def is_active(w: Warga, on: dt.date) -> bool:
 
 
 def oracle_tahunan(rts: list[RumahTangga], wargas: list[Warga], kehamilan: list[Kehamilan], ref: dt.date) -> dict:
-    out = dict.fromkeys(TAHUNAN_NAMES, 0)
+    out = dict.fromkeys(BUKU_II_MEASURES, 0)
     for rt in rts:
         members = [w for w in wargas if w.rumah_tangga_id == rt.pk and is_active(w, ref)]
         if not members:
@@ -126,7 +126,7 @@ def oracle_tahunan(rts: list[RumahTangga], wargas: list[Warga], kehamilan: list[
 def oracle_bulanan(wargas: list[Warga], kehamilan: list[Kehamilan], bulan: dt.date) -> dict:
     first, last = month_bounds(bulan)
     by_id = {w.pk: w for w in wargas}
-    out = dict.fromkeys(BULANAN_NAMES, 0)
+    out = dict.fromkeys(BUKU_III_MEASURES, 0)
     hamil_w, kek_w, nifas_w = set(), set(), set()
     for k in kehamilan:
         w = by_id[k.warga_id]
@@ -285,12 +285,12 @@ def _property(data) -> None:
             rts = list(RumahTangga.objects.filter(dasawisma=dw))
             wargas = list(Warga.objects.filter(dasawisma=dw))
             keh = list(Kehamilan.objects.filter(dasawisma=dw))
-            stored = RekapTahunan.objects.filter(unit=dw, tahun=TAHUN).values(*TAHUNAN_NAMES).get()
+            stored = RekapTahunan.objects.filter(unit=dw, tahun=TAHUN).values(*BUKU_II_MEASURES).get()
             assert stored == oracle_tahunan(rts, wargas, keh, R)
             live = rollup.rumah_tangga_rows(dw, TAHUN)
-            assert {n: sum(r[n] for r in live) for n in TAHUNAN_NAMES} == stored
+            assert {n: sum(r[n] for r in live) for n in BUKU_II_MEASURES} == stored
             for bulan in months:
-                got = RekapBulanan.objects.filter(unit=dw, bulan=bulan).values(*BULANAN_NAMES).get()
+                got = RekapBulanan.objects.filter(unit=dw, bulan=bulan).values(*BUKU_III_MEASURES).get()
                 assert got == oracle_bulanan(wargas, keh, bulan), bulan
         transaction.set_rollback(True)
 

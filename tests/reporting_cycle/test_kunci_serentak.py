@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from reporting.kunci_serentak import periode_lock_serentak, rencana_serentak
+from reporting.bulk_lock import bulk_lock_plan, periode_bulk_lock
 from reporting.models import JenisLaporan, KunciPeriode, KunciRiwayat, Laporan
 
 pytestmark = pytest.mark.django_db
@@ -37,25 +37,25 @@ def _waiting(tree, dasawisma):
 
 
 def test_kabupaten_lock_locks_every_desa_in_one_go_and_records_it(tree):
-    periode_lock_serentak(unit=tree.kab, jenis="buku3", periode=MARET, actor=tree.admin, today=TODAY)
+    periode_bulk_lock(unit=tree.kab, jenis="buku3", periode=MARET, actor=tree.admin, today=TODAY)
     locked = set(KunciPeriode.objects.filter(jenis="buku3", periode=MARET).values_list("unit_id", flat=True))
     assert locked == {tree.kaliboto.pk, tree.kedungpucang.pk, tree.harjobinangun.pk}
     rows = KunciRiwayat.objects.filter(aksi="kunci")
     assert rows.count() == 3 and {r.alasan for r in rows} == {"Kunci serentak Kabupaten Purworejo"}
     assert {r.actor for r in rows} == {tree.admin}
     # Again: every desa is already locked, nothing new (no error, no duplicate).
-    plan = periode_lock_serentak(unit=tree.kab, jenis="buku3", periode=MARET, actor=tree.admin, today=TODAY)
+    plan = periode_bulk_lock(unit=tree.kab, jenis="buku3", periode=MARET, actor=tree.admin, today=TODAY)
     assert (len(plan.siap), len(plan.sudah)) == (0, 3) and KunciRiwayat.objects.count() == 3
 
 
 def test_a_desa_not_ready_stops_everything_naming_it(tree):
     _waiting(tree, tree.kenanga)
     with pytest.raises(ValidationError) as exc:
-        periode_lock_serentak(unit=tree.bener, jenis="buku3", periode=MARET, actor=tree.admin, today=TODAY)
+        periode_bulk_lock(unit=tree.bener, jenis="buku3", periode=MARET, actor=tree.admin, today=TODAY)
     msg = exc.value.messages[0]
     assert "Desa Kedungpucang (1 laporan menunggu verifikasi)" in msg and "Tidak ada yang dikunci" in msg
     assert not KunciPeriode.objects.exists() and not KunciRiwayat.objects.exists()  # all or nothing
-    plan = periode_lock_serentak(
+    plan = periode_bulk_lock(
         unit=tree.bener, jenis="buku3", periode=MARET, actor=tree.admin, lewati_tertahan=True, today=TODAY
     )
     assert [d.pk for d in plan.siap] == [tree.kaliboto.pk] and [d.pk for d, _ in plan.tertahan] == [
@@ -66,18 +66,18 @@ def test_a_desa_not_ready_stops_everything_naming_it(tree):
 
 def test_refusals(tree):
     with pytest.raises(ValidationError):  # not ended yet
-        periode_lock_serentak(unit=tree.kab, jenis="buku3", periode=dt.date(2025, 6, 1), actor=tree.admin, today=TODAY)
+        periode_bulk_lock(unit=tree.kab, jenis="buku3", periode=dt.date(2025, 6, 1), actor=tree.admin, today=TODAY)
     with pytest.raises(ValidationError):  # a desa is not a bulk unit
-        periode_lock_serentak(unit=tree.kaliboto, jenis="buku3", periode=MARET, actor=tree.admin, today=TODAY)
+        periode_bulk_lock(unit=tree.kaliboto, jenis="buku3", periode=MARET, actor=tree.admin, today=TODAY)
     with pytest.raises(PermissionDenied):  # pembina does not lock
-        periode_lock_serentak(unit=tree.bener, jenis="buku3", periode=MARET, actor=tree.pembina, today=TODAY)
+        periode_bulk_lock(unit=tree.bener, jenis="buku3", periode=MARET, actor=tree.pembina, today=TODAY)
     assert not KunciPeriode.objects.exists()
 
 
 def test_plan_is_three_queries(tree, django_assert_num_queries):
     _waiting(tree, tree.mawar)
     with django_assert_num_queries(3):
-        plan = rencana_serentak(unit=tree.kab, jenis="buku3", periode=MARET)
+        plan = bulk_lock_plan(unit=tree.kab, jenis="buku3", periode=MARET)
     assert len(plan.siap) == 2 and len(plan.tertahan) == 1
 
 

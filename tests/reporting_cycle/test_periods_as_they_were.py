@@ -110,11 +110,11 @@ def test_the_4_18a_list_of_a_locked_month_is_frozen(tree, client, django_capture
 
 
 def test_a_subtree_export_of_a_locked_month_lists_the_units_it_was_locked_with(tree):
-    from reporting.layouts import BULANAN
+    from reporting.books import BUKU_III
     from reporting.selectors import SubtreeData
 
     periode_lock(unit=tree.kaliboto, jenis=B3, periode=MAR, actor=tree.desa)
     unit_create(level=Level.DUSUN, name="Timur", parent=tree.kaliboto)
-    names = lambda periode: {u.name for u in SubtreeData(tree.kaliboto, BULANAN, periode, down_to="dusun").units}  # noqa: E731
+    names = lambda periode: {u.name for u in SubtreeData(tree.kaliboto, BUKU_III, periode, down_to="dusun").units}  # noqa: E731
     assert names(MAR) == {"Kaliboto", "Krajan"}
     assert names(dt.date(2025, 4, 1)) == {"Kaliboto", "Krajan", "Timur"}

@@ -9,8 +9,8 @@ from reporting.cycle import (
     laporan_accept_many,
     laporan_return,
     laporan_submit,
+    periode_is_locked,
     periode_lock,
-    periode_terkunci,
     periode_unlock,
 )
 from reporting.models import KunciPeriode, KunciRiwayat, Laporan, LaporanRiwayat
@@ -140,11 +140,11 @@ def test_lock_requires_everything_accepted_then_blocks_submission(tree):
     # An unsubmitted report of Kedungpucang does not block Kaliboto.
     submit(tree, tree.kenanga, tree.kader_kp)
     periode_lock(unit=tree.kaliboto, jenis=B3, periode=MAR, actor=tree.desa)
-    assert periode_terkunci(tree.melati, B3, MAR)
-    assert periode_terkunci(tree.kaliboto, B3, dt.date(2025, 3, 17))
-    assert not periode_terkunci(tree.kenanga, B3, MAR)
-    assert not periode_terkunci(tree.melati, B3, dt.date(2025, 4, 1))
-    assert not periode_terkunci(tree.melati, "buku2", 2025)
+    assert periode_is_locked(tree.melati, B3, MAR)
+    assert periode_is_locked(tree.kaliboto, B3, dt.date(2025, 3, 17))
+    assert not periode_is_locked(tree.kenanga, B3, MAR)
+    assert not periode_is_locked(tree.melati, B3, dt.date(2025, 4, 1))
+    assert not periode_is_locked(tree.melati, "buku2", 2025)
     with pytest.raises(ValidationError, match="sudah dikunci"):
         submit(tree, tree.melati, tree.kader_melati)
     with pytest.raises(ValidationError, match="sudah dikunci"):
@@ -172,7 +172,7 @@ def test_unlock_by_kecamatan_or_kabupaten_with_reason(tree):
         periode_unlock(unit=tree.kaliboto, jenis=B3, periode=MAR, alasan="", actor=tree.pembina)
     assert exc.value.message_dict["alasan"] == ["Alasan membuka kunci wajib diisi."]
     periode_unlock(unit=tree.kaliboto, jenis=B3, periode=MAR, alasan="Revisi data kelahiran", actor=tree.pembina)
-    assert not periode_terkunci(tree.mawar, B3, MAR)
+    assert not periode_is_locked(tree.mawar, B3, MAR)
     periode_lock(unit=tree.kaliboto, jenis=B3, periode=MAR, actor=tree.desa)
     periode_unlock(unit=tree.kaliboto, jenis=B3, periode=MAR, alasan="Koreksi", actor=tree.admin)
     with pytest.raises(ValidationError, match="tidak sedang dikunci"):

@@ -13,7 +13,7 @@ import pytest
 from django.test import Client
 
 from pkk.models import Level, Unit
-from reporting.measures import BULANAN_NAMES, TAHUNAN_NAMES, UNIT_COUNT_NAMES
+from reporting.measures import BUKU_II_MEASURES, BUKU_III_MEASURES, UNIT_COUNT_NAMES
 from reporting.models import RekapBulanan, RekapTahunan
 from reporting.selectors import COUNT_BY_LEVEL
 
@@ -34,8 +34,8 @@ def seed_rekap(*, tahun: int = TAHUN, bulan: dt.date = BULAN, skip: tuple[Unit, 
         if u.parent_id:
             children.setdefault(u.parent_id, []).append(u.pk)
     for model, names, period in (
-        (RekapTahunan, TAHUNAN_NAMES, {"tahun": tahun}),
-        (RekapBulanan, BULANAN_NAMES, {"bulan": bulan}),
+        (RekapTahunan, BUKU_II_MEASURES, {"tahun": tahun}),
+        (RekapBulanan, BUKU_III_MEASURES, {"bulan": bulan}),
     ):
         values: dict[int, dict[str, int]] = {}
         for u in units:

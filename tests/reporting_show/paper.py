@@ -13,6 +13,7 @@ import pytest
 
 from dasawisma.models import Kehamilan, Keluarga, RumahTangga, Warga
 from pkk.fontmetrics import column_points, excel_width_to_points
+from reporting.books import BUKU_II
 from reporting.excel import PAPER, printable
 from reporting.layouts import LAYOUTS
 
@@ -109,7 +110,7 @@ def households(tree):
 
 
 def periode_of(lampiran: str):
-    return TAHUN if LAYOUTS[lampiran].buku == "tahunan" else BULAN
+    return TAHUN if LAYOUTS[lampiran].buku == BUKU_II else BULAN
 
 
 # ------------------------------------------------------------------------------------------ reading

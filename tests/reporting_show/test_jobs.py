@@ -14,8 +14,8 @@ from openpyxl import load_workbook
 
 from pkk.models import PersonalDataExportLog, Role
 from reporting import exports
+from reporting.books import BUKU_II
 from reporting.exports import export_job_claim, export_job_create, export_job_run, exports_cleanup
-from reporting.layouts import TAHUNAN
 from reporting.models import ExportJob
 from tests.builders import make_user
 
@@ -84,7 +84,7 @@ def test_progress_grows_sheet_by_sheet(seeded, media, monkeypatch):
         return real(wb, title, report)
 
     monkeypatch.setattr(exports, "write_sheet_streamed", spy)
-    job = export_job_create(unit=seeded.bener, buku=TAHUNAN, periode=TAHUN, sampai="dasawisma", actor=seeded.pembina)
+    job = export_job_create(unit=seeded.bener, buku=BUKU_II, periode=TAHUN, sampai="dasawisma", actor=seeded.pembina)
     export_job_run(job_id=job.pk)
     # bener, kaliboto, krajan, rw1, rt1, mawar, melati, rt2, anggrek, kedungpucang, rw, rt, kenanga
     assert [p for p, _t, _s in seen] == list(range(13))
@@ -109,7 +109,7 @@ def test_monthly_job(seeded, media, django_capture_on_commit_callbacks):
 
 
 def test_claim_is_atomic_and_run_is_idempotent(seeded, media):
-    job = export_job_create(unit=seeded.kab, buku=TAHUNAN, periode=TAHUN, sampai="desa", actor=seeded.admin)
+    job = export_job_create(unit=seeded.kab, buku=BUKU_II, periode=TAHUN, sampai="desa", actor=seeded.admin)
     assert export_job_claim(job.pk) is True
     assert export_job_claim(job.pk) is False  # a second worker does not get it
     export_job_run(job_id=job.pk)  # not claimable: nothing happens
@@ -128,7 +128,7 @@ def test_claim_is_atomic_and_run_is_idempotent(seeded, media):
 
 
 def test_failure_is_recorded(seeded, media, monkeypatch):
-    job = export_job_create(unit=seeded.kab, buku=TAHUNAN, periode=TAHUN, sampai="desa", actor=seeded.admin)
+    job = export_job_create(unit=seeded.kab, buku=BUKU_II, periode=TAHUN, sampai="desa", actor=seeded.admin)
 
     def boom(*args, **kwargs):
         raise ValueError("data rusak")
@@ -143,7 +143,7 @@ def test_failure_is_recorded(seeded, media, monkeypatch):
 
 
 def test_transient_error_goes_back_to_the_queue(seeded, media, monkeypatch):
-    job = export_job_create(unit=seeded.kab, buku=TAHUNAN, periode=TAHUN, sampai="desa", actor=seeded.admin)
+    job = export_job_create(unit=seeded.kab, buku=BUKU_II, periode=TAHUN, sampai="desa", actor=seeded.admin)
 
     def flaky(*args, **kwargs):
         raise OperationalError("server closed the connection")
@@ -160,7 +160,7 @@ def test_transient_error_goes_back_to_the_queue(seeded, media, monkeypatch):
 
 
 def test_polling_fragment_while_running(seeded, media):
-    job = export_job_create(unit=seeded.kab, buku=TAHUNAN, periode=TAHUN, sampai="desa", actor=seeded.admin)
+    job = export_job_create(unit=seeded.kab, buku=BUKU_II, periode=TAHUN, sampai="desa", actor=seeded.admin)
     ExportJob.objects.filter(pk=job.pk).update(status="proses", progress=2, total=6)
     client = login(seeded.admin)
     url = reverse("reporting:export_job", kwargs={"job_id": job.pk})
@@ -172,7 +172,7 @@ def test_polling_fragment_while_running(seeded, media):
 
 
 def test_download_scope(seeded, media):
-    job = export_job_create(unit=seeded.bener, buku=TAHUNAN, periode=TAHUN, sampai="desa", actor=seeded.pembina)
+    job = export_job_create(unit=seeded.bener, buku=BUKU_II, periode=TAHUN, sampai="desa", actor=seeded.pembina)
     export_job_run(job_id=job.pk)
     urls = [
         reverse("reporting:export_job", kwargs={"job_id": job.pk}),
@@ -190,7 +190,7 @@ def test_download_scope(seeded, media):
 
 
 def test_files_expire_and_are_cleaned_up(seeded, media):
-    job = export_job_create(unit=seeded.kab, buku=TAHUNAN, periode=TAHUN, sampai="desa", actor=seeded.admin)
+    job = export_job_create(unit=seeded.kab, buku=BUKU_II, periode=TAHUN, sampai="desa", actor=seeded.admin)
     export_job_run(job_id=job.pk)
     job.refresh_from_db()
     path = Path(job.file.path)
@@ -217,7 +217,7 @@ def test_subtree_export_not_offered_below_the_dusun_and_refused_for_bad_options(
     with pytest.raises(ValidationError):
         export_job_create(unit=seeded.kab, buku="buku9", periode=TAHUN, sampai="desa", actor=seeded.admin)
     with pytest.raises(ValidationError):
-        export_job_create(unit=seeded.kab, buku=TAHUNAN, periode=TAHUN, sampai="rt", actor=seeded.admin)
+        export_job_create(unit=seeded.kab, buku=BUKU_II, periode=TAHUN, sampai="rt", actor=seeded.admin)
 
 
 def test_worker_registers_the_export_tasks():
@@ -242,8 +242,8 @@ def test_the_sweep_fails_a_job_whose_worker_stopped_beating_and_the_page_offers_
     from pkk.tasks import jobs_sweep
 
     settings.PKK_JOB_STALE_SECONDS = 180
-    dead = export_job_create(unit=seeded.kab, buku=TAHUNAN, periode=TAHUN, sampai="desa", actor=seeded.admin)
-    alive = export_job_create(unit=seeded.bener, buku=TAHUNAN, periode=TAHUN, sampai="desa", actor=seeded.admin)
+    dead = export_job_create(unit=seeded.kab, buku=BUKU_II, periode=TAHUN, sampai="desa", actor=seeded.admin)
+    alive = export_job_create(unit=seeded.bener, buku=BUKU_II, periode=TAHUN, sampai="desa", actor=seeded.admin)
     _running(dead, beat_seconds_ago=181)
     _running(alive, beat_seconds_ago=30)
     out = jobs_sweep()
@@ -273,7 +273,7 @@ def test_the_sweep_fails_a_job_whose_worker_stopped_beating_and_the_page_offers_
 def test_a_job_never_heard_from_counts_from_its_start(seeded, media):
     from pkk.tasks import jobs_sweep
 
-    job = export_job_create(unit=seeded.kab, buku=TAHUNAN, periode=TAHUN, sampai="desa", actor=seeded.admin)
+    job = export_job_create(unit=seeded.kab, buku=BUKU_II, periode=TAHUN, sampai="desa", actor=seeded.admin)
     old = timezone.now() - dt.timedelta(hours=1)
     ExportJob.objects.filter(pk=job.pk).update(status="proses", started_at=old, heartbeat_at=None)
     assert jobs_sweep()["reporting.ExportJob"]["failed"] == [job.pk]
@@ -281,7 +281,7 @@ def test_a_job_never_heard_from_counts_from_its_start(seeded, media):
 
 def test_a_stale_job_may_be_claimed_again_a_beating_one_not(seeded, media, settings):
     settings.PKK_JOB_STALE_SECONDS = 180
-    job = export_job_create(unit=seeded.kab, buku=TAHUNAN, periode=TAHUN, sampai="desa", actor=seeded.admin)
+    job = export_job_create(unit=seeded.kab, buku=BUKU_II, periode=TAHUN, sampai="desa", actor=seeded.admin)
     _running(job, beat_seconds_ago=60)
     assert export_job_claim(job.pk) is False
     _running(job, beat_seconds_ago=600)
@@ -299,7 +299,7 @@ def test_progress_updates_beat_the_heart(seeded, media, monkeypatch):
         return real(wb, title, report)
 
     monkeypatch.setattr(exports, "write_sheet_streamed", spy)
-    job = export_job_create(unit=seeded.kab, buku=TAHUNAN, periode=TAHUN, sampai="desa", actor=seeded.admin)
+    job = export_job_create(unit=seeded.kab, buku=BUKU_II, periode=TAHUN, sampai="desa", actor=seeded.admin)
     export_job_run(job_id=job.pk)
     assert len(seen) == 6 and all(seen) and seen == sorted(seen)
 

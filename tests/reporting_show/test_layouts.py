@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from pkk.models import Level
-from reporting.layouts import BULANAN, LAYOUTS, TAHUNAN, get_layout, layout_for
-from reporting.measures import BULANAN_NAMES, TAHUNAN_NAMES, UNIT_COUNT_NAMES
+from reporting.books import BUKU_II, BUKU_III
+from reporting.layouts import LAYOUTS, get_layout, layout_for
+from reporting.measures import BUKU_II_MEASURES, BUKU_III_MEASURES, UNIT_COUNT_NAMES
 
 # Number of printed columns of each official form (Rakernas X), KET included.
 WIDTHS = {
@@ -50,13 +51,13 @@ def test_all_fourteen_lampiran_are_defined_with_the_official_widths():
 @pytest.mark.parametrize("level", list(TIERS))
 def test_each_tier_has_its_annual_and_monthly_sheet(level):
     tahunan, bulanan = TIERS[level]
-    assert layout_for(TAHUNAN, level).lampiran == tahunan
-    assert layout_for(BULANAN, level).lampiran == bulanan
+    assert layout_for(BUKU_II, level).lampiran == tahunan
+    assert layout_for(BUKU_III, level).lampiran == bulanan
     assert get_layout(tahunan.upper()) is LAYOUTS[tahunan]
 
 
 def test_no_sheet_for_provinsi():
-    assert layout_for(TAHUNAN, Level.PROVINSI) is None
+    assert layout_for(BUKU_II, Level.PROVINSI) is None
 
 
 @pytest.mark.parametrize("lampiran", sorted(WIDTHS))
@@ -76,7 +77,7 @@ def test_leading_and_trailing_columns(lampiran):
     assert lay.leaves[0].kind == "no" and lay.leaves[0].label == "NO"
     assert lay.leaves[1].kind == "name"
     assert lay.leaves[-1].kind == "ket"
-    allowed = set(UNIT_COUNT_NAMES) | set(TAHUNAN_NAMES if lay.buku == TAHUNAN else BULANAN_NAMES)
+    allowed = set(UNIT_COUNT_NAMES) | set(BUKU_II_MEASURES if lay.buku == BUKU_II else BUKU_III_MEASURES)
     assert lay.measures_used() <= allowed
 
 

@@ -39,7 +39,7 @@ REFERENCE = """{% load l10n %}{% localize off %}<table>
         {% endfor %}
       </tr>
       {% empty %}
-      {% if layout.is_list and layout.buku == 'bulanan' %}<tr><td colspan="{{ layout.width }}" class="nihil">NIHIL</td></tr>{% else %}
+      {% if layout.is_list and layout.buku == 'buku3' %}<tr><td colspan="{{ layout.width }}" class="nihil">NIHIL</td></tr>{% else %}
       <tr><td colspan="{{ layout.width }}" class="text-muted">Belum ada {% if layout.is_list %}catatan{% else %}unit terdaftar di bawah {{ unit.label }}{% endif %}.</td></tr>{% endif %}
       {% endfor %}
     </tbody>

@@ -7,8 +7,8 @@ import pytest
 from django.urls import reverse
 
 from pkk.models import PersonalDataExportLog, Role
+from reporting.books import BUKU_II
 from reporting.exports import export_job_create, export_job_run
-from reporting.layouts import TAHUNAN
 from tests.builders import make_user
 from tests.dasawisma.factories import make_rt, make_warga
 from tests.reporting_show.conftest import TAHUN, login
@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 def test_each_download_of_a_job_with_names_is_logged(seeded, media):
     for _ in range(2):
         make_warga(make_rt(seeded.mawar, seeded.kader), seeded.kader, kepala=True)
-    job = export_job_create(unit=seeded.bener, buku=TAHUNAN, periode=TAHUN, sampai="dasawisma", actor=seeded.pembina)
+    job = export_job_create(unit=seeded.bener, buku=BUKU_II, periode=TAHUN, sampai="dasawisma", actor=seeded.pembina)
     export_job_run(job_id=job.pk)
     job.refresh_from_db()
     built = PersonalDataExportLog.objects.get(channel="job")
@@ -42,7 +42,7 @@ def test_each_download_of_a_job_with_names_is_logged(seeded, media):
 
 
 def test_a_job_without_names_logs_no_download(seeded, media):
-    job = export_job_create(unit=seeded.bener, buku=TAHUNAN, periode=TAHUN, sampai="desa", actor=seeded.pembina)
+    job = export_job_create(unit=seeded.bener, buku=BUKU_II, periode=TAHUN, sampai="desa", actor=seeded.pembina)
     export_job_run(job_id=job.pk)
     download = reverse("reporting:export_job_download", kwargs={"job_id": job.pk})
     assert login(seeded.pembina).get(download).status_code == 200

@@ -157,7 +157,7 @@ class Command(BaseCommand):
         )
         stunting, inventaris, pekarangan = TindakLanjut.objects.filter(kunjungan=v1).order_by("pk")
         # The desa answered the garden follow-up with a photo; the pembina confirmed it.
-        services.tindak_lanjut_jawab(
+        services.tindak_lanjut_answer(
             tindak_lanjut=pekarangan,
             catatan="Bibit cabai dan terong sudah ditanam.",
             tanggal=day(50),
@@ -166,7 +166,7 @@ class Command(BaseCommand):
             actor=desa,
             today=today,
         )
-        services.tindak_lanjut_konfirmasi(tindak_lanjut=pekarangan, actor=pembina, today=day(48))
+        services.tindak_lanjut_confirm(tindak_lanjut=pekarangan, actor=pembina, today=day(48))
         # Second visit (about 3 weeks ago): better; it marks the stunting follow-up done; new follow-ups.
         v2 = services.kunjungan_create(desa_binaan=kal, tanggal=day(21), actor=pembina)
         services.kunjungan_foto_add(
@@ -203,7 +203,7 @@ class Command(BaseCommand):
             ),
         )
         rekap = TindakLanjut.objects.get(kunjungan=v2, apa__startswith="Rekap")
-        services.tindak_lanjut_jawab(
+        services.tindak_lanjut_answer(
             tindak_lanjut=rekap, catatan="Rekap triwulan sudah disusun.", tanggal=day(3), actor=desa, today=today
         )
         assert inventaris.status == TindakLanjut.Status.TERBUKA  # stays open and overdue: "perlu perhatian"

@@ -15,7 +15,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from pkk.models import Level, Unit
-from reporting.models import AwalPelaporan, JenisLaporan, Laporan
+from reporting.books import BUKU_III
+from reporting.models import AwalPelaporan, Laporan
 from reporting.periods import deadline
 
 ALASAN = [
@@ -48,7 +49,7 @@ class Command(BaseCommand):
         )
         rows = []
         for periode in months:
-            due = deadline(JenisLaporan.BUKU_III, periode)
+            due = deadline(BUKU_III, periode)
             age = (today.year - periode.year) * 12 + today.month - periode.month
             for dw in dasawisma:
                 if rng.random() > 0.85:
@@ -68,7 +69,7 @@ class Command(BaseCommand):
                 rows.append(
                     Laporan(
                         unit_id=dw,
-                        jenis=JenisLaporan.BUKU_III,
+                        jenis=BUKU_III,
                         periode=periode,
                         status=status,
                         submitted_at=submitted,
@@ -102,7 +103,7 @@ class Command(BaseCommand):
             for d in desa:
                 if any(p.startswith(d.path) for p in waiting) or rng.random() > 0.9:
                     continue
-                due = deadline(JenisLaporan.BUKU_III, periode, Level.DESA)
+                due = deadline(BUKU_III, periode, Level.DESA)
                 late = rng.random() < 0.15
                 day = due + dt.timedelta(days=rng.randint(1, 9)) if late else due - dt.timedelta(days=rng.randint(0, 4))
                 at = dt.datetime.combine(min(day, today), dt.time(9, 0), tz)
@@ -110,7 +111,7 @@ class Command(BaseCommand):
                 rows.append(
                     Laporan(
                         unit=d,
-                        jenis=JenisLaporan.BUKU_III,
+                        jenis=BUKU_III,
                         periode=periode,
                         submitted_at=at,
                         terlambat=late,
@@ -126,12 +127,12 @@ class Command(BaseCommand):
                 mine = [d for d in desa if d.parent_id == k.pk]
                 if not mine or any(d.pk not in accepted_desa for d in mine):
                     continue
-                due = deadline(JenisLaporan.BUKU_III, periode, Level.KECAMATAN)
+                due = deadline(BUKU_III, periode, Level.KECAMATAN)
                 at = dt.datetime.combine(min(due, today), dt.time(10, 0), tz)
                 rows.append(
                     Laporan(
                         unit=k,
-                        jenis=JenisLaporan.BUKU_III,
+                        jenis=BUKU_III,
                         periode=periode,
                         submitted_at=at,
                         status=Laporan.Status.DITERIMA,

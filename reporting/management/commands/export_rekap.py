@@ -12,9 +12,10 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from pkk.models import Unit
+from reporting.books import BUKU_II, BUKU_III
 from reporting.excel import report_xlsx
 from reporting.exports import log_personal_export
-from reporting.layouts import BULANAN, TAHUNAN, get_layout
+from reporting.layouts import get_layout
 from reporting.periods import parse_bulan
 from reporting.selectors import report_for_unit
 
@@ -38,12 +39,12 @@ class Command(BaseCommand):
             raise CommandError(
                 f"Lampiran {layout.lampiran} untuk tingkat {layout.tier}, sedangkan {unit.label} tingkat {unit.level}."
             )
-        if layout.buku == TAHUNAN:
+        if layout.buku == BUKU_II:
             if not opts["tahun"] or opts["bulan"]:
                 raise CommandError(f"Lampiran {layout.lampiran} (Buku II) perlu --tahun, bukan --bulan.")
             periode = opts["tahun"]
         else:
-            assert layout.buku == BULANAN
+            assert layout.buku == BUKU_III
             if not opts["bulan"] or opts["tahun"]:
                 raise CommandError(f"Lampiran {layout.lampiran} (Buku III) perlu --bulan YYYY-MM, bukan --tahun.")
             try:

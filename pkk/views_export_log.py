@@ -2,7 +2,7 @@
 unit, how many rows. Filterable, paged, without Django admin; only the logs of units in the admin's
 kabupaten.
 
-    /akun/log-ekspor/   log_ekspor
+    /akun/log-ekspor/   export_log (URL name akun:log_ekspor)
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ JENIS = {
 SALURAN = [("web", "Aplikasi (web)"), ("job", "Job ekspor"), ("command", "Perintah server")]
 
 
-class LogEksporFilterForm(forms.Form):
+class ExportLogFilterForm(forms.Form):
     pengguna = forms.CharField(label="Pengguna", required=False, max_length=150)
     dari = forms.DateField(
         label="Dari tanggal",
@@ -74,8 +74,8 @@ def _day_start(day: dt.date) -> dt.datetime:
 
 @require_GET
 @scoped(Role.ADMIN_KABUPATEN)
-def log_ekspor(request: HttpRequest) -> HttpResponse:
-    form = LogEksporFilterForm(request.GET or None)
+def export_log(request: HttpRequest) -> HttpResponse:
+    form = ExportLogFilterForm(request.GET or None)
     qs = export_logs_for_user(request.user)
     if form.is_bound and form.is_valid():
         d = form.cleaned_data

@@ -19,15 +19,15 @@ from pkk.models import Level, Unit
 from pkk.scope import get_unit_for_user, require_role, scoped
 
 from . import cycle
-from .kunci_serentak import SERENTAK_LEVELS, SERENTAK_ROLES, periode_lock_serentak, rencana_serentak
-from .models import JenisLaporan
+from .books import BUKU_II, BUKU_III, JenisLaporan
+from .bulk_lock import BULK_LOCK_LEVELS, BULK_LOCK_ROLES, bulk_lock_plan, periode_bulk_lock
 
 
-class KunciSerentakForm(forms.Form):
+class BulkLockForm(forms.Form):
     jenis = forms.ChoiceField(
         label="Laporan",
         choices=JenisLaporan.choices,
-        initial=JenisLaporan.BUKU_III,
+        initial=BUKU_III,
         widget=forms.Select(attrs={"class": "form-select"}),
     )
     bulan = forms.CharField(
@@ -40,13 +40,13 @@ class KunciSerentakForm(forms.Form):
         super().clean()
         data = self.cleaned_data
         jenis = data.get("jenis")
-        if jenis == JenisLaporan.BUKU_III:
+        if jenis == BUKU_III:
             try:
                 year, month = (data.get("bulan") or "").split("-")
                 data["periode"] = dt.date(int(year), int(month), 1)
             except ValueError:
                 self.add_error("bulan", "Bulan: pilih bulan dan tahun (mis. 2025-03).")
-        elif jenis == JenisLaporan.BUKU_II:
+        elif jenis == BUKU_II:
             if not data.get("tahun"):
                 self.add_error("tahun", "Tahun wajib diisi untuk Buku II.")
             else:
@@ -60,28 +60,28 @@ def _last_month(today: dt.date) -> str:
 
 
 @require_http_methods(["GET", "POST"])
-@scoped(*SERENTAK_ROLES)
-def kunci_serentak(request: HttpRequest, unit_id: int) -> HttpResponse:
+@scoped(*BULK_LOCK_ROLES)
+def bulk_lock(request: HttpRequest, unit_id: int) -> HttpResponse:
     unit = get_unit_for_user(request.user, unit_id)
-    require_role(request.user, unit, *SERENTAK_ROLES)
-    if unit.level not in SERENTAK_LEVELS:
+    require_role(request.user, unit, *BULK_LOCK_ROLES)
+    if unit.level not in BULK_LOCK_LEVELS:
         if unit.depth <= 3:  # provinsi: nothing to lock in bulk above a kabupaten
             raise Http404
         # A desa (or below): the bulk lock of its kecamatan.
         return redirect("reporting:kunci_serentak", unit_id=unit.ancestor_ids()[2])
     today = timezone.localdate()
     if request.method == "POST":
-        form = KunciSerentakForm(request.POST)
+        form = BulkLockForm(request.POST)
     elif request.GET.get("jenis"):
-        form = KunciSerentakForm(request.GET)
+        form = BulkLockForm(request.GET)
     else:
-        form = KunciSerentakForm(initial={"bulan": _last_month(today), "tahun": today.year - 1})
+        form = BulkLockForm(initial={"bulan": _last_month(today), "tahun": today.year - 1})
     plan = None
     if form.is_bound and form.is_valid():
         d = form.cleaned_data
         if request.method == "POST":
             try:
-                done = periode_lock_serentak(
+                done = periode_bulk_lock(
                     unit=unit, jenis=d["jenis"], periode=d["periode"], actor=request.user, lewati_tertahan=d["lewati"]
                 )
             except ValidationError as exc:
@@ -97,7 +97,7 @@ def kunci_serentak(request: HttpRequest, unit_id: int) -> HttpResponse:
                 return redirect(
                     f"{request.path}?jenis={d['jenis']}&bulan={d.get('bulan') or ''}&tahun={d.get('tahun') or ''}"
                 )
-        plan = rencana_serentak(unit=unit, jenis=d["jenis"], periode=d["periode"])
+        plan = bulk_lock_plan(unit=unit, jenis=d["jenis"], periode=d["periode"])
         plan.ended = cycle.periode_ended(d["jenis"], d["periode"], today)
     kecamatan = []
     if unit.level == Level.KABUPATEN:

@@ -23,13 +23,13 @@ from pkk.scope import can
 from . import cycle
 from .models import KunciPeriode, KunciRiwayat, Laporan
 
-SERENTAK_LEVELS = (Level.KABUPATEN, Level.KECAMATAN)
-SERENTAK_ROLES = (Role.ADMIN_KABUPATEN,)
+BULK_LOCK_LEVELS = (Level.KABUPATEN, Level.KECAMATAN)
+BULK_LOCK_ROLES = (Role.ADMIN_KABUPATEN,)
 audit_log = logging.getLogger("pkk.audit")
 
 
 @dataclass
-class RencanaSerentak:
+class BulkLockPlan:
     unit: Unit
     jenis: str
     periode: dt.date
@@ -47,10 +47,10 @@ class RencanaSerentak:
         return len(self.siap) + len(self.sudah) + len(self.tertahan)
 
 
-def rencana_serentak(*, unit: Unit, jenis: str, periode: dt.date | int) -> RencanaSerentak:
+def bulk_lock_plan(*, unit: Unit, jenis: str, periode: dt.date | int) -> BulkLockPlan:
     """What a bulk lock would do, per active desa below ``unit`` (3 queries, whatever the number of desa)."""
     periode = cycle.normalize_periode(jenis, periode)
-    plan = RencanaSerentak(unit=unit, jenis=jenis, periode=periode)
+    plan = BulkLockPlan(unit=unit, jenis=jenis, periode=periode)
     desa_list = list(Unit.objects.subtree(unit).filter(level=Level.DESA, is_active=True).order_by("path"))
     locked = set(
         KunciPeriode.objects.filter(unit__in=desa_list, jenis=jenis, periode=periode).values_list("unit_id", flat=True)
@@ -86,7 +86,7 @@ def rencana_serentak(*, unit: Unit, jenis: str, periode: dt.date | int) -> Renca
 
 
 @transaction.atomic
-def periode_lock_serentak(
+def periode_bulk_lock(
     *,
     unit: Unit,
     jenis: str,
@@ -94,11 +94,11 @@ def periode_lock_serentak(
     actor,
     lewati_tertahan: bool = False,
     today: dt.date | None = None,
-) -> RencanaSerentak:
+) -> BulkLockPlan:
     """Lock ``periode`` for every active desa below ``unit`` (a kecamatan or the kabupaten), all or nothing."""
-    if unit.level not in SERENTAK_LEVELS:
+    if unit.level not in BULK_LOCK_LEVELS:
         raise ValidationError({"unit": "Kunci serentak hanya untuk kecamatan atau kabupaten/kota."})
-    if not can(actor, unit, *SERENTAK_ROLES):
+    if not can(actor, unit, *BULK_LOCK_ROLES):
         raise PermissionDenied("Hanya admin kabupaten/kota yang dapat mengunci periode serentak.")
     periode = cycle.normalize_periode(jenis, periode)
     label = cycle.periode_label(jenis, periode)
@@ -106,7 +106,7 @@ def periode_lock_serentak(
         raise ValidationError(
             {"periode": f"Periode {label} belum berakhir; periode hanya dapat dikunci setelah berakhir."}
         )
-    plan = rencana_serentak(unit=unit, jenis=jenis, periode=periode)
+    plan = bulk_lock_plan(unit=unit, jenis=jenis, periode=periode)
     if plan.tertahan and not lewati_tertahan:
         names = "; ".join(f"{d} ({why})" for d, why in plan.tertahan[:10])
         more = f" dan {len(plan.tertahan) - 10} desa lain" if len(plan.tertahan) > 10 else ""
