@@ -32,8 +32,8 @@ from django.db.models.functions import Substr
 
 from pkk.models import PATH_END, Level, Unit
 from reporting.books import BUKU_II, BUKU_III
-from reporting.cycle import SUBMITTED, percent
 from reporting.models import Laporan
+from reporting.selectors_cycle import SUBMITTED, percent
 
 from .models import DesaBinaan, FokusArea, FokusStatus, Kunjungan, KunjunganFokus, TindakLanjut
 
@@ -200,7 +200,7 @@ class _Everyone:
 def measures(desa: list[Unit], tahun: int, today: dt.date) -> dict[int, Measures]:
     """The system's own measures for each desa, in a fixed number of queries whatever the number of desa.
 
-    Completeness and timeliness follow ``reporting.cycle.kelengkapan`` (active dasawisma registered now,
+    Completeness and timeliness follow ``reporting.selectors_cycle.kelengkapan`` (active dasawisma registered now,
     reports submitted or accepted, on time = not late), summed over the months of the year that have ended.
     """
     out = {d.pk: Measures() for d in desa}

@@ -1,6 +1,6 @@
 """Locking one period for every desa of a kecamatan or of the kabupaten at once (admin kabupaten, issue 10).
 
-The bulk lock calls the per-desa lock service (``cycle.periode_lock``) for each desa, in ONE transaction:
+The bulk lock calls the per-desa lock service (``services.periode_lock``) for each desa, in ONE transaction:
 every desa is locked or none is. A desa whose period is already locked is left as it is. A desa that
 cannot be locked yet (reports waiting for review or returned) stops the whole lock, naming each such desa,
 unless the admin chose to skip them. Every lock is recorded like a desa's own (``KunciRiwayat``), with
@@ -20,7 +20,7 @@ from django.utils import timezone
 from pkk.models import PATH_END, PATH_SEGMENT, Level, Role, Unit
 from pkk.scope import can
 
-from . import cycle
+from . import periods, services
 from .models import KunciPeriode, KunciRiwayat, Laporan
 
 BULK_LOCK_LEVELS = (Level.KABUPATEN, Level.KECAMATAN)
@@ -40,7 +40,7 @@ class BulkLockPlan:
 
     @property
     def label(self) -> str:
-        return cycle.periode_label(self.jenis, self.periode)
+        return periods.periode_label(self.jenis, self.periode)
 
     @property
     def jumlah_desa(self) -> int:
@@ -49,7 +49,7 @@ class BulkLockPlan:
 
 def bulk_lock_plan(*, unit: Unit, jenis: str, periode: dt.date | int) -> BulkLockPlan:
     """What a bulk lock would do, per active desa below ``unit`` (3 queries, whatever the number of desa)."""
-    periode = cycle.normalize_periode(jenis, periode)
+    periode = periods.normalize_periode(jenis, periode)
     plan = BulkLockPlan(unit=unit, jenis=jenis, periode=periode)
     desa_list = list(Unit.objects.subtree(unit).filter(level=Level.DESA, is_active=True).order_by("path"))
     locked = set(
@@ -100,9 +100,9 @@ def periode_bulk_lock(
         raise ValidationError({"unit": "Kunci serentak hanya untuk kecamatan atau kabupaten/kota."})
     if not can(actor, unit, *BULK_LOCK_ROLES):
         raise PermissionDenied("Hanya admin kabupaten/kota yang dapat mengunci periode serentak.")
-    periode = cycle.normalize_periode(jenis, periode)
-    label = cycle.periode_label(jenis, periode)
-    if not cycle.periode_ended(jenis, periode, today or timezone.localdate()):
+    periode = periods.normalize_periode(jenis, periode)
+    label = periods.periode_label(jenis, periode)
+    if not periods.periode_ended(jenis, periode, today or timezone.localdate()):
         raise ValidationError(
             {"periode": f"Periode {label} belum berakhir; periode hanya dapat dikunci setelah berakhir."}
         )
@@ -119,7 +119,7 @@ def periode_bulk_lock(
         )
     started = timezone.now()
     for desa in plan.siap:
-        cycle.periode_lock(unit=desa, jenis=jenis, periode=periode, actor=actor, today=today)
+        services.periode_lock(unit=desa, jenis=jenis, periode=periode, actor=actor, today=today)
     KunciRiwayat.objects.filter(
         unit__in=plan.siap, jenis=jenis, periode=periode, aksi=KunciRiwayat.Aksi.KUNCI, actor=actor, at__gte=started
     ).update(alasan=f"Kunci serentak {unit}")

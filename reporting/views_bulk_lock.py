@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods
 from pkk.models import Level, Unit
 from pkk.scope import get_unit_for_user, require_role, scoped
 
-from . import cycle
+from . import periods
 from .books import BUKU_II, BUKU_III, JenisLaporan
 from .bulk_lock import BULK_LOCK_LEVELS, BULK_LOCK_ROLES, bulk_lock_plan, periode_bulk_lock
 
@@ -98,7 +98,7 @@ def bulk_lock(request: HttpRequest, unit_id: int) -> HttpResponse:
                     f"{request.path}?jenis={d['jenis']}&bulan={d.get('bulan') or ''}&tahun={d.get('tahun') or ''}"
                 )
         plan = bulk_lock_plan(unit=unit, jenis=d["jenis"], periode=d["periode"])
-        plan.ended = cycle.periode_ended(d["jenis"], d["periode"], today)
+        plan.ended = periods.periode_ended(d["jenis"], d["periode"], today)
     kecamatan = []
     if unit.level == Level.KABUPATEN:
         kecamatan = list(Unit.objects.filter(parent=unit, level=Level.KECAMATAN, is_active=True).order_by("name"))

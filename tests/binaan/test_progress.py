@@ -1,5 +1,5 @@
 """Status rules (pure function, boundaries worked by hand), the system's own measures for a desa binaan
-against a hand-built desa (and against ``reporting.cycle.kelengkapan``), the overview and its Excel."""
+against a hand-built desa (and against ``reporting.selectors_cycle.kelengkapan``), the overview and its Excel."""
 
 from __future__ import annotations
 
@@ -177,7 +177,7 @@ def test_measures_of_a_hand_built_desa(hand_built):
 
 
 def test_completeness_equals_the_reporting_selector_summed_over_the_months(hand_built):
-    from reporting.cycle import kelengkapan
+    from reporting.selectors_cycle import kelengkapan
 
     tree = hand_built
     wajib = diajukan = tepat = 0

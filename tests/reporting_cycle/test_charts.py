@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from django.template.loader import render_to_string
 
-from reporting.cycle import KelengkapanRow
 from reporting.dashboards import FONT, FONT_SMALL, Tren, W, completeness_chart, line_chart
+from reporting.selectors_cycle import KelengkapanRow
 
 
 def _tren(values):

@@ -3,17 +3,16 @@ import datetime as dt
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from reporting.cycle import (
-    kelengkapan,
+from reporting.models import KunciPeriode, KunciRiwayat, Laporan, LaporanRiwayat
+from reporting.selectors_cycle import kelengkapan, periode_is_locked
+from reporting.services import (
     laporan_accept,
     laporan_accept_many,
     laporan_return,
     laporan_submit,
-    periode_is_locked,
     periode_lock,
     periode_unlock,
 )
-from reporting.models import KunciPeriode, KunciRiwayat, Laporan, LaporanRiwayat
 
 from .conftest import at
 

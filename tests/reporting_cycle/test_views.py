@@ -8,8 +8,8 @@ from django.utils import timezone
 
 from pkk.models import Level
 from pkk.services import unit_create
-from reporting.cycle import laporan_submit, periode_lock
 from reporting.models import KunciPeriode, KunciRiwayat, Laporan, RekapBulanan
+from reporting.services import laporan_submit, periode_lock
 
 from .conftest import at
 

@@ -13,8 +13,8 @@ from django.urls import reverse
 
 from dasawisma import services
 from dasawisma.models import Keluarga, Warga
-from reporting.cycle import laporan_submit
 from reporting.periods import parse_bulan, parse_tahun
+from reporting.services import laporan_submit
 from tests.dasawisma.factories import make_rt, no_kk
 from tests.dasawisma.test_views import warga_post
 

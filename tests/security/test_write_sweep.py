@@ -288,7 +288,7 @@ def elsewhere(tree):
         no_registrasi="3306162004202500001", nama="Ibu Kenanga", jenis_kelamin="P", tanggal_lahir=dt.date(1990, 1, 1),
         status_perkawinan="kawin", status_dalam_keluarga="istri", agama="islam", pendidikan="sma",
     )  # fmt: skip
-    from reporting.cycle import laporan_submit
+    from reporting.services import laporan_submit
 
     lap = laporan_submit(dasawisma=tree.kenanga, jenis="buku3", periode=dt.date(2025, 3, 1), actor=tree.kader_kp)
     return {"rt": rt, "keluarga": keluarga, "ibu": ibu, "laporan": lap}
