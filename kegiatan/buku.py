@@ -55,10 +55,6 @@ def tanggal_indonesia(d: dt.date) -> str:
     return f"{d.day} {BULAN[d.month - 1]} {d.year}"
 
 
-def tanggal_pendek(d: dt.date) -> str:
-    return f"{d:%d-%m-%Y}"
-
-
 def nama_tempat(unit: Unit) -> str:
     """The place in the signature line: the unit's own name ("Kaliboto", "Bener", "Purworejo")."""
     name = unit.name

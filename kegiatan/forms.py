@@ -126,7 +126,3 @@ class KegiatanFilterForm(forms.Form):
             return dt.datetime.strptime(raw, "%Y-%m").date()
         except ValueError:
             raise forms.ValidationError("Bulan: tulis sebagai TTTT-BB, misalnya 2026-03.")
-
-
-class BukuForm(forms.Form):
-    tahun = forms.IntegerField(min_value=2000, max_value=2999)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django.db.models import Count, QuerySet
 from django.http import Http404
 
-from pkk.models import PATH_END, Level, Unit
+from pkk.models import PATH_END, Unit
 from pkk.scope import assignments, is_global, path_q
 
 from .models import PELAPOR_ROLE, POKJA_NAMA, Kegiatan, KegiatanFoto, Pokja
@@ -111,7 +111,3 @@ def kegiatan_per_pokja(unit: Unit, tahun: int, bulan: int | dt.date | None = Non
 def buku_kegiatan_rows(unit: Unit, tahun: int) -> QuerySet[Kegiatan]:
     """The Buku Kegiatan of a unit: its own kegiatan of the year (not those of the units below), by date."""
     return Kegiatan.objects.filter(unit=unit, tanggal__year=tahun).order_by("tanggal", "pk")
-
-
-def is_reporting_level(unit: Unit) -> bool:
-    return unit.level in (Level.DESA, Level.KECAMATAN, Level.KABUPATEN)

@@ -23,15 +23,6 @@ def safe_next(request: HttpRequest, default: str) -> str:
     return default
 
 
-def bounded_int(raw: str | None, *, low: int, high: int, default: int) -> int:
-    """An integer from a query value, ``default`` when missing, malformed or outside [low, high]."""
-    try:
-        value = int((raw or "").strip())
-    except (TypeError, ValueError):
-        return default
-    return value if low <= value <= high else default
-
-
 def client_ip(request: HttpRequest) -> str | None:
     """The client's address for django-axes behind ``PKK_TRUSTED_PROXY_COUNT`` reverse proxies.
 

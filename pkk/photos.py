@@ -10,7 +10,7 @@
   too big, not an image (a renamed file), an unsupported type, a decompression bomb. The content is opened
   with Pillow; the file name and the browser's content type are never trusted.
 - ``prepare_pdf`` checks a decree scan (``%PDF-`` magic, size cap).
-- ``PhotosField`` / ``PdfField`` wrap both for ModelForms (several photos per submit).
+- ``PhotosField`` wraps them for ModelForms (several photos per submit).
 - ``serve_private_file`` answers a download; the view calling it must be ``@scoped`` and must have checked
   the owning object's unit.
 """
@@ -309,20 +309,6 @@ class PhotosField(forms.FileField):
 
     def has_changed(self, initial, data) -> bool:
         return bool(data)
-
-
-class PdfField(forms.FileField):
-    """One PDF scan (e.g. a decree); ``cleaned_data`` holds a prepared ``ContentFile`` or None."""
-
-    def __init__(self, **kwargs) -> None:
-        kwargs.setdefault("widget", forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}))
-        super().__init__(**kwargs)
-
-    def clean(self, data, initial=None):
-        value = super().clean(data, initial)
-        if value and value is not initial and hasattr(value, "read"):
-            return prepare_pdf(value, field=str(self.label or "Scan SK"))
-        return value
 
 
 # --------------------------------------------------------------------------------------------------

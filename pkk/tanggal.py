@@ -29,11 +29,6 @@ def tanggal_panjang(day: dt.date) -> str:
     return f"{day.day} {nama_bulan(day.month)} {day.year}"
 
 
-def bulan_tahun(day: dt.date) -> str:
-    """``Maret 2025``."""
-    return f"{nama_bulan(day.month)} {day.year}"
-
-
 def tempat_tanggal(place: str, day: dt.date) -> str:
     """The line above a signature: ``Purworejo, 3 Desember 2026``."""
     return f"{place}, {tanggal_panjang(day)}"

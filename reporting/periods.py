@@ -56,10 +56,6 @@ def months_of_year(tahun: int) -> list[dt.date]:
     return [dt.date(tahun, m, 1) for m in range(1, 13)]
 
 
-def next_month(bulan: dt.date) -> dt.date:
-    return (bulan.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
-
-
 def previous_month(bulan: dt.date) -> dt.date:
     return (bulan.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
 

@@ -125,12 +125,6 @@ def periode_is_locked(unit: Unit, jenis: str, periode: dt.date | int) -> bool:
     ).exists()
 
 
-def laporan_of(unit_id: int | None, jenis: str, periode: dt.date) -> Laporan | None:
-    if unit_id is None:
-        return None
-    return Laporan.objects.filter(unit_id=unit_id, jenis=jenis, periode=periode).first()
-
-
 def registered_units(unit: Unit, jenis: str, periode: dt.date):
     """Units under ``unit`` as registered in the period: active at its end (``Unit.registered_on``); below
     a desa that locked the period, without the units registered after the lock (the structure it was
