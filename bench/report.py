@@ -189,6 +189,13 @@ def render_run(r: dict) -> str:
                 )
             else:
                 lines.append(f"| 3 | {name} ({p.get('queries')} queries, HTTP {p.get('status')}) | not loaded | | |")
+        fl = pg.get("floor")
+        if fl:
+            lines.append(
+                f"| 3 | Floor: {fl['path']} on the same server and clients (no session, query or template): p50 / "
+                f"p95 ({fl['requests']} requests, {_f(fl['throughput_rps'], ' req/s', 1)}) | "
+                f"{_f(fl['p50_ms'], ' ms', 0)} / {_f(fl['p95_ms'], ' ms', 0)} | | |"
+            )
 
     ex = s.get("excel")
     st = _status(ex)
@@ -278,7 +285,12 @@ def headline(r: dict) -> list[str]:
             worst = max(p95s, key=p95s.get)
             out.append(
                 f"- Pages under {pg.get('load', {}).get('clients', 20)} clients: worst p95 "
-                f"{_f(p95s[worst], ' ms', 0)} ({worst}); goal at most 200 ms: {verdict(pg.get('goal_met'))}."
+                f"{_f(p95s[worst], ' ms', 0)} ({worst}); goal at most 200 ms: {verdict(pg.get('goal_met'))}"
+                + (
+                    f" (floor: /healthz p95 {_f(pg['floor']['p95_ms'], ' ms', 0)} on the same server and clients)."
+                    if pg.get("floor")
+                    else "."
+                )
             )
     return [*out, ""]
 

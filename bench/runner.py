@@ -462,6 +462,13 @@ class Run:
                 self.say(f"   load {name} {path}")
                 res = load.run_load(port, path, cookies[user.pk], clients=clients, per_client=per_client)
                 out["pages"][name].update(res)
+            # The floor: the same server, clients and request count on /healthz (no session, no query, no
+            # template): what the machine and the harness cost before any page work.
+            self.say("   load floor /healthz")
+            out["floor"] = {
+                "path": "/healthz",
+                **load.run_load(port, "/healthz", "", clients=clients, per_client=per_client),
+            }
         p95s = [p["p95_ms"] for p in out["pages"].values() if "p95_ms" in p]
         out["goal_ms"] = 200
         out["goal_met"] = (
