@@ -24,6 +24,6 @@ def run_workbook_job(job_id: int) -> None:
     jobs.workbook_job_run(job_id=int(job_id))
 
 
-@shared_task(name="dasawisma.cleanup_workbook_jobs", acks_late=True, time_limit=10 * 60)
+@shared_task(name="dasawisma.cleanup_workbook_jobs", acks_late=True, soft_time_limit=9 * 60, time_limit=10 * 60)
 def cleanup_workbook_jobs() -> int:
     return jobs.workbook_jobs_cleanup()

@@ -63,3 +63,18 @@ def save_once(*, token: str | None, user, kind: str, save: Callable[[], str]) ->
         if row is None:
             raise
         raise TokenTaken(row.url if row.user_id == user.pk else "") from None
+
+
+def form_tokens_prune(*, now=None, days: int | None = None) -> int:
+    """Delete the tokens of saves older than ``days`` (``PKK_FORM_TOKEN_DAYS``): a repeat of a create form
+    comes within minutes (a retry, a double tap, draft.js re-sending after the signal returns), not months.
+    Returns how many rows went."""
+    import datetime as dt
+
+    from django.conf import settings
+    from django.utils import timezone
+
+    days = settings.PKK_FORM_TOKEN_DAYS if days is None else days
+    cutoff = (now or timezone.now()) - dt.timedelta(days=days)
+    deleted, _ = FormToken.objects.filter(created_at__lt=cutoff).delete()
+    return deleted

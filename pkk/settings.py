@@ -207,6 +207,8 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 # Task modules outside ``<app>/tasks.py`` that workers must load (export jobs: reporting.run_export_job).
 CELERY_IMPORTS = ("reporting.exports",)
+from celery.schedules import crontab  # noqa: E402
+
 from reporting.schedule import BEAT_SCHEDULE as _REPORTING_BEAT_SCHEDULE  # noqa: E402
 
 CELERY_BEAT_SCHEDULE: dict = {**_REPORTING_BEAT_SCHEDULE}
@@ -363,6 +365,13 @@ CELERY_BEAT_SCHEDULE["pkk.sweep_stale_jobs"] = {
     "task": "pkk.sweep_stale_jobs",
     "schedule": 60.0,
     "options": {"expires": 55},
+}
+# The idempotency tokens of create forms (pkk.idempotency) are kept this many days, then pruned nightly.
+PKK_FORM_TOKEN_DAYS = env_int("PKK_FORM_TOKEN_DAYS", 90)
+CELERY_BEAT_SCHEDULE["pkk.prune_form_tokens"] = {
+    "task": "pkk.prune_form_tokens",
+    "schedule": crontab(hour=2, minute=45),
+    "options": {"expires": 3 * 3600},
 }
 CELERY_BEAT_SCHEDULE["dasawisma.cleanup_workbook_jobs"] = {
     "task": "dasawisma.cleanup_workbook_jobs",

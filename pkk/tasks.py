@@ -49,3 +49,11 @@ def jobs_sweep(*, now=None) -> dict[str, Any]:
 @shared_task(name="pkk.sweep_stale_jobs", acks_late=True, soft_time_limit=50, time_limit=60)
 def sweep_stale_jobs() -> dict[str, Any]:
     return jobs_sweep()
+
+
+@shared_task(name="pkk.prune_form_tokens", acks_late=True, soft_time_limit=9 * 60, time_limit=10 * 60)
+def prune_form_tokens() -> int:
+    """Nightly: the form tokens of old saves go (``pkk.idempotency.form_tokens_prune``)."""
+    from .idempotency import form_tokens_prune
+
+    return form_tokens_prune()

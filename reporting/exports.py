@@ -285,7 +285,7 @@ def run_export_job(self, job_id: int) -> None:
     export_job_run(job_id=int(job_id))
 
 
-@shared_task(name="reporting.cleanup_exports", acks_late=True, time_limit=10 * 60)
+@shared_task(name="reporting.cleanup_exports", acks_late=True, soft_time_limit=9 * 60, time_limit=10 * 60)
 def cleanup_exports() -> int:
     return exports_cleanup()
 
